@@ -1,0 +1,18 @@
+# Cross build for 64-bit Windows with Debian's mingw-w64; ctest runs the .exe files under Wine.
+set(CMAKE_SYSTEM_NAME Windows)
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+set(GREET_MINGW_PREFIX x86_64-w64-mingw32)
+set(CMAKE_C_COMPILER ${GREET_MINGW_PREFIX}-gcc-posix)
+set(CMAKE_CXX_COMPILER ${GREET_MINGW_PREFIX}-g++-posix)
+set(CMAKE_RC_COMPILER ${GREET_MINGW_PREFIX}-windres)
+set(CMAKE_FIND_ROOT_PATH /usr/${GREET_MINGW_PREFIX})
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+# Static runtime: the test binaries then run under Wine without copying mingw DLLs around.
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
+find_program(GREET_WINE NAMES wine64 wine)
+if(GREET_WINE)
+    set(CMAKE_CROSSCOMPILING_EMULATOR ${GREET_WINE})
+endif()

@@ -1,0 +1,258 @@
+/*
+ * The platform contract: everything greet needs from the operating system, and the only header
+ * through which src/ reaches it. Two implementations exist, platform/posix/ and platform/win32/,
+ * and CMake compiles exactly one of them; platform/common/ holds portable code built on top of
+ * the contract. No OS header is included here, so the types below are opaque or plain C.
+ *
+ * Conventions, for every gp_ function that returns int: 0 (GREET_OK) on success, a negative
+ * greet_err on failure. When the failure came from the OS, the raw value (errno, WSAGetLastError,
+ * GetLastError or a getaddrinfo code) is recorded for the calling thread; greet_oserror() renders
+ * it. Functions never print anything.
+ */
+#ifndef GREET_PLATFORM_GP_H
+#define GREET_PLATFORM_GP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "greet/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Errors ------------------------------------------------------------------------------- */
+
+/* Which table the recorded raw value belongs to, so it can be named and described. */
+enum gp_oserr_kind { GP_OSERR_NONE, GP_OSERR_ERRNO, GP_OSERR_SOCKET, GP_OSERR_WIN32, GP_OSERR_GAI };
+
+/* Records raw as the calling thread's last OS error and returns its portable code. */
+int gp_oserr_set(int kind, int raw);
+
+/* The portable code of the calling thread's last recorded OS error; GREET_OK if none. */
+int gp_oserr_code(void);
+
+/* Forgets the calling thread's last OS error (for failures that are not the OS's). */
+void gp_oserr_clear(void);
+
+/* Writes "NAME raw: OS text" for the calling thread's last OS error, or "" if none. */
+void gp_oserr_describe(char *buf, size_t size);
+
+/* ---- Network start/stop ------------------------------------------------------------------- */
+
+/* Starts the network stack (WSAStartup on Windows), reference-counted; also makes sure a write to
+ * a closed connection never kills the process (SIGPIPE). Every gp_net_init needs a gp_net_fini. */
+int gp_net_init(void);
+void gp_net_fini(void);
+
+/* ---- Addresses ---------------------------------------------------------------------------- */
+
+/* A socket address of any family, big and aligned enough for sockaddr_storage. */
+typedef struct gp_addr {
+    union {
+        unsigned char bytes[128];
+        uint64_t align_;
+    } u;
+    uint32_t len;
+} gp_addr;
+
+enum gp_family { GP_AF_ANY = 0, GP_AF_INET4 = 4, GP_AF_INET6 = 6 };
+
+#define GP_RESOLVE_MAX 16 /* addresses kept from one lookup */
+#define GP_ADDRSTR_MAX 64 /* "[ipv6%scope]:65535" fits */
+
+/* Resolves host (name or literal) and port with getaddrinfo, for TCP. family restricts the
+ * result; passive (host NULL allowed) asks for addresses to bind. Fills at most max entries of
+ * out, IPv6 and IPv4 in the resolver's order, and their number in *count (at least 1 on success).
+ * GREET_ENOHOST: no such host; GREET_ERESOLVE: temporary failure. */
+int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr *out, size_t max,
+               size_t *count);
+
+/* The numeric host of addr ("127.0.0.1", "::1") into buf. */
+int gp_addr_host(const gp_addr *addr, char *buf, size_t size);
+
+/* The port of addr in host order; 0 for an unknown family. */
+uint16_t gp_addr_port(const gp_addr *addr);
+
+/* The family of addr: GP_AF_INET4, GP_AF_INET6 or GP_AF_ANY when unknown. */
+int gp_addr_family(const gp_addr *addr);
+
+/* "127.0.0.1:12341" or "[::1]:12341" into buf (GP_ADDRSTR_MAX is always enough). */
+int gp_addr_format(const gp_addr *addr, char *buf, size_t size);
+
+/* This machine's host name (gethostname), NUL-terminated. */
+int gp_hostname(char *buf, size_t size);
+
+/* ---- Sockets ------------------------------------------------------------------------------ */
+
+/* SOCKET (an unsigned pointer-sized integer) on Windows, an int descriptor on POSIX, both
+ * stored widened; the invalid value is all ones on both (INVALID_SOCKET, and -1 widened). */
+typedef uintptr_t gp_socket;
+#define GP_SOCKET_INVALID ((gp_socket) ~(uintptr_t)0)
+
+enum gp_shutdown { GP_SHUT_RD = 0, GP_SHUT_WR = 1, GP_SHUT_RDWR = 2 };
+enum gp_wait { GP_WAIT_READ = 1, GP_WAIT_WRITE = 2 };
+
+/* Creates a TCP socket for addr's family, connects within timeout_ms (< 0: no limit, the OS's
+ * own), and returns it blocking in *out. Connection refused maps to GREET_ECONNREFUSED on both
+ * systems; the limit passing to GREET_ETIMEDOUT. */
+int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out);
+
+/* Creates a listening TCP socket bound to addr. Address reuse follows each OS's safe default
+ * (SO_REUSEADDR on POSIX for TIME_WAIT, SO_EXCLUSIVEADDRUSE on Windows so that no other process
+ * can steal the port); an IPv6 wildcard is dual-stack (IPV6_V6ONLY off) where the OS allows. */
+int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out);
+
+/* Accepts one connection; *peer (may be NULL) gets the client's address. Retries EINTR. */
+int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer);
+
+/* Closes s (closesocket / close); s is invalid afterwards. Closing GP_SOCKET_INVALID is a no-op. */
+void gp_sock_close(gp_socket s);
+
+/* shutdown(2) with a gp_shutdown value. Also wakes a thread blocked in recv on s. */
+int gp_sock_shutdown(gp_socket s, int how);
+
+/* Sends all len bytes, retrying partial writes and EINTR; never raises SIGPIPE. A peer that is
+ * gone gives GREET_EPIPE or GREET_ECONNRESET; a send timeout GREET_ETIMEDOUT. */
+int gp_sock_send_all(gp_socket s, const void *buf, size_t len);
+
+/* Receives at most cap bytes, retrying EINTR; *got = 0 means the peer closed its side (EOF).
+ * A receive timeout (gp_sock_set_timeouts) gives GREET_ETIMEDOUT, non-blocking with no data
+ * GREET_EAGAIN. */
+int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got);
+
+/* Receive and send timeouts in milliseconds, 0 for none (SO_RCVTIMEO/SO_SNDTIMEO: a DWORD of ms
+ * on Windows, a struct timeval on POSIX). */
+int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms);
+
+/* Turns non-blocking mode on or off (O_NONBLOCK / FIONBIO). */
+int gp_sock_set_nonblocking(gp_socket s, int on);
+
+/* TCP_NODELAY on or off: small request/reply protocols want it on. */
+int gp_sock_set_nodelay(gp_socket s, int on);
+
+/* Waits until s is ready for the gp_wait events in mask, at most timeout_ms (< 0: forever).
+ * GREET_OK when ready (also on error or hang-up: the next call will tell), GREET_ETIMEDOUT. */
+int gp_sock_wait(gp_socket s, int mask, int timeout_ms);
+
+/* The local (bound) and remote addresses of s. */
+int gp_sock_local_addr(gp_socket s, gp_addr *out);
+int gp_sock_peer_addr(gp_socket s, gp_addr *out);
+
+/* ---- Threads and synchronisation ---------------------------------------------------------- */
+
+typedef struct gp_thread gp_thread;
+typedef struct gp_mutex gp_mutex;
+typedef struct gp_cond gp_cond;
+typedef void (*gp_thread_fn)(void *arg);
+
+/* Starts fn(arg) on a new thread (pthread_create / _beginthreadex) with the given stack size in
+ * bytes (0: the OS default; rounded up to what the OS needs). With out NULL the thread is
+ * detached and cleans up after itself; otherwise gp_thread_join must be called once. */
+int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_size);
+
+/* Waits for the thread to end and frees it. */
+int gp_thread_join(gp_thread *t);
+
+int gp_mutex_create(gp_mutex **out);
+void gp_mutex_destroy(gp_mutex *m);
+void gp_mutex_lock(gp_mutex *m);
+void gp_mutex_unlock(gp_mutex *m);
+
+int gp_cond_create(gp_cond **out);
+void gp_cond_destroy(gp_cond *c);
+void gp_cond_signal(gp_cond *c);
+void gp_cond_broadcast(gp_cond *c);
+/* Waits on c with m held, at most timeout_ms (< 0: forever); GREET_ETIMEDOUT when it passed.
+ * Spurious wake-ups happen: callers re-check their condition. */
+int gp_cond_wait(gp_cond *c, gp_mutex *m, int timeout_ms);
+
+/* A counter safe to change from many threads (gcc/clang builtins, or Interlocked* on MSVC). */
+typedef struct gp_atomic {
+    volatile long value;
+} gp_atomic;
+
+long gp_atomic_load(gp_atomic *a);
+void gp_atomic_store(gp_atomic *a, long v);
+long gp_atomic_add(gp_atomic *a, long delta); /* returns the new value */
+/* Sets *a to desired if it holds expected; returns non-zero when it did. */
+int gp_atomic_cas(gp_atomic *a, long expected, long desired);
+
+/* ---- Time --------------------------------------------------------------------------------- */
+
+/* Milliseconds from an arbitrary fixed point, never going backwards. */
+uint64_t gp_clock_ms(void);
+
+/* Wall-clock time of day for log lines: "2026-11-26 14:03:07.123" into buf (at least 24). */
+void gp_timestamp(char *buf, size_t size);
+
+void gp_sleep_ms(int ms);
+
+/* ---- Stop signal -------------------------------------------------------------------------- */
+
+/* Installs the handler for Ctrl+C and termination (SIGINT/SIGTERM via sigaction on POSIX,
+ * SetConsoleCtrlHandler on Windows). The handler only records the request; loops poll
+ * gp_stop_requested() or block in gp_stop_wait(). Idempotent. */
+int gp_stop_install(void);
+
+/* Non-zero once a stop was requested (by a signal or gp_stop_raise). */
+int gp_stop_requested(void);
+
+/* Blocks until a stop is requested or timeout_ms passes (< 0: forever): GREET_OK or
+ * GREET_ETIMEDOUT. */
+int gp_stop_wait(int timeout_ms);
+
+/* Requests a stop as the signal handler would (for tests and for programs stopping themselves). */
+void gp_stop_raise(void);
+
+/* Forgets a past request, so that a process (the test runner) can stop more than once. */
+void gp_stop_reset(void);
+
+/* ---- Files by UTF-8 name ------------------------------------------------------------------ */
+
+/* fopen with a UTF-8 path (_wfopen after MultiByteToWideChar on Windows). mode as for fopen;
+ * "x" (C11 exclusive create) is supported. NULL on failure, with the OS error recorded and the
+ * portable code in *err (err may be NULL). */
+FILE *gp_fopen(const char *path, const char *mode, int *err);
+
+/* Atomically replaces to with from (rename / MoveFileExW with MOVEFILE_REPLACE_EXISTING). */
+int gp_file_replace(const char *from, const char *to);
+
+/* Removes a file. */
+int gp_file_remove(const char *path);
+
+/* Non-zero when path names an existing file or folder. */
+int gp_path_exists(const char *path);
+
+/* Creates path and its missing parents (mkdir -p); an existing folder is fine. Accepts '/' and,
+ * on Windows, '\\' separators and drive letters. */
+int gp_mkdir_p(const char *path);
+
+/* Index just past the last path separator of path ('/' and, on Windows, '\\' and ':'), 0 when
+ * there is none: path[0..i) is the folder part. */
+size_t gp_path_dirlen(const char *path);
+
+/* ---- Process and console ------------------------------------------------------------------ */
+
+/* Switches stdout to binary mode (_setmode on Windows; nothing on POSIX). */
+void gp_stdout_binary(void);
+
+/* Makes UTF-8 text written to the console display right (SetConsoleOutputCP on Windows). */
+void gp_console_utf8(void);
+
+/* Replaces *argc and *argv with the command line in UTF-8 (CommandLineToArgvW + WideCharToMultiByte
+ * on Windows; unchanged on POSIX). The strings live until the process ends. */
+int gp_args_utf8(int *argc, char ***argv);
+
+/* Non-zero when the stream (stdin, stdout or stderr) is a terminal. */
+int gp_isatty(FILE *stream);
+
+/* The calling process's id, for unique temporary names. */
+unsigned long gp_process_id(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
