@@ -78,6 +78,8 @@ struct load_result {
     long rss_held_kib;     /* ... with every connection open and greeted */
     long rss_end_kib;      /* ... at the end of the measured phase */
     long hwm_kib;          /* server's VmHWM at the end */
+    double server_cpu_s;   /* CPU the server used in the measured phase (-1: unknown) */
+    double client_cpu_s;   /* ... and this process */
     char first_error[160]; /* the first failure, described, for the report */
 };
 
@@ -132,8 +134,10 @@ void load_conn_fail(struct load_conn *c, int kind);
 /* Microseconds from an arbitrary fixed point (C11 timespec_get, so portable). */
 uint64_t load_now_us(void);
 
-/* Fills the rss_* fields: which is 0 (before), 1 (held) or 2 (end, also reads VmHWM). */
-void load_sample_memory(const struct load_cfg *cfg, struct load_result *r, int which);
+/* Samples the server's memory (rss_*, and VmHWM at the end) and, from the start of the measured
+ * phase to its end, the CPU time of the server and of this process. which: 0 before the first
+ * connect, 1 when the measured phase starts (all connections open), 2 when it ends. */
+void load_sample(const struct load_cfg *cfg, struct load_result *r, int which);
 
 /* Counts one failure and keeps the first one's description. */
 void load_result_fail(struct load_result *r, int kind, const char *detail);

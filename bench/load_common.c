@@ -120,21 +120,55 @@ static long proc_status_kib(long pid, const char *key)
     return value;
 }
 
-void load_sample_memory(const struct load_cfg *cfg, struct load_result *r, int which)
+/* User + system CPU seconds of every thread of the process, from /proc/PID/stat (fields 14
+ * and 15, in USER_HZ ticks, which is 100 on every Linux architecture); -1 when unreadable. */
+static double proc_cpu_s(long pid)
 {
-    long rss;
+    char path[64];
+    char line[1024];
+    unsigned long utime = 0;
+    unsigned long stime = 0;
+    const char *fields;
+    int ok = 0;
+    FILE *f;
 
-    if (cfg->server_pid <= 0) {
-        return;
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    f = fopen(path, "r");
+    if (f == NULL) {
+        return -1.0;
     }
-    rss = proc_status_kib(cfg->server_pid, "VmRSS");
+    /* The command name (field 2) may hold spaces and parentheses: fields resume after the last
+     * ')'. */
+    if (fgets(line, sizeof line, f) != NULL && (fields = strrchr(line, ')')) != NULL) {
+        ok = sscanf(fields + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
+                    &stime) == 2;
+    }
+    fclose(f);
+    return ok ? (double)(utime + stime) / 100.0 : -1.0;
+}
+
+static double own_cpu_s(void)
+{
+    return (double)clock() / CLOCKS_PER_SEC;
+}
+
+void load_sample(const struct load_cfg *cfg, struct load_result *r, int which)
+{
+    long rss = cfg->server_pid > 0 ? proc_status_kib(cfg->server_pid, "VmRSS") : -1;
+    double server_cpu = cfg->server_pid > 0 ? proc_cpu_s(cfg->server_pid) : -1.0;
+
     if (which == 0) {
         r->rss_before_kib = rss;
     } else if (which == 1) {
         r->rss_held_kib = rss;
+        r->server_cpu_s = server_cpu; /* the start, until the end is known */
+        r->client_cpu_s = own_cpu_s();
     } else {
         r->rss_end_kib = rss;
-        r->hwm_kib = proc_status_kib(cfg->server_pid, "VmHWM");
+        r->hwm_kib = cfg->server_pid > 0 ? proc_status_kib(cfg->server_pid, "VmHWM") : -1;
+        r->server_cpu_s =
+            server_cpu >= 0 && r->server_cpu_s >= 0 ? server_cpu - r->server_cpu_s : -1.0;
+        r->client_cpu_s = own_cpu_s() - r->client_cpu_s;
     }
 }
 

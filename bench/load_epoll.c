@@ -25,6 +25,7 @@ struct econn {
     struct load_conn lc;
     int fd;
     int connecting;
+    int greeted;       /* open phase: counted as settled already */
     size_t out_off;    /* bytes of lc.out already sent */
     uint64_t since_us; /* when it started waiting, for the timeout */
     uint64_t cycle_us; /* churn: when this cycle's connect started */
@@ -174,7 +175,7 @@ static void start_measure(struct engine *e, uint64_t now)
     int i;
 
     e->r->open_s = (double)(now - e->t0) / 1e6;
-    load_sample_memory(e->cfg, e->r, 1);
+    load_sample(e->cfg, e->r, 1);
     e->phase = PHASE_MEASURE;
     e->t0 = load_now_us();
     e->deadline = e->t0 + (uint64_t)e->cfg->duration_ms * 1000u;
@@ -219,7 +220,9 @@ static void fail_conn(struct engine *e, struct econn *c, int kind, const char *w
     close_conn(c);
     c->connecting = 0;
     if (e->phase == PHASE_OPEN) {
-        settle_one(e, now);
+        if (!c->greeted) {
+            settle_one(e, now);
+        }
     } else if (e->cfg->mode == LOAD_CHURN) {
         /* A churn slot keeps cycling after a failure, after a pause so that a refusing server
          * does not turn this into a busy loop; the failed cycle counts toward --count. */
@@ -262,6 +265,7 @@ static void count_done(struct engine *e, struct econn *c, uint64_t now, uint64_t
 static void reply_complete(struct engine *e, struct econn *c, uint64_t now)
 {
     if (e->phase == PHASE_OPEN) { /* the greeting */
+        c->greeted = 1;
         e->r->opened++;
         settle_one(e, now);
         return;
@@ -421,7 +425,7 @@ static void check_deadline(struct engine *e, uint64_t now)
 {
     if (e->phase == PHASE_MEASURE && !e->stopping && e->cfg->count == 0 && now >= e->deadline) {
         e->stopping = 1;
-        load_sample_memory(e->cfg, e->r, 2);
+        load_sample(e->cfg, e->r, 2);
     }
 }
 
@@ -500,7 +504,7 @@ int load_run_epoll(const struct load_cfg *cfg, struct load_result *r)
     int rc = engine_init(&e, cfg, r);
 
     if (rc == 0) {
-        load_sample_memory(cfg, r, 0);
+        load_sample(cfg, r, 0);
         e.t0 = load_now_us();
         e.last_scan = e.t0;
         if (cfg->mode == LOAD_CHURN) {
@@ -510,7 +514,7 @@ int load_run_epoll(const struct load_cfg *cfg, struct load_result *r)
         }
         loop(&e);
         if (!e.stopping) {
-            load_sample_memory(cfg, r, 2);
+            load_sample(cfg, r, 2);
         }
         if (cfg->count > 0) {
             e.deadline = e.last_done;

@@ -279,12 +279,31 @@ static void print_kv(const struct load_cfg *cfg, const struct load_result *r)
     for (i = 0; i < LOAD_FAIL_COUNT; i++) {
         printf(" fail_%s=%llu", load_fail_name(i), (unsigned long long)r->fails[i]);
     }
-    printf(" rss_before_kib=%ld rss_held_kib=%ld rss_end_kib=%ld hwm_kib=%ld\n", r->rss_before_kib,
-           r->rss_held_kib, r->rss_end_kib, r->hwm_kib);
+    printf(" rss_before_kib=%ld rss_held_kib=%ld rss_end_kib=%ld hwm_kib=%ld server_cpu_s=%.2f "
+           "client_cpu_s=%.2f\n",
+           r->rss_before_kib, r->rss_held_kib, r->rss_end_kib, r->hwm_kib, r->server_cpu_s,
+           r->client_cpu_s);
+}
+
+/* CPU per round trip compares servers even when the machine, not the server, sets the pace;
+ * the load generator's own share shows whether it could have been the limit. */
+static void print_cpu(const struct load_cfg *cfg, const struct load_result *r)
+{
+    double secs = r->measured_s > 0 ? r->measured_s : 1.0;
+    double per = r->done > 0 ? 1e6 / (double)r->done : 0.0;
+
+    if (cfg->server_pid > 0 && r->server_cpu_s >= 0) {
+        printf("server CPU     %.2f s (%.0f%% of one core), %.1f us per %s\n", r->server_cpu_s,
+               100.0 * r->server_cpu_s / secs, r->server_cpu_s * per,
+               cfg->mode == LOAD_CHURN ? "cycle" : "round trip");
+    }
+    printf("greet_load CPU %.2f s (%.0f%% of one core)\n", r->client_cpu_s,
+           100.0 * r->client_cpu_s / secs);
 }
 
 static void print_memory(const struct load_cfg *cfg, const struct load_result *r)
 {
+    print_cpu(cfg, r);
     if (cfg->server_pid <= 0) {
         return;
     }

@@ -282,7 +282,7 @@ static uint64_t open_phase(struct shared *sh, uint64_t opened_at)
     }
     gp_mutex_unlock(sh->mu);
     sh->r->open_s = (double)(load_now_us() - opened_at) / 1e6;
-    load_sample_memory(sh->cfg, sh->r, 1);
+    load_sample(sh->cfg, sh->r, 1);
 
     gp_mutex_lock(sh->mu);
     t0 = load_now_us();
@@ -305,7 +305,7 @@ static void measure_phase(struct shared *sh, uint64_t deadline)
         gp_sleep_ms(left_ms > 100 ? 100 : (int)left_ms);
     }
     gp_atomic_store(&sh->stop, 1);
-    load_sample_memory(sh->cfg, sh->r, 2);
+    load_sample(sh->cfg, sh->r, 2);
 }
 
 static uint64_t join_all(struct shared *sh, struct tconn *conns)
@@ -343,13 +343,13 @@ int load_run_threads(const struct load_cfg *cfg, struct load_result *r)
         uint64_t t0;
         uint64_t last;
 
-        load_sample_memory(cfg, r, 0);
+        load_sample(cfg, r, 0);
         start_threads(&sh, conns);
         t0 = open_phase(&sh, opened_at);
         measure_phase(&sh, sh.deadline);
         last = join_all(&sh, conns);
         if (cfg->count > 0) {
-            load_sample_memory(cfg, r, 2);
+            load_sample(cfg, r, 2);
         }
         if (cfg->count == 0) {
             last = sh.deadline;
