@@ -134,7 +134,14 @@ static int serve(struct conn *c)
             return rc;
         }
         if (got == 0) {
-            return gi_proto_finish(&c->proto, emit_reply, c);
+            /* At stop the end of stream is the server's own doing: no line was finished. */
+            return gp_atomic_load(&c->srv->stopping) ? GREET_OK
+                                                     : gi_proto_finish(&c->proto, emit_reply, c);
+        }
+        if (c->proto.mode == GI_MODE_UNKNOWN) {
+            int mode = gi_proto_latch(&c->proto, c->rbuf, got);
+            server_log(c->srv, GREET_LOG_DEBUG, "connection with %s uses %s mode", c->peer,
+                       mode == GI_MODE_LINE ? "line" : "raw");
         }
         rc = gi_proto_feed(&c->proto, c->rbuf, got, emit_reply, c);
         if (rc != GI_PROTO_MORE) {
