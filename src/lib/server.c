@@ -150,24 +150,25 @@ static int serve(struct conn *c)
     }
 }
 
-static void log_closed(struct conn *c, int why)
+/* The "connection from HOST:PORT closed" line, with the reason when it was not the client's. */
+static void closed_text(struct conn *c, int why, char *buf, size_t size)
 {
     greet_server *srv = c->srv;
     char text[256];
 
     if (why == GREET_OK || why == GI_PROTO_EXIT) {
-        server_log(srv, GREET_LOG_INFO, "connection from %s closed", c->peer);
+        snprintf(buf, size, "connection from %s closed", c->peer);
     } else if (why == GI_PROTO_OVERLONG) {
-        server_log(srv, GREET_LOG_INFO, "connection from %s closed (line longer than %lu bytes)",
-                   c->peer, (unsigned long)c->proto.max_line);
+        snprintf(buf, size, "connection from %s closed (line longer than %lu bytes)", c->peer,
+                 (unsigned long)c->proto.max_line);
     } else if (why == GREET_ETIMEDOUT) {
-        server_log(srv, GREET_LOG_INFO, "connection from %s closed (idle for %d ms)", c->peer,
-                   srv->cfg.idle_timeout_ms);
+        snprintf(buf, size, "connection from %s closed (idle for %d ms)", c->peer,
+                 srv->cfg.idle_timeout_ms);
     } else if (gp_atomic_load(&srv->stopping)) {
-        server_log(srv, GREET_LOG_INFO, "connection from %s closed (server stopping)", c->peer);
+        snprintf(buf, size, "connection from %s closed (server stopping)", c->peer);
     } else {
-        server_log(srv, GREET_LOG_INFO, "connection from %s closed (%s)", c->peer,
-                   greet_error_text(why, text, sizeof text));
+        snprintf(buf, size, "connection from %s closed (%s)", c->peer,
+                 greet_error_text(why, text, sizeof text));
     }
 }
 
@@ -200,6 +201,7 @@ static void conn_main(void *arg)
 {
     struct conn *c = arg;
     greet_server *srv = c->srv;
+    char line[LOG_LINE_MAX];
     int rc;
 
     server_log(srv, GREET_LOG_INFO, "connection with %s", c->peer);
@@ -211,8 +213,11 @@ static void conn_main(void *arg)
     if (rc == GREET_OK) {
         rc = serve(c);
     }
-    log_closed(c, rc);
+    closed_text(c, rc, line, sizeof line);
     conn_end(c);
+    /* Logged once the connection no longer counts, so that a reader of the log may connect
+     * again at once; srv outlives this thread (stop joins it), c does not. */
+    server_log(srv, GREET_LOG_INFO, "%s", line);
 }
 
 static void conn_free(struct conn *c)
