@@ -26,10 +26,12 @@
  *
  * Errors: every failure leaves the parser in an error state (later calls return the same code)
  * and greet_http_parser_reason gives a precise English reason, e.g. "conflicting Content-Length
- * values" or "connection closed after 10 of 100 body bytes".
+ * values" or "connection closed after 10 of 100 body bytes". Malformed input is GREET_EPROTO,
+ * a limit GREET_ETOOBIG, a connection that ended too early (finish) GREET_ECLOSED.
  *
- * Memory: one allocation in greet_http_parser_new (the header line buffer, about 64 KiB plus the
- * Location copy), nothing per byte. A parser is used by one thread at a time.
+ * Memory: one allocation in greet_http_parser_new (about 140 KiB: the raw header section, a
+ * field being assembled and the Location copy), nothing per byte. A parser is used by one thread at
+ * a time.
  */
 #ifndef GREET_HTTP_H
 #define GREET_HTTP_H
@@ -117,13 +119,18 @@ GREET_API int greet_http_parser_feed(greet_http_parser *p, const void *data, siz
                                      size_t *consumed);
 
 /* The connection has ended. Returns 0 if the message is complete (a body delimited by close
- * completes here and on_message_end runs), otherwise GREET_EPROTO with a reason saying what was
+ * completes here and on_message_end runs), otherwise GREET_ECLOSED with a reason saying what was
  * cut short: no response at all, the header section, the body (with byte counts) or the chunks.
  * A parser already in error returns its error. */
 GREET_API int greet_http_parser_finish(greet_http_parser *p);
 
 /* What is known about the response so far; valid until the parser is freed or reset. */
 GREET_API const greet_http_response *greet_http_parser_response(const greet_http_parser *p);
+
+/* The raw bytes of the header section being parsed, exactly as received: the status line and
+ * fields (or the trailer fields) so far, ending with the blank line when called from
+ * on_headers_end. Valid during callbacks only. */
+GREET_API const char *greet_http_parser_head(const greet_http_parser *p, size_t *len);
 
 /* A human reason for the parser's error ("chunk size too large"), "" when there is none. The
  * string lives in the parser. */
