@@ -41,7 +41,8 @@ struct greet_fetch_response {
     const char *head; /* status line and header fields as received, ending in a blank
                        * line; not NUL-terminated */
     size_t head_len;
-    int64_t content_length; /* -1 when unknown (chunked, close-delimited) or no body */
+    int64_t content_length; /* the Content-Length field, -1 when there is none (for HEAD: the
+                             * size a GET would get) */
     int redirecting;        /* non-zero when the engine will follow this response's Location */
 };
 

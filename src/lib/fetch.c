@@ -1,6 +1,6 @@
 /* The fetch engine: one exchange per URL (connect, send the request, parse the response as it
  * streams through one fixed buffer), repeated along redirects. Memory is fixed per fetch: the
- * receive buffer, the parser and the rebuilt response head, whatever the body's size. */
+ * receive buffer and the parser (which keeps the raw response head), whatever the body's size. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +10,6 @@
 #include "greet/version.h"
 
 #define RECV_BUF_SIZE (64 * 1024)
-/* The parser limits the header section; rebuilding it adds at most a few bytes per line. */
-#define HEAD_CAP (GREET_HTTP_HEADER_MAX + 8 * GREET_HTTP_FIELDS_MAX + 256)
 /* How often progress is reported while no data arrives (and a caller can interrupt). */
 #define WAIT_SLICE_MS 100
 
@@ -24,8 +22,6 @@ struct fetch {
     uint64_t deadline; /* 0: none */
     greet_http_parser *parser;
     char *buf;
-    char *head; /* the current response's head, rebuilt from the parsed fields */
-    size_t head_len;
     int follow; /* the current response is a redirect that will be followed */
     struct greet_fetch_progress progress;
     uint64_t body_start;
@@ -41,41 +37,6 @@ void greet_fetch_options_init(struct greet_fetch_options *o)
     o->connect_timeout_ms = 300000;
     o->max_redirects = 10;
     o->user_agent = "greet/" GREET_VERSION_STRING;
-}
-
-static void head_put(struct fetch *st, const char *data, size_t len)
-{
-    if (len <= HEAD_CAP - st->head_len) {
-        memcpy(st->head + st->head_len, data, len);
-        st->head_len += len;
-    }
-}
-
-static int on_status(void *ctx, int version_minor, int status, const char *reason,
-                     size_t reason_len)
-{
-    struct fetch *st = ctx;
-    char line[32];
-    int n = snprintf(line, sizeof line, "HTTP/1.%d %03d%s", version_minor, status,
-                     reason_len ? " " : "");
-
-    st->head_len = 0;
-    head_put(st, line, (size_t)n);
-    head_put(st, reason, reason_len);
-    head_put(st, "\r\n", 2);
-    return GREET_OK;
-}
-
-static int on_header(void *ctx, const char *name, size_t name_len, const char *value,
-                     size_t value_len)
-{
-    struct fetch *st = ctx;
-
-    head_put(st, name, name_len);
-    head_put(st, ": ", 2);
-    head_put(st, value, value_len);
-    head_put(st, "\r\n", 2);
-    return GREET_OK;
 }
 
 static int is_redirect(int status)
@@ -101,13 +62,11 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
     if (resp->status < 200) {
         return GREET_OK; /* interim: the final response's status line comes next */
     }
-    head_put(st, "\r\n", 2);
     st->res->status = resp->status;
     st->follow = st->opt->follow_redirects && is_redirect(resp->status) && resp->location[0];
     r.url = st->url_text;
     r.status = resp->status;
-    r.head = st->head;
-    r.head_len = st->head_len;
+    r.head = greet_http_parser_head(st->parser, &r.head_len);
     r.content_length = resp->has_content_length ? (int64_t)resp->content_length : -1;
     r.redirecting = st->follow;
     rc = st->sink->on_response ? st->sink->on_response(st->sink->ctx, &r) : GREET_OK;
@@ -322,8 +281,7 @@ static int run(struct fetch *st)
 
 static int start(struct fetch *st, const char *url)
 {
-    static const greet_http_callbacks cb = {on_status, on_header, on_headers_end,
-                                            on_body,   NULL,      NULL};
+    static const greet_http_callbacks cb = {NULL, NULL, on_headers_end, on_body, NULL, NULL};
     const char *why = "";
     int rc = greet_url_parse(url, &st->url, &why);
 
@@ -344,8 +302,7 @@ static int start(struct fetch *st, const char *url)
         return GREET_EINVAL;
     }
     st->buf = malloc(RECV_BUF_SIZE);
-    st->head = malloc(HEAD_CAP);
-    if (!st->buf || !st->head) {
+    if (!st->buf) {
         return GREET_ENOMEM;
     }
     return greet_http_parser_new(&st->parser, &cb, st, 0);
@@ -381,7 +338,6 @@ int greet_fetch(const char *url, const struct greet_fetch_options *opt,
         greet_error_text(rc, result->message, sizeof result->message);
     }
     greet_http_parser_free(st->parser);
-    free(st->head);
     free(st->buf);
     free(st);
     return rc;
