@@ -48,7 +48,7 @@ typedef struct greet_url {
     unsigned char host_ipv6;               /* 1 when host came from a [bracketed] literal */
 } greet_url;
 
-/* Parses an absolute URL (see the top of this file) into *out. On failure *out is unspecified
+/* Parses an absolute URL (see the top of this file) into *out. On failure *out is left unchanged
  * and, if why is not NULL, *why points to a static English reason such as "user-info
  * (user@host) is not supported" (thread-safe, never freed). On success *why is "". */
 GREET_API int greet_url_parse(const char *text, greet_url *out, const char **why);
@@ -57,7 +57,7 @@ GREET_API int greet_url_parse(const char *text, greet_url *out, const char **why
  * an absolute URL, a scheme-relative "//host/p", an absolute path "/p", a relative path "p" or
  * "../p" (dot segments removed), a query only "?q", or "" (the base itself, without fragment).
  * The result must be a URL greet_url_parse accepts; errors and *why as for greet_url_parse.
- * out may be the same object as base. */
+ * out may be the same object as base; on failure it is left unchanged. */
 GREET_API int greet_url_resolve(const greet_url *base, const char *reference, greet_url *out,
                                 const char **why);
 
