@@ -29,6 +29,7 @@ struct load_cfg {
     int conns;            /* concurrent connections */
     int mode;             /* enum load_mode */
     int engine;           /* enum load_engine */
+    int threads;          /* epoll engine: event loops, each with its share of connections */
     long duration_ms;     /* measured phase length (when count is 0) */
     long count;           /* round trips (or churn cycles) per connection; 0: use duration_ms */
     int msg_size;         /* bytes per message, newline included in line mode */
@@ -105,7 +106,8 @@ struct load_conn {
     size_t expect_len;
     size_t matched; /* bytes of expect already received and equal */
     uint64_t sent_us;
-    int fail; /* enum load_fail when state is LC_FAILED */
+    int fail;        /* enum load_fail when state is LC_FAILED */
+    const char *why; /* what load_conn_feed found wrong */
 };
 
 enum load_feed { LOAD_FEED_MORE, LOAD_FEED_COMPLETE, LOAD_FEED_FAILED };
@@ -145,6 +147,9 @@ void load_result_fail(struct load_result *r, int kind, const char *detail);
 /* The same for a connection that failed (state LC_FAILED), naming it and its message; why
  * (may be NULL) adds the cause. */
 void load_result_conn_fail(struct load_result *r, const struct load_conn *c, const char *why);
+
+/* Adds the counts of from (one engine thread's) to into. */
+void load_result_merge(struct load_result *into, const struct load_result *from);
 
 const char *load_fail_name(int kind);
 

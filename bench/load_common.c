@@ -206,3 +206,18 @@ void load_result_conn_fail(struct load_result *r, const struct load_conn *c, con
              why != NULL ? why : "");
     load_result_fail(r, c->fail, detail);
 }
+
+void load_result_merge(struct load_result *into, const struct load_result *from)
+{
+    int i;
+
+    if (into->first_error[0] == '\0') {
+        memcpy(into->first_error, from->first_error, sizeof into->first_error);
+    }
+    for (i = 0; i < LOAD_FAIL_COUNT; i++) {
+        into->fails[i] += from->fails[i];
+    }
+    into->done += from->done;
+    into->opened += from->opened;
+    load_hist_merge(&into->hist, &from->hist);
+}

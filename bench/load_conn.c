@@ -34,12 +34,19 @@ int load_conn_feed(struct load_conn *c, const char *data, size_t n)
 
     if (c->state != LC_GREETING && c->state != LC_REPLY) {
         /* Nothing is due (ready, or exit sent): any byte is one the server should not send. */
+        c->why = "bytes when none were due";
         load_conn_fail(c, LOAD_FAIL_REPLY);
         return LOAD_FEED_FAILED;
     }
     /* More than is due is also wrong: one message is in flight at a time, so the extra bytes
      * can only be a line ending or a reply the server invented. */
     if (n > due || memcmp(data, c->expect + c->matched, n) != 0) {
+        size_t same = 0;
+        while (same < n && same < due && data[same] == c->expect[c->matched + same]) {
+            same++;
+        }
+        c->matched += same;
+        c->why = same == due ? "more bytes than expected" : "a byte differs";
         load_conn_fail(c, kind);
         return LOAD_FEED_FAILED;
     }

@@ -1,18 +1,22 @@
 /*
- * The Linux engine: one thread multiplexes every connection with epoll, so the load generator
- * costs one epoll_wait + one recv + one send per round trip and stays out of the server's way
- * on a small machine (a thread per client would compete with a thread-per-client server for the
- * same cores). Linux only; bench/CMakeLists.txt builds load_epoll_none.c elsewhere.
+ * The Linux engine: a thread multiplexes its share of the connections with epoll, so the load
+ * generator costs one recv + one send (and a share of an epoll_wait) per round trip and stays
+ * out of the server's way on a small machine (a thread per client would compete with a
+ * thread-per-client server for the same cores). --threads N runs N such loops for servers
+ * that need more than one core of load. Linux only; bench/CMakeLists.txt builds
+ * load_epoll_none.c elsewhere.
  */
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "load.h"
@@ -32,9 +36,22 @@ struct econn {
     long rounds;       /* round trips (or cycles) done */
 };
 
+/* What the loops share: the two meeting points (every connection open; the clock started) and
+ * the measured phase's start, set by the coordinating thread between them. */
+struct run {
+    pthread_barrier_t barrier;
+    uint64_t t0;
+    uint64_t deadline;
+};
+
+/* One loop's state; cfg is a copy whose conns is this loop's share. */
 struct engine {
+    struct load_cfg cfg_share;
     const struct load_cfg *cfg;
     struct load_result *r;
+    struct run *run;
+    unsigned first_id; /* ids are unique across loops, so messages are too */
+    pthread_t thread;
     int ep;
     struct econn *conns;
     struct sockaddr_storage addr;
@@ -170,15 +187,13 @@ static void open_more(struct engine *e, uint64_t now)
 
 static void resume_later(struct engine *e, struct econn *c, uint64_t wake);
 
-static void start_measure(struct engine *e, uint64_t now)
+static void start_measure(struct engine *e)
 {
     int i;
 
-    e->r->open_s = (double)(now - e->t0) / 1e6;
-    load_sample(e->cfg, e->r, 1);
     e->phase = PHASE_MEASURE;
-    e->t0 = load_now_us();
-    e->deadline = e->t0 + (uint64_t)e->cfg->duration_ms * 1000u;
+    e->t0 = e->run->t0;
+    e->deadline = e->run->deadline;
     e->active = 0;
     for (i = 0; i < e->cfg->conns; i++) {
         struct econn *c = &e->conns[i];
@@ -200,13 +215,10 @@ static void start_measure(struct engine *e, uint64_t now)
 }
 
 /* The open phase ends when every connection is greeted or failed. */
-static void settle_one(struct engine *e, uint64_t now)
+static void settle_one(struct engine *e)
 {
     e->pending--;
     e->settled++;
-    if (e->settled == e->cfg->conns) {
-        start_measure(e, now);
-    }
 }
 
 static void fail_conn(struct engine *e, struct econn *c, int kind, const char *why)
@@ -221,7 +233,7 @@ static void fail_conn(struct engine *e, struct econn *c, int kind, const char *w
     c->connecting = 0;
     if (e->phase == PHASE_OPEN) {
         if (!c->greeted) {
-            settle_one(e, now);
+            settle_one(e);
         }
     } else if (e->cfg->mode == LOAD_CHURN) {
         /* A churn slot keeps cycling after a failure, after a pause so that a refusing server
@@ -267,7 +279,7 @@ static void reply_complete(struct engine *e, struct econn *c, uint64_t now)
     if (e->phase == PHASE_OPEN) { /* the greeting */
         c->greeted = 1;
         e->r->opened++;
-        settle_one(e, now);
+        settle_one(e);
         return;
     }
     if (c->lc.seq > 0) {
@@ -327,7 +339,7 @@ static void on_readable(struct engine *e, struct econn *c)
         reply_complete(e, c, now);
         break;
     case LOAD_FEED_FAILED:
-        fail_conn(e, c, c->lc.fail, "unexpected bytes");
+        fail_conn(e, c, c->lc.fail, c->lc.why);
         break;
     default:
         break;
@@ -423,15 +435,14 @@ static void scan_timeouts(struct engine *e, uint64_t now)
 
 static void check_deadline(struct engine *e, uint64_t now)
 {
-    if (e->phase == PHASE_MEASURE && !e->stopping && e->cfg->count == 0 && now >= e->deadline) {
+    if (e->phase == PHASE_MEASURE && e->cfg->count == 0 && now >= e->deadline) {
         e->stopping = 1;
-        load_sample(e->cfg, e->r, 2);
     }
 }
 
 static int running(const struct engine *e)
 {
-    return e->phase == PHASE_OPEN || e->active > 0;
+    return e->phase == PHASE_OPEN ? e->settled < e->cfg->conns : e->active > 0;
 }
 
 static void loop(struct engine *e)
@@ -456,29 +467,31 @@ static void loop(struct engine *e)
     }
 }
 
-static int engine_init(struct engine *e, const struct load_cfg *cfg, struct load_result *r)
+static int engine_init(struct engine *e, const struct load_cfg *cfg, int share, unsigned first_id)
 {
     int i;
 
-    memset(e, 0, sizeof *e);
-    e->cfg = cfg;
-    e->r = r;
+    e->cfg_share = *cfg;
+    e->cfg_share.conns = share;
+    e->cfg = &e->cfg_share;
+    e->first_id = first_id;
     e->ep = -1;
     if (resolve(e) != 0) {
         return -1;
     }
-    e->conns = calloc((size_t)cfg->conns, sizeof *e->conns);
-    e->think = calloc((size_t)cfg->conns, sizeof *e->think);
-    e->think_wake = calloc((size_t)cfg->conns, sizeof *e->think_wake);
+    e->conns = calloc((size_t)share, sizeof *e->conns);
+    e->think = calloc((size_t)share, sizeof *e->think);
+    e->think_wake = calloc((size_t)share, sizeof *e->think_wake);
+    e->r = calloc(1, sizeof *e->r);
     e->ep = epoll_create1(EPOLL_CLOEXEC);
-    if (e->conns == NULL || e->think == NULL || e->think_wake == NULL || e->ep < 0) {
-        fprintf(stderr, "greet_load: cannot set up %d connections: %s\n", cfg->conns,
-                strerror(errno));
+    if (e->conns == NULL || e->think == NULL || e->think_wake == NULL || e->r == NULL ||
+        e->ep < 0) {
+        fprintf(stderr, "greet_load: cannot set up %d connections: %s\n", share, strerror(errno));
         return -1;
     }
-    for (i = 0; i < cfg->conns; i++) {
+    for (i = 0; i < share; i++) {
         e->conns[i].fd = -1;
-        e->conns[i].lc.id = (unsigned)i;
+        e->conns[i].lc.id = first_id + (unsigned)i;
     }
     return 0;
 }
@@ -496,31 +509,106 @@ static void engine_free(struct engine *e)
     free(e->conns);
     free(e->think);
     free(e->think_wake);
+    free(e->r);
+}
+
+static void *engine_main(void *arg)
+{
+    struct engine *e = arg;
+    uint64_t now = load_now_us();
+
+    e->last_scan = now;
+    if (e->cfg->mode != LOAD_CHURN) { /* churn has no open phase: connecting is what it measures */
+        open_more(e, now);
+        loop(e);
+    }
+    pthread_barrier_wait(&e->run->barrier); /* every connection open */
+    pthread_barrier_wait(&e->run->barrier); /* the measured phase starts */
+    start_measure(e);
+    loop(e);
+    return NULL;
+}
+
+static void sleep_until(uint64_t when_us)
+{
+    uint64_t now;
+
+    while ((now = load_now_us()) < when_us) {
+        struct timespec ts;
+        uint64_t left = when_us - now;
+        ts.tv_sec = (time_t)(left / 1000000u);
+        ts.tv_nsec = (long)(left % 1000000u) * 1000L;
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* The coordinating thread: starts the loops, samples the server between the phases, and adds
+ * up what the loops counted. */
+static void coordinate(const struct load_cfg *cfg, struct load_result *r, struct engine *es,
+                       int threads, struct run *run)
+{
+    uint64_t opened_at = load_now_us();
+    uint64_t end = 0;
+    int i;
+
+    load_sample(cfg, r, 0);
+    for (i = 0; i < threads; i++) {
+        if (pthread_create(&es[i].thread, NULL, engine_main, &es[i]) != 0) {
+            fprintf(stderr, "greet_load: cannot start thread %d\n", i);
+            exit(1); /* the others wait at the barrier for it: nothing to unwind */
+        }
+    }
+    pthread_barrier_wait(&run->barrier);
+    r->open_s = (double)(load_now_us() - opened_at) / 1e6;
+    load_sample(cfg, r, 1);
+    run->t0 = load_now_us();
+    run->deadline = run->t0 + (uint64_t)cfg->duration_ms * 1000u;
+    pthread_barrier_wait(&run->barrier);
+    if (cfg->count == 0) {
+        sleep_until(run->deadline);
+        load_sample(cfg, r, 2); /* while the connections are still open */
+        end = run->deadline;
+    }
+    for (i = 0; i < threads; i++) {
+        pthread_join(es[i].thread, NULL);
+        load_result_merge(r, es[i].r);
+        if (cfg->count > 0 && es[i].last_done > end) {
+            end = es[i].last_done;
+        }
+    }
+    if (cfg->count > 0) {
+        load_sample(cfg, r, 2);
+    }
+    r->measured_s = end > run->t0 ? (double)(end - run->t0) / 1e6 : 0.0;
 }
 
 int load_run_epoll(const struct load_cfg *cfg, struct load_result *r)
 {
-    struct engine e;
-    int rc = engine_init(&e, cfg, r);
+    int threads = cfg->threads < cfg->conns ? cfg->threads : cfg->conns;
+    struct engine *es = calloc((size_t)threads, sizeof *es);
+    struct run run;
+    int barrier =
+        es != NULL && pthread_barrier_init(&run.barrier, NULL, (unsigned)threads + 1) == 0;
+    int rc = barrier ? 0 : -1;
+    int made = 0;
+    int i;
 
-    if (rc == 0) {
-        load_sample(cfg, r, 0);
-        e.t0 = load_now_us();
-        e.last_scan = e.t0;
-        if (cfg->mode == LOAD_CHURN) {
-            start_measure(&e, e.t0); /* churn has no open phase: connecting is what it measures */
-        } else {
-            open_more(&e, e.t0);
-        }
-        loop(&e);
-        if (!e.stopping) {
-            load_sample(cfg, r, 2);
-        }
-        if (cfg->count > 0) {
-            e.deadline = e.last_done;
-        }
-        r->measured_s = e.deadline > e.t0 ? (double)(e.deadline - e.t0) / 1e6 : 0.0;
+    for (i = 0; rc == 0 && i < threads; i++) {
+        int from = (int)((long)cfg->conns * i / threads);
+        int to = (int)((long)cfg->conns * (i + 1) / threads);
+        es[i].run = &run;
+        rc = engine_init(&es[i], cfg, to - from, (unsigned)from);
+        made++;
     }
-    engine_free(&e);
+    if (rc == 0) {
+        coordinate(cfg, r, es, threads, &run);
+    }
+    for (i = 0; i < made; i++) {
+        engine_free(&es[i]);
+    }
+    if (barrier) {
+        pthread_barrier_destroy(&run.barrier);
+    }
+    free(es);
     return rc;
 }

@@ -26,6 +26,7 @@ static const char usage[] =
     "world!\\n\")\n"
     "  --pid PID             the server's process id: report its memory (Linux /proc)\n"
     "  --engine E            epoll (Linux; the default there) or threads (portable)\n"
+    "  --threads N           epoll engine: event loop threads (default 1)\n"
     "  --kv                  print one key=value line instead of the report\n"
     "Exit status: 0 when every connection opened and every reply was right, 1 otherwise,\n"
     "2 for a bad command line.\n";
@@ -44,6 +45,7 @@ enum {
     OPT_GREETING,
     OPT_PID,
     OPT_ENGINE,
+    OPT_THREADS,
     OPT_KV,
     OPT_HELP
 };
@@ -71,6 +73,7 @@ static const struct opt opts[] = {
     {"--greeting", OPT_GREETING, 1},
     {"--pid", OPT_PID, 1},
     {"--engine", OPT_ENGINE, 1},
+    {"--threads", OPT_THREADS, 1},
     {"--kv", OPT_KV, 0},
     {"--help", OPT_HELP, 0},
     {"-h", OPT_HELP, 0},
@@ -188,6 +191,10 @@ static int apply(struct load_cfg *cfg, int id, const char *arg, int *kv)
         return parse_long("--pid", arg, 1, 2147483647L, &cfg->server_pid);
     case OPT_ENGINE:
         return parse_choice("--engine", arg, engine_names, 2, &cfg->engine);
+    case OPT_THREADS:
+        rc = parse_long("--threads", arg, 1, 64, &v);
+        cfg->threads = (int)v;
+        break;
     case OPT_KV:
         *kv = 1;
         break;
@@ -241,6 +248,7 @@ static void defaults(struct load_cfg *cfg)
     cfg->conns = 50;
     cfg->mode = LOAD_LINE;
     cfg->engine = load_epoll_available ? LOAD_ENGINE_EPOLL : LOAD_ENGINE_THREADS;
+    cfg->threads = 1;
     cfg->duration_ms = 5000;
     cfg->msg_size = 16;
     cfg->timeout_ms = 10000;
@@ -268,9 +276,10 @@ static void print_kv(const struct load_cfg *cfg, const struct load_result *r)
 {
     int i;
 
-    printf("mode=%s conns=%d engine=%s opened=%d open_s=%.3f measured_s=%.3f done=%llu "
+    printf("mode=%s conns=%d engine=%s threads=%d opened=%d open_s=%.3f measured_s=%.3f done=%llu "
            "rate=%.0f p50_us=%llu p90_us=%llu p99_us=%llu max_us=%llu errors=%llu",
-           mode_names[cfg->mode], cfg->conns, engine_names[cfg->engine], r->opened, r->open_s,
+           mode_names[cfg->mode], cfg->conns, engine_names[cfg->engine],
+           cfg->engine == LOAD_ENGINE_EPOLL ? cfg->threads : cfg->conns, r->opened, r->open_s,
            r->measured_s, (unsigned long long)r->done, rate(r),
            (unsigned long long)load_hist_quantile(&r->hist, 0.50),
            (unsigned long long)load_hist_quantile(&r->hist, 0.90),
@@ -322,8 +331,9 @@ static void print_report(const struct load_cfg *cfg, const struct load_result *r
     const char *unit = cfg->mode == LOAD_CHURN ? "cycles" : "round trips";
     int i;
 
-    printf("greet_load: %s mode, %d connections, %s engine, %s:%u\n", mode_names[cfg->mode],
-           cfg->conns, engine_names[cfg->engine], cfg->host, cfg->port);
+    printf("greet_load: %s mode, %d connections, %s engine (%d threads), %s:%u\n",
+           mode_names[cfg->mode], cfg->conns, engine_names[cfg->engine],
+           cfg->engine == LOAD_ENGINE_EPOLL ? cfg->threads : cfg->conns, cfg->host, cfg->port);
     if (cfg->mode != LOAD_CHURN) {
         printf("opened         %d of %d in %.2f s\n", r->opened, cfg->conns, r->open_s);
     }

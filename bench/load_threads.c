@@ -77,7 +77,7 @@ static int await_bytes(struct tconn *t)
         case LOAD_FEED_COMPLETE:
             return 0;
         case LOAD_FEED_FAILED:
-            record_fail(t, t->lc.fail, "unexpected bytes");
+            record_fail(t, t->lc.fail, t->lc.why);
             return -1;
         default:
             break;
