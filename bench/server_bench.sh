@@ -155,7 +155,7 @@ for run in $(seq "$RUNS"); do
     done
     # Many idle-ish clients: every connection does one round trip a second.
     for server in $ALL_SERVERS; do
-        measure "$run" big "$server" raw "$BIG" -d "$DURATION" --think 1000 --timeout 30
+        measure "$run" big "$server" raw "$BIG" -d "$DURATION" --think 1000 --timeout 15
     done
 done
 
