@@ -24,8 +24,18 @@ extern "C" {
 
 /* ---- Errors ------------------------------------------------------------------------------- */
 
-/* Which table the recorded raw value belongs to, so it can be named and described. */
-enum gp_oserr_kind { GP_OSERR_NONE, GP_OSERR_ERRNO, GP_OSERR_SOCKET, GP_OSERR_WIN32, GP_OSERR_GAI };
+/* Which table the recorded raw value belongs to, so it can be named and described. The TLS
+ * backend (gp_tls.h) records its library's codes as GP_OSERR_TLS (code GREET_ETLS) and rejected
+ * certificates as GP_OSERR_CERT (GREET_ECERT); gp_tls_describe renders those. */
+enum gp_oserr_kind {
+    GP_OSERR_NONE,
+    GP_OSERR_ERRNO,
+    GP_OSERR_SOCKET,
+    GP_OSERR_WIN32,
+    GP_OSERR_GAI,
+    GP_OSERR_TLS,
+    GP_OSERR_CERT
+};
 
 /* Records raw as the calling thread's last OS error and returns its portable code. */
 int gp_oserr_set(int kind, int raw);

@@ -98,6 +98,16 @@ static int feed_lines(struct gi_proto *p, const unsigned char *data, size_t len,
     return GI_PROTO_MORE;
 }
 
+int gi_proto_latch(struct gi_proto *p, const void *data, size_t len)
+{
+    const unsigned char *bytes = data;
+
+    if (p->mode == GI_MODE_UNKNOWN && len > 0) {
+        p->mode = bytes[len - 1] == '\n' ? GI_MODE_LINE : GI_MODE_RAW;
+    }
+    return p->mode;
+}
+
 int gi_proto_feed(struct gi_proto *p, const void *data, size_t len, gi_proto_emit emit, void *ctx)
 {
     const unsigned char *bytes = data;
@@ -108,10 +118,7 @@ int gi_proto_feed(struct gi_proto *p, const void *data, size_t len, gi_proto_emi
     if (len == 0) {
         return GI_PROTO_MORE;
     }
-    if (p->mode == GI_MODE_UNKNOWN) {
-        p->mode = bytes[len - 1] == '\n' ? GI_MODE_LINE : GI_MODE_RAW;
-    }
-    if (p->mode == GI_MODE_RAW) {
+    if (gi_proto_latch(p, bytes, len) == GI_MODE_RAW) {
         return feed_raw(p, bytes, len, emit, ctx);
     }
     return feed_lines(p, bytes, len, emit, ctx);

@@ -46,6 +46,9 @@ struct gi_proto {
 int gi_proto_init(struct gi_proto *p, size_t max_line);
 void gi_proto_free(struct gi_proto *p);
 
+/* Chooses the connection's mode from its first receive if not chosen yet; returns the mode. */
+int gi_proto_latch(struct gi_proto *p, const void *data, size_t len);
+
 /* Handles the bytes of one receive (at most GI_PROTO_RECV_MAX, else GREET_EINVAL), calling emit
  * once per reply. Returns an enum gi_proto_result or emit's error. */
 int gi_proto_feed(struct gi_proto *p, const void *data, size_t len, gi_proto_emit emit, void *ctx);
