@@ -24,8 +24,18 @@ extern "C" {
 
 /* ---- Errors ------------------------------------------------------------------------------- */
 
-/* Which table the recorded raw value belongs to, so it can be named and described. */
-enum gp_oserr_kind { GP_OSERR_NONE, GP_OSERR_ERRNO, GP_OSERR_SOCKET, GP_OSERR_WIN32, GP_OSERR_GAI };
+/* Which table the recorded raw value belongs to, so it can be named and described. The TLS
+ * backend (gp_tls.h) records its library's codes as GP_OSERR_TLS (code GREET_ETLS) and rejected
+ * certificates as GP_OSERR_CERT (GREET_ECERT); gp_tls_describe renders those. */
+enum gp_oserr_kind {
+    GP_OSERR_NONE,
+    GP_OSERR_ERRNO,
+    GP_OSERR_SOCKET,
+    GP_OSERR_WIN32,
+    GP_OSERR_GAI,
+    GP_OSERR_TLS,
+    GP_OSERR_CERT
+};
 
 /* Records raw as the calling thread's last OS error and returns its portable code. */
 int gp_oserr_set(int kind, int raw);
@@ -63,13 +73,16 @@ enum gp_family { GP_AF_ANY = 0, GP_AF_INET4 = 4, GP_AF_INET6 = 6 };
 #define GP_ADDRSTR_MAX 64 /* "[ipv6%scope]:65535" fits */
 
 /* Resolves host (name or literal) and port with getaddrinfo, for TCP. family restricts the
- * result; passive (host NULL allowed) asks for addresses to bind. Fills at most max entries of
- * out, IPv6 and IPv4 in the resolver's order, and their number in *count (at least 1 on success).
- * GREET_ENOHOST: no such host; GREET_ERESOLVE: temporary failure. */
+ * result; passive asks for addresses to bind (host NULL: the wildcard; only passive lookups take
+ * NULL). Fills at most max entries of out, IPv6 and IPv4 in the resolver's order, and their number
+ * in *count (at least 1 on success). GREET_ENOHOST: no such host; GREET_ERESOLVE: temporary
+ * failure. */
 int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr *out, size_t max,
                size_t *count);
 
-/* The numeric host of addr ("127.0.0.1", "::1") into buf. */
+/* The numeric host of addr ("127.0.0.1", "::1", "fe80::1%2" with a scope) into buf.
+ * GREET_EAFNOSUPPORT for an unknown family, GREET_ETOOBIG when buf is too small (never
+ * truncated; GP_ADDRSTR_MAX is always enough). */
 int gp_addr_host(const gp_addr *addr, char *buf, size_t size);
 
 /* The port of addr in host order; 0 for an unknown family. */
@@ -78,7 +91,8 @@ uint16_t gp_addr_port(const gp_addr *addr);
 /* The family of addr: GP_AF_INET4, GP_AF_INET6 or GP_AF_ANY when unknown. */
 int gp_addr_family(const gp_addr *addr);
 
-/* "127.0.0.1:12341" or "[::1]:12341" into buf (GP_ADDRSTR_MAX is always enough). */
+/* "127.0.0.1:12341" or "[::1]:12341" into buf (GP_ADDRSTR_MAX is always enough); errors as for
+ * gp_addr_host. */
 int gp_addr_format(const gp_addr *addr, char *buf, size_t size);
 
 /* This machine's host name (gethostname), NUL-terminated. */
@@ -99,12 +113,14 @@ enum gp_wait { GP_WAIT_READ = 1, GP_WAIT_WRITE = 2 };
  * systems; the limit passing to GREET_ETIMEDOUT. */
 int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out);
 
-/* Creates a listening TCP socket bound to addr. Address reuse follows each OS's safe default
- * (SO_REUSEADDR on POSIX for TIME_WAIT, SO_EXCLUSIVEADDRUSE on Windows so that no other process
- * can steal the port); an IPv6 wildcard is dual-stack (IPV6_V6ONLY off) where the OS allows. */
+/* Creates a listening TCP socket bound to addr (backlog <= 0: SOMAXCONN). Address reuse follows
+ * each OS's safe default (SO_REUSEADDR on POSIX for TIME_WAIT, SO_EXCLUSIVEADDRUSE on Windows so
+ * that no other process can steal the port); an IPv6 wildcard is dual-stack (IPV6_V6ONLY off) where
+ * the OS allows. */
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out);
 
-/* Accepts one connection; *peer (may be NULL) gets the client's address. Retries EINTR. */
+/* Accepts one connection; *peer (may be NULL) gets the client's address. Retries EINTR. The new
+ * socket is blocking, whatever the listener is. */
 int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer);
 
 /* Closes s (closesocket / close); s is invalid afterwards. Closing GP_SOCKET_INVALID is a no-op. */
@@ -114,7 +130,8 @@ void gp_sock_close(gp_socket s);
 int gp_sock_shutdown(gp_socket s, int how);
 
 /* Sends all len bytes, retrying partial writes and EINTR; never raises SIGPIPE. A peer that is
- * gone gives GREET_EPIPE or GREET_ECONNRESET; a send timeout GREET_ETIMEDOUT. */
+ * gone gives GREET_EPIPE or GREET_ECONNRESET; a send timeout GREET_ETIMEDOUT. Meant for blocking
+ * sockets: on a non-blocking one GREET_EAGAIN does not say how much was sent. */
 int gp_sock_send_all(gp_socket s, const void *buf, size_t len);
 
 /* Receives at most cap bytes, retrying EINTR; *got = 0 means the peer closed its side (EOF).

@@ -46,6 +46,7 @@ GREET_BEGIN_DECLS
     X(EURL, "malformed URL")                                                                       \
     X(EUNSUPPORTED, "not supported in this build")                                                 \
     X(EHTTP, "HTTP error status")                                                                  \
+    X(EREDIRECT, "too many redirects or a redirect loop")                                          \
     X(ETLS, "TLS error")                                                                           \
     X(ECERT, "certificate verification failed")                                                    \
     X(ESYS, "system error")

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gp.h"
+#include "gp_tls.h"
 
 static _Thread_local int last_kind = GP_OSERR_NONE;
 static _Thread_local int last_raw;
@@ -90,6 +91,8 @@ int gp_oserr_set(int kind, int raw)
 
     if (kind == GP_OSERR_GAI) {
         code = gai_code(raw);
+    } else if (kind == GP_OSERR_TLS || kind == GP_OSERR_CERT) {
+        code = kind == GP_OSERR_CERT ? GREET_ECERT : GREET_ETLS;
     } else {
         e = find_errno(raw);
         code = e ? e->code : GREET_ESYS;
@@ -124,6 +127,10 @@ void gp_oserr_describe(char *buf, size_t size)
     }
     if (last_kind == GP_OSERR_GAI) {
         snprintf(buf, size, "EAI %d: %s", last_raw, gai_strerror(last_raw));
+        return;
+    }
+    if (last_kind == GP_OSERR_TLS || last_kind == GP_OSERR_CERT) {
+        gp_tls_describe(last_kind, last_raw, buf, size);
         return;
     }
     /* strerror_r (POSIX version, from _POSIX_C_SOURCE) is the thread-safe one. */

@@ -1,12 +1,306 @@
-/* Placeholder until the client subcommand lands; replaced by its own issue's work. */
+/* greet client: the tutorial's client. Prints the greeting, sends each name and prints the
+ * reply, then says exit. Replies are printed as the bytes they are, never as a format. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "gp.h"
+#include "greet/client.h"
+#include "greet/server.h"
+
+#define DEFAULT_TIMEOUT_MS 10000L
+#define MAX_TIMEOUT_MS     (24L * 3600 * 1000)
+#define RAW_MESSAGE_MAX    1024 /* the server's one receive */
+#define REPLY_MAX          16384
+#define HOSTNAME_MAX       256
+#define WHERE_MAX          (HOSTNAME_MAX + 16)
+#define BUSY_PREFIX        "busy:"
+
+static const char help_text[] =
+    "Usage: greet client [OPTIONS] [HOST [NAME...]]\n"
+    "Connects to a greeting server, prints its greeting, sends each NAME and prints the\n"
+    "reply, then sends \"exit\" (the tutorial's client). HOST defaults to this machine's name;\n"
+    "the names default to the tutorial's guoxiang, yanchendong and wangzipeng. A NAME of '-'\n"
+    "reads names from stdin, one per line, answering each as it comes.\n"
+    "\n"
+    "Options:\n"
+    "  -p, --port N       server port (default 12341)\n"
+    "  -l, --lines        line mode: each name is sent as a line and the reply read up to its\n"
+    "                     newline (default: raw mode, as the tutorial's server expects)\n"
+    "  -t, --timeout S    limit for connecting and for each reply, in seconds (default 10)\n"
+    "  -4                 IPv4 only\n"
+    "  -6                 IPv6 only\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit codes: 0 success, 1 other failure, 2 usage error, 3 host not resolved,\n"
+    "4 connection refused or unreachable, 5 timed out, 6 server busy or closed early,\n"
+    "8 stdout could not be written.\n";
+
+enum { OPT_PORT = 1, OPT_LINES, OPT_TIMEOUT, OPT_IPV4, OPT_IPV6, OPT_HELP };
+
+static const struct cli_opt options[] = {
+    {OPT_PORT, 'p', "port", CLI_REQUIRED_ARG},
+    {OPT_LINES, 'l', "lines", CLI_NO_ARG},
+    {OPT_TIMEOUT, 't', "timeout", CLI_REQUIRED_ARG},
+    {OPT_IPV4, '4', NULL, CLI_NO_ARG},
+    {OPT_IPV6, '6', NULL, CLI_NO_ARG},
+    {OPT_HELP, 'h', "help", CLI_NO_ARG},
+    {0, 0, NULL, 0},
+};
+
+/* Not const: they travel with argv's names, which are char *. */
+static char *default_names[] = {"guoxiang", "yanchendong", "wangzipeng"};
+
+struct client_opts {
+    long port;
+    int mode;
+    long timeout_ms;
+    int family;
+    const char *host;
+    char hostname[HOSTNAME_MAX];
+    char where[WHERE_MAX]; /* "host:port" for messages */
+};
+
+struct session {
+    const struct client_opts *o;
+    greet_client *conn;
+    unsigned char reply[REPLY_MAX];
+};
+
+/* ---- Options ------------------------------------------------------------------------------ */
+
+static int parse(struct cli_parser *p, struct client_opts *o)
+{
+    int id;
+
+    while ((id = cli_next_opt(p, options)) != CLI_OPT_END) {
+        if (id == CLI_OPT_ERROR) {
+            return CLI_EXIT_USAGE;
+        } else if (id == OPT_HELP) {
+            fputs(help_text, stdout);
+            return -1;
+        } else if (id == OPT_PORT) {
+            if (cli_parse_long(p, "port", p->arg, 1, 65535, &o->port) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+        } else if (id == OPT_TIMEOUT) {
+            if (cli_parse_seconds(p, "timeout", p->arg, MAX_TIMEOUT_MS, &o->timeout_ms) != 0) {
+                return CLI_EXIT_USAGE;
+            }
+        } else if (id == OPT_LINES) {
+            o->mode = GREET_MODE_LINE;
+        } else {
+            o->family = id == OPT_IPV4 ? GREET_FAMILY_IPV4 : GREET_FAMILY_IPV6;
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
+static int choose_host(const struct cli_parser *p, struct client_opts *o)
+{
+    if (p->operand_count > 0) {
+        o->host = p->operands[0];
+    } else if (gp_hostname(o->hostname, sizeof o->hostname) == GREET_OK) {
+        o->host = o->hostname;
+    } else {
+        return cli_error("client", CLI_EXIT_FAILURE, "cannot find this machine's name; give HOST");
+    }
+    snprintf(o->where, sizeof o->where, strchr(o->host, ':') ? "[%s]:%ld" : "%s:%ld", o->host,
+             o->port);
+    return CLI_EXIT_OK;
+}
+
+/* A name the chosen mode cannot carry as one message gets a usage error up front. */
+static int check_name(const struct client_opts *o, const char *name)
+{
+    size_t len = strlen(name);
+
+    if (o->mode == GREET_MODE_RAW && (len == 0 || len > RAW_MESSAGE_MAX)) {
+        return cli_usage_error("client", "in raw mode a name has 1 to %d bytes (try --lines)",
+                               RAW_MESSAGE_MAX);
+    }
+    if (o->mode == GREET_MODE_LINE && strchr(name, '\n')) {
+        return cli_usage_error("client", "in line mode a name cannot contain a newline");
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---- Talking to the server ---------------------------------------------------------------- */
+
+static void print_bytes(const unsigned char *bytes, size_t len)
+{
+    fwrite(bytes, 1, len, stdout);
+    if (len == 0 || bytes[len - 1] != '\n') {
+        fputc('\n', stdout);
+    }
+    fflush(stdout);
+}
+
+/* The error line and exit code for a failed exchange with the server. */
+static int talk_failed(const struct session *s, int err, const char *doing)
+{
+    char text[256];
+
+    if (err == GREET_ECLOSED) {
+        return cli_error("client", CLI_EXIT_PROTOCOL, "%s closed the connection %s", s->o->where,
+                         doing);
+    }
+    if (err == GREET_ETIMEDOUT) {
+        return cli_error("client", CLI_EXIT_TIMEOUT, "no answer from %s within %ld ms %s",
+                         s->o->where, s->o->timeout_ms, doing);
+    }
+    greet_error_text(err, text, sizeof text);
+    return cli_error("client", cli_exit_for(err), "%s %s: %s", s->o->where, doing, text);
+}
+
+static int connect_and_greet(struct session *s)
+{
+    const struct client_opts *o = s->o;
+    char text[256];
+    size_t got;
+    int rc =
+        greet_client_connect(o->host, (unsigned)o->port, o->family, (int)o->timeout_ms, &s->conn);
+
+    if (rc == GREET_ENOHOST || rc == GREET_ERESOLVE) {
+        return cli_error("client", cli_exit_for(rc), "cannot resolve '%s': %s", o->host,
+                         greet_error_text(rc, text, sizeof text));
+    }
+    if (rc != GREET_OK) {
+        return cli_error("client", cli_exit_for(rc), "connect to %s: %s", o->where,
+                         greet_error_text(rc, text, sizeof text));
+    }
+    rc = greet_client_recv(s->conn, s->reply, sizeof s->reply, &got);
+    if (rc != GREET_OK) {
+        return talk_failed(s, rc, "before its greeting");
+    }
+    print_bytes(s->reply, got);
+    if (got >= sizeof BUSY_PREFIX - 1 &&
+        memcmp(s->reply, BUSY_PREFIX, sizeof BUSY_PREFIX - 1) == 0) {
+        return cli_error("client", cli_exit_for(GREET_EBUSY), "%s is busy", o->where);
+    }
+    return CLI_EXIT_OK;
+}
+
+static int send_name(struct session *s, const char *name, size_t len)
+{
+    size_t got;
+    /* One byte kept free for the newline that line mode strips. */
+    int rc =
+        greet_client_exchange(s->conn, s->o->mode, name, len, s->reply, sizeof s->reply - 1, &got);
+
+    if (rc != GREET_OK) {
+        return talk_failed(s, rc, "before replying");
+    }
+    if (s->o->mode == GREET_MODE_LINE) {
+        s->reply[got] = '\n';
+        got++;
+    }
+    print_bytes(s->reply, got);
+    return CLI_EXIT_OK;
+}
+
+/* Sends every line of stdin as a name (without its line ending); raw mode skips empty lines,
+ * which would be nothing to send. */
+static int send_stdin(struct session *s)
+{
+    char line[RAW_MESSAGE_MAX * 4];
+    int rc = CLI_EXIT_OK;
+
+    while (rc == CLI_EXIT_OK && fgets(line, sizeof line, stdin)) {
+        size_t len = strcspn(line, "\n");
+        if (len == strlen(line) && !feof(stdin)) {
+            return cli_error("client", CLI_EXIT_USAGE, "stdin: line longer than %d bytes",
+                             (int)sizeof line - 2);
+        }
+        if (len > 0 && line[len - 1] == '\r') {
+            len--;
+        }
+        if (len > 0 || s->o->mode == GREET_MODE_LINE) {
+            rc = send_name(s, line, len);
+        }
+    }
+    return rc;
+}
+
+static int send_names(struct session *s, char **names, int count)
+{
+    int i, rc = CLI_EXIT_OK;
+
+    for (i = 0; rc == CLI_EXIT_OK && i < count; i++) {
+        rc = strcmp(names[i], "-") == 0 ? send_stdin(s) : send_name(s, names[i], strlen(names[i]));
+    }
+    return rc;
+}
+
+static int talk(const struct client_opts *o, char **names, int count)
+{
+    struct session *s = calloc(1, sizeof *s);
+    int rc;
+
+    if (!s) {
+        return cli_error("client", CLI_EXIT_FAILURE, "out of memory");
+    }
+    s->o = o;
+    rc = connect_and_greet(s);
+    if (rc == CLI_EXIT_OK) {
+        rc = send_names(s, names, count);
+    }
+    if (rc == CLI_EXIT_OK) {
+        /* The polite goodbye; the server may already be gone, which is fine now. */
+        greet_client_send(s->conn, o->mode, "exit", 4);
+    }
+    greet_client_close(s->conn);
+    free(s);
+    return rc;
+}
+
+static int check_names(const struct client_opts *o, char **names, int count)
+{
+    int i, rc = CLI_EXIT_OK;
+
+    for (i = 0; rc == CLI_EXIT_OK && i < count; i++) {
+        if (strcmp(names[i], "-") != 0) {
+            rc = check_name(o, names[i]);
+        }
+    }
+    return rc;
+}
 
 static int run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_error("client", CLI_EXIT_FAILURE, "this build has no 'client' yet");
+    struct cli_parser p;
+    struct client_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.port = 12341;
+    o.mode = GREET_MODE_RAW;
+    o.timeout_ms = DEFAULT_TIMEOUT_MS;
+    if (cli_parser_init(&p, argc, argv, "client") != 0) {
+        return cli_error("client", CLI_EXIT_FAILURE, "out of memory");
+    }
+    rc = parse(&p, &o);
+    if (rc == CLI_EXIT_OK) {
+        rc = choose_host(&p, &o);
+    }
+    if (rc == CLI_EXIT_OK && p.operand_count > 1) {
+        rc = check_names(&o, p.operands + 1, p.operand_count - 1);
+    }
+    if (rc == CLI_EXIT_OK) {
+        gp_stdout_binary();
+        if (p.operand_count > 1) {
+            rc = talk(&o, p.operands + 1, p.operand_count - 1);
+        } else {
+            rc = talk(&o, default_names, 3);
+        }
+    }
+    if (rc == CLI_EXIT_OK && ferror(stdout)) {
+        rc = cli_error("client", CLI_EXIT_WRITE, "cannot write to stdout");
+    }
+    cli_parser_free(&p);
+    return rc < 0 ? CLI_EXIT_OK : rc;
 }
 
-const struct cli_command cli_client_command = {"client", "(in progress)",
-                                               "greet client: in progress\n", run};
+const struct cli_command cli_client_command = {
+    "client", "the greeting client: send names, print the replies", help_text, run};

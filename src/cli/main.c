@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "gp.h"
+#include "gp_tls.h"
 #include "greet/version.h"
 
 static const struct cli_command *const commands[] = {
@@ -50,7 +51,7 @@ static void print_usage(FILE *out)
 
 static void print_version(void)
 {
-    printf("greet %s\n", GREET_VERSION_STRING);
+    printf("greet %s\nTLS backend: %s\n", GREET_VERSION_STRING, gp_tls_backend());
 }
 
 static int run_help(int argc, char **argv)

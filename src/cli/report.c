@@ -68,6 +68,8 @@ int cli_exit_for(int err)
         return CLI_EXIT_PROTOCOL;
     case GREET_EHTTP:
         return CLI_EXIT_HTTP;
+    case GREET_EREDIRECT:
+        return CLI_EXIT_REDIRECTS;
     case GREET_ETLS:
     case GREET_ECERT:
         return CLI_EXIT_TLS;

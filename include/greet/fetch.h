@@ -1,0 +1,93 @@
+/* The HTTP/1.1 download engine behind `greet fetch`: one call fetches a URL, following redirects
+ * if asked, and streams what arrives to a sink of callbacks, so memory stays constant whatever
+ * the body's size and the caller decides where the bytes go. See docs/http.md for the behaviour. */
+#ifndef GREET_FETCH_H
+#define GREET_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "greet/error.h"
+#include "greet/export.h"
+
+GREET_BEGIN_DECLS
+
+enum greet_fetch_method { GREET_FETCH_GET = 0, GREET_FETCH_HEAD = 1 };
+
+#define GREET_FETCH_MAX_REDIRECTS 100 /* the most max_redirects may be */
+
+struct greet_fetch_options {
+    int method; /* enum greet_fetch_method; GET by default */
+    /* Extra request header fields, each "Name: value". One whose name matches a built-in field
+     * (Host, User-Agent, Accept, Connection) replaces it; "Name:" with no value removes it. */
+    const char *const *headers;
+    size_t header_count;
+    int family;              /* 0 any, 4 IPv4 only, 6 IPv6 only */
+    long connect_timeout_ms; /* per address tried; 0 none. Default 300000 (curl's) */
+    long max_time_ms;        /* the whole transfer, redirects included; 0 none (default) */
+    int follow_redirects;    /* follow 301/302/303/307/308; off by default */
+    int max_redirects;       /* 0..GREET_FETCH_MAX_REDIRECTS, default 10 */
+    int fail_on_error;       /* status >= 400 ends with GREET_EHTTP before any body byte */
+    const char *user_agent;  /* default "greet/VERSION"; NULL or "" sends none */
+};
+
+/* Fills o with the defaults above. */
+GREET_API void greet_fetch_options_init(struct greet_fetch_options *o);
+
+/* One response's head, valid only during the on_response call. */
+struct greet_fetch_response {
+    const char *url;        /* the URL this response answers (changes along redirects) */
+    int status;             /* 100..999 */
+    const char *head;       /* status line and header fields as received, ending in a blank
+                             * line; not NUL-terminated */
+    size_t head_len;
+    int64_t content_length; /* -1 when unknown (chunked, close-delimited) or no body */
+    int redirecting;        /* non-zero when the engine will follow this response's Location */
+};
+
+struct greet_fetch_progress {
+    uint64_t received;   /* body bytes of the final response so far */
+    int64_t total;       /* its Content-Length, -1 when unknown */
+    uint64_t elapsed_ms; /* since the body began */
+};
+
+/* Where the engine reports. Every callback may be NULL. Those returning int return GREET_OK to
+ * go on, or a negative greet_err that ends the fetch with that code (a write error, a user's
+ * interrupt as GREET_ECANCELED). */
+struct greet_fetch_sink {
+    void *ctx;
+    /* A step worth telling a user who asked for detail: "Trying 127.0.0.1:80...". */
+    void (*on_info)(void *ctx, const char *text);
+    /* The exact request head about to be sent (CRLF line ends, blank line included). */
+    void (*on_request)(void *ctx, const char *head, size_t len);
+    /* Every final response's head, also those of redirects that are followed. */
+    int (*on_response)(void *ctx, const struct greet_fetch_response *r);
+    /* Body bytes of the response that ends the fetch, exactly as sent (chunk framing removed). */
+    int (*on_body)(void *ctx, const void *data, size_t len);
+    /* After each piece of body, and about every 100 ms while waiting for data. */
+    int (*on_progress)(void *ctx, const struct greet_fetch_progress *p);
+};
+
+#define GREET_FETCH_MESSAGE_MAX 512
+
+struct greet_fetch_result {
+    int status;         /* status of the last response, 0 when none arrived */
+    int redirects;      /* redirects followed */
+    uint64_t body_size; /* body bytes delivered to on_body */
+    /* On failure: what failed and why, e.g. "connect to 127.0.0.1:80: connection refused
+     * (ECONNREFUSED 111)" or "body ended after 10 of 100 bytes: connection closed". */
+    char message[GREET_FETCH_MESSAGE_MAX];
+};
+
+/* Fetches url (http only; https gives GREET_EUNSUPPORTED until TLS lands). Returns GREET_OK when
+ * a complete response was received (whatever its status, unless fail_on_error), otherwise the
+ * cause: GREET_EURL, GREET_ENOHOST, GREET_ECONNREFUSED, GREET_ETIMEDOUT, GREET_EPROTO,
+ * GREET_ECLOSED (ended early), GREET_ETOOBIG (header limits), GREET_EREDIRECT, GREET_EHTTP, or what
+ * a callback returned. result (may be NULL) is filled in either case. Starts and stops the
+ * network stack itself (reference-counted), so any thread may call it at any time. */
+GREET_API int greet_fetch(const char *url, const struct greet_fetch_options *opt,
+                          const struct greet_fetch_sink *sink, struct greet_fetch_result *result);
+
+GREET_END_DECLS
+
+#endif

@@ -1,0 +1,96 @@
+/* The greeting server as a library: the tutorial's thread-per-connection TCP server, started on
+ * its own accept thread and stopped cleanly. The protocol is described in docs/protocol.md.
+ *
+ *     greet_server_config cfg;
+ *     greet_server *srv;
+ *     greet_server_config_init(&cfg);
+ *     cfg.port = 0;                       // any free port
+ *     if (greet_server_start(&cfg, &srv) == GREET_OK) {
+ *         printf("%u\n", greet_server_port(srv));
+ *         ...
+ *         greet_server_stop(srv);
+ *     }
+ */
+#ifndef GREET_SERVER_H
+#define GREET_SERVER_H
+
+#include <stddef.h>
+
+#include "greet/error.h"
+#include "greet/export.h"
+
+GREET_BEGIN_DECLS
+
+#define GREET_DEFAULT_PORT     12341 /* the tutorial's */
+#define GREET_DEFAULT_GREETING "hello world!"
+/* The tutorial's listen(5) drops connection attempts as soon as a handful of clients connect at
+ * once; 128 is the traditional SOMAXCONN, and the OS caps it at its own maximum anyway. */
+#define GREET_DEFAULT_BACKLOG     128
+#define GREET_DEFAULT_MAX_CLIENTS 10000
+#define GREET_DEFAULT_MAX_LINE    4096        /* longest line in line mode, in bytes */
+#define GREET_DEFAULT_DRAIN_MS    300         /* time given to in-flight replies at stop */
+#define GREET_DEFAULT_STACK_SIZE  (64 * 1024) /* per connection thread: 10,000 fit in 640 MiB */
+
+/* The busy reply sent instead of the greeting to a client over max_clients, then closed. */
+#define GREET_BUSY_MESSAGE "busy: too many clients, try again later\n"
+
+enum greet_log_level {
+    GREET_LOG_ERROR = 0,
+    GREET_LOG_WARN = 1,
+    GREET_LOG_INFO = 2,
+    GREET_LOG_DEBUG = 3
+};
+
+/* Receives one log line without a line ending (level: enum greet_log_level). Called from the
+ * server's threads, possibly at the same time; the library never prints by itself. */
+typedef void (*greet_log_fn)(void *user, int level, const char *message);
+
+typedef struct greet_server_config {
+    const char *bind;     /* address or host name to listen on; NULL: all interfaces, IPv6 and
+                             IPv4 (dual-stack "::"), or IPv4 only where IPv6 is unavailable */
+    unsigned port;        /* 0 picks a free port: see greet_server_port */
+    int backlog;          /* listen queue length */
+    long max_clients;     /* connections served at once; more get GREET_BUSY_MESSAGE; 0: no limit */
+    int idle_timeout_ms;  /* close a client that sends nothing for this long; 0: never */
+    int delay_ms;         /* wait before each reply (the tutorial's time.sleep(1) is 1000) */
+    const char *greeting; /* sent on accept, followed by "\n"; copied by greet_server_start */
+    size_t max_line;      /* line-mode limit in bytes (at least 1024) */
+    int drain_ms;         /* at stop, how long in-flight replies may take before sockets close */
+    size_t stack_size;    /* bytes of stack per connection thread */
+    greet_log_fn log;     /* NULL: no logging */
+    void *log_user;       /* first argument of log */
+    int log_level;        /* messages above this level are not formatted at all */
+} greet_server_config;
+
+/* Counters, read at one instant. */
+typedef struct greet_server_stats {
+    long active;            /* connections being served now */
+    unsigned long accepted; /* connections served since start */
+    unsigned long rejected; /* connections turned away with the busy message */
+} greet_server_stats;
+
+typedef struct greet_server greet_server;
+
+/* Fills cfg with the defaults above (port GREET_DEFAULT_PORT, log level INFO, no log). */
+GREET_API void greet_server_config_init(greet_server_config *cfg);
+
+/* Binds and listens (errors such as GREET_EADDRINUSE, GREET_EACCES, GREET_ENOHOST come back
+ * from here, with the OS detail for greet_error_text on this thread), then accepts on a thread
+ * of its own. *out is set on success. */
+GREET_API int greet_server_start(const greet_server_config *cfg, greet_server **out);
+
+/* The port the server listens on (the chosen one when cfg.port was 0). */
+GREET_API unsigned greet_server_port(const greet_server *srv);
+
+/* "[::]:12341" or "127.0.0.1:5000": the address the server listens on, into buf. */
+GREET_API int greet_server_address(const greet_server *srv, char *buf, size_t size);
+
+GREET_API void greet_server_stats_get(greet_server *srv, greet_server_stats *out);
+
+/* Stops accepting, lets in-flight replies finish for up to cfg.drain_ms, closes every
+ * connection, waits for all of the server's threads to end, and frees srv. NULL is a no-op. */
+GREET_API void greet_server_stop(greet_server *srv);
+
+GREET_END_DECLS
+
+#endif

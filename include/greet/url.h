@@ -1,0 +1,79 @@
+/*
+ * URLs for HTTP: parsing `scheme://host[:port]/path?query#fragment`, resolving references
+ * against a base (RFC 3986 section 5.2) and producing the request target, the Host header value
+ * and the URL text back.
+ *
+ * Memory: a greet_url holds its parts in fixed buffers (no allocation, nothing to free, safe to
+ * copy with `=`). The limits below are part of the contract; longer input fails with
+ * GREET_ETOOBIG. A greet_url is about 8.5 KiB.
+ *
+ * Accepted: schemes "http" (default port 80) and "https" (443), case-insensitive (stored in lower
+ * case); a host name (ASCII letters, digits, '-', '.', '_', stored in lower case), an IPv4
+ * address or a bracketed IPv6 literal with an optional zone (`[fe80::1%25eth0]`; a bare '%' is
+ * accepted too); an optional port 1..65535 (an empty port `host:/` means the default). The
+ * fragment is dropped, a missing path becomes "/", percent-encoding is kept exactly as given and
+ * bytes >= 0x80 in the path or query are percent-encoded. Text without "://" is taken as
+ * "http://" + text, as curl does (`greet fetch example.com` works).
+ *
+ * Refused (GREET_EURL, with a reason): user-info (`user:pass@host`), spaces and control
+ * characters anywhere, a missing or malformed host, a bad port. Other schemes (ftp:, mailto:)
+ * fail with GREET_EUNSUPPORTED. https parses; refusing it until TLS exists is the fetch layer's
+ * job.
+ */
+#ifndef GREET_URL_H
+#define GREET_URL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "greet/export.h"
+
+GREET_BEGIN_DECLS
+
+/* Longest host (without brackets, with a decoded zone), in bytes, not counting the NUL. */
+#define GREET_URL_HOST_MAX 255
+/* Longest request target (path and query), in bytes, not counting the NUL. */
+#define GREET_URL_TARGET_MAX 8192
+/* A buffer of this size always holds greet_url_format's output (and the NUL). */
+#define GREET_URL_TEXT_MAX (GREET_URL_TARGET_MAX + GREET_URL_HOST_MAX + 32)
+/* A buffer of this size always holds greet_url_host_header's output (and the NUL). */
+#define GREET_URL_HOST_HEADER_MAX (GREET_URL_HOST_MAX + 16)
+
+typedef struct greet_url {
+    char scheme[8];                        /* "http" or "https" */
+    char host[GREET_URL_HOST_MAX + 1];     /* "example.com", "127.0.0.1", "fe80::1%eth0" */
+    char target[GREET_URL_TARGET_MAX + 1]; /* "/path?query", always starts with '/' */
+    uint16_t port;                         /* the port to connect to, default filled in */
+    unsigned char port_explicit;           /* 1 when the URL spelled the port */
+    unsigned char host_ipv6;               /* 1 when host came from a [bracketed] literal */
+} greet_url;
+
+/* Parses an absolute URL (see the top of this file) into *out. On failure *out is left unchanged
+ * and, if why is not NULL, *why points to a static English reason such as "user-info
+ * (user@host) is not supported" (thread-safe, never freed). On success *why is "". */
+GREET_API int greet_url_parse(const char *text, greet_url *out, const char **why);
+
+/* Resolves reference against base as RFC 3986 section 5.2 does (the Location of a redirect):
+ * an absolute URL, a scheme-relative "//host/p", an absolute path "/p", a relative path "p" or
+ * "../p" (dot segments removed), a query only "?q", or "" (the base itself, without fragment).
+ * The result must be a URL greet_url_parse accepts; errors and *why as for greet_url_parse.
+ * out may be the same object as base; on failure it is left unchanged. */
+GREET_API int greet_url_resolve(const greet_url *base, const char *reference, greet_url *out,
+                                const char **why);
+
+/* Writes the Host header value: the host, in brackets for IPv6 (the zone left out, as curl
+ * does), and ":port" only when the port is not the scheme's default. GREET_ETOOBIG if size is
+ * too small (GREET_URL_HOST_HEADER_MAX always suffices). */
+GREET_API int greet_url_host_header(const greet_url *url, char *buf, size_t size);
+
+/* Writes the URL back as text, "scheme://host[:port]target", the port shown when it was explicit
+ * or is not the default; greet_url_parse of the result gives the same greet_url. GREET_ETOOBIG if
+ * size is too small (GREET_URL_TEXT_MAX always suffices). */
+GREET_API int greet_url_format(const greet_url *url, char *buf, size_t size);
+
+/* The default port of a scheme greet knows ("http" 80, "https" 443), 0 for any other. */
+GREET_API uint16_t greet_url_default_port(const char *scheme);
+
+GREET_END_DECLS
+
+#endif

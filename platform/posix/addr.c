@@ -1,0 +1,190 @@
+/* POSIX addresses: getaddrinfo for lookups, inet_ntop for text, gethostname. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gp.h"
+
+static int os_family(int family)
+{
+    switch (family) {
+    case GP_AF_INET4:
+        return AF_INET;
+    case GP_AF_INET6:
+        return AF_INET6;
+    default:
+        return AF_UNSPEC;
+    }
+}
+
+static int resolve_failed(int rc)
+{
+    /* EAI_SYSTEM means the real cause is in errno. */
+    if (rc == EAI_SYSTEM) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    return gp_oserr_set(GP_OSERR_GAI, rc);
+}
+
+static size_t copy_results(const struct addrinfo *ai, gp_addr *out, size_t max)
+{
+    size_t n = 0;
+
+    for (; ai != NULL && n < max; ai = ai->ai_next) {
+        if (ai->ai_addrlen > sizeof out[n].u.bytes) {
+            continue;
+        }
+        memset(&out[n], 0, sizeof out[n]);
+        memcpy(out[n].u.bytes, ai->ai_addr, ai->ai_addrlen);
+        out[n].len = (uint32_t)ai->ai_addrlen;
+        n++;
+    }
+    return n;
+}
+
+int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr *out, size_t max,
+               size_t *count)
+{
+    struct addrinfo hints;
+    struct addrinfo *res = NULL;
+    char service[8];
+    int rc;
+
+    *count = 0;
+    if (max == 0 || (host == NULL && !passive)) {
+        gp_oserr_clear();
+        return GREET_EINVAL;
+    }
+    /* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on machines whose only interface is the
+     * loopback, which is exactly where the tests and local servers run. */
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = os_family(family);
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_protocol = IPPROTO_TCP;
+    hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+    rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0) {
+        return resolve_failed(rc);
+    }
+    *count = copy_results(res, out, max);
+    freeaddrinfo(res);
+    if (*count == 0) {
+        gp_oserr_clear();
+        return GREET_ENOHOST;
+    }
+    return GREET_OK;
+}
+
+/* The sockaddr behind addr, copied out so that no type-punned pointer is needed. */
+static int addr_view(const gp_addr *addr, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (addr->len < sizeof(sa_family_t) || addr->len > sizeof *ss) {
+        return AF_UNSPEC;
+    }
+    memcpy(ss, addr->u.bytes, addr->len);
+    return ss->ss_family;
+}
+
+int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    char text[INET6_ADDRSTRLEN + 16];
+    int af = addr_view(addr, &ss);
+    const void *raw;
+    size_t n;
+
+    if (af == AF_INET) {
+        raw = &((const struct sockaddr_in *)&ss)->sin_addr;
+    } else if (af == AF_INET6) {
+        raw = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
+    } else {
+        gp_oserr_clear();
+        return GREET_EAFNOSUPPORT;
+    }
+    if (inet_ntop(af, raw, text, sizeof text) == NULL) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    n = strlen(text);
+    /* A link-local IPv6 address means nothing without its interface: keep the scope number. */
+    if (af == AF_INET6 && ((const struct sockaddr_in6 *)&ss)->sin6_scope_id != 0) {
+        snprintf(text + n, sizeof text - n, "%%%lu",
+                 (unsigned long)((const struct sockaddr_in6 *)&ss)->sin6_scope_id);
+        n = strlen(text);
+    }
+    if (n >= size) {
+        gp_oserr_clear();
+        return GREET_ETOOBIG;
+    }
+    memcpy(buf, text, n + 1);
+    return GREET_OK;
+}
+
+uint16_t gp_addr_port(const gp_addr *addr)
+{
+    struct sockaddr_storage ss;
+    int af = addr_view(addr, &ss);
+
+    if (af == AF_INET) {
+        return ntohs(((const struct sockaddr_in *)&ss)->sin_port);
+    }
+    if (af == AF_INET6) {
+        return ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
+    }
+    return 0;
+}
+
+int gp_addr_family(const gp_addr *addr)
+{
+    struct sockaddr_storage ss;
+
+    switch (addr_view(addr, &ss)) {
+    case AF_INET:
+        return GP_AF_INET4;
+    case AF_INET6:
+        return GP_AF_INET6;
+    default:
+        return GP_AF_ANY;
+    }
+}
+
+int gp_addr_format(const gp_addr *addr, char *buf, size_t size)
+{
+    char host[GP_ADDRSTR_MAX];
+    int rc = gp_addr_host(addr, host, sizeof host);
+    int n;
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    if (gp_addr_family(addr) == GP_AF_INET6) {
+        n = snprintf(buf, size, "[%s]:%u", host, (unsigned)gp_addr_port(addr));
+    } else {
+        n = snprintf(buf, size, "%s:%u", host, (unsigned)gp_addr_port(addr));
+    }
+    if (n < 0 || (size_t)n >= size) {
+        gp_oserr_clear();
+        return GREET_ETOOBIG;
+    }
+    return GREET_OK;
+}
+
+int gp_hostname(char *buf, size_t size)
+{
+    if (size == 0) {
+        gp_oserr_clear();
+        return GREET_EINVAL;
+    }
+    if (gethostname(buf, size) != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    /* POSIX leaves a truncated name unterminated. */
+    buf[size - 1] = '\0';
+    return GREET_OK;
+}

@@ -1,0 +1,394 @@
+/* POSIX TCP sockets. Descriptors are created close-on-exec, writes never raise SIGPIPE, and every
+ * blocking call retries EINTR so that a signal (the stop handler) does not look like a failure. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* accept4 */
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "gp.h"
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on every socket instead */
+#endif
+
+#ifdef SOCK_CLOEXEC
+#define SOCKET_CLOEXEC SOCK_CLOEXEC /* close-on-exec from the start, no window for a fork */
+#else
+#define SOCKET_CLOEXEC 0
+#endif
+
+static int fd_of(gp_socket s)
+{
+    return (int)s;
+}
+
+static int errno_failure(void)
+{
+    return gp_oserr_set(GP_OSERR_ERRNO, errno);
+}
+
+/* Marks a new descriptor close-on-exec and, where MSG_NOSIGNAL is missing, SIGPIPE-free. */
+static void prepare_fd(int fd)
+{
+#ifdef SO_NOSIGPIPE
+    int on = 1;
+    (void)setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#endif
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static int new_socket(const gp_addr *addr, int *out)
+{
+    struct sockaddr_storage ss;
+    int fd;
+
+    memset(&ss, 0, sizeof ss);
+    if (addr->len < sizeof(sa_family_t) || addr->len > sizeof ss) {
+        gp_oserr_clear();
+        return GREET_EINVAL;
+    }
+    memcpy(&ss, addr->u.bytes, addr->len);
+    fd = socket(ss.ss_family, SOCK_STREAM | SOCKET_CLOEXEC, IPPROTO_TCP);
+    if (fd < 0) {
+        return errno_failure();
+    }
+    prepare_fd(fd);
+    *out = fd;
+    return GREET_OK;
+}
+
+static int set_flag(int fd, int flag, int on)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags < 0) {
+        return errno_failure();
+    }
+    flags = on ? (flags | flag) : (flags & ~flag);
+    if (fcntl(fd, F_SETFL, flags) != 0) {
+        return errno_failure();
+    }
+    return GREET_OK;
+}
+
+/* poll on one descriptor, resuming after signals with the time that is left. Returns the
+ * revents (0 when the time passed) or -1 with errno set. */
+static int poll_one(int fd, short events, int timeout_ms)
+{
+    uint64_t deadline = gp_clock_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
+    struct pollfd p;
+    int left = timeout_ms;
+    int rc;
+
+    for (;;) {
+        p.fd = fd;
+        p.events = events;
+        p.revents = 0;
+        rc = poll(&p, 1, left);
+        if (rc >= 0) {
+            return rc == 0 ? 0 : p.revents;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+        if (timeout_ms > 0) {
+            uint64_t now = gp_clock_ms();
+            left = now >= deadline ? 0 : (int)(deadline - now);
+        }
+    }
+}
+
+static int timed_out(void)
+{
+    gp_oserr_clear();
+    return GREET_ETIMEDOUT;
+}
+
+/* A non-blocking connect watched by poll gives every connect a limit and survives signals. */
+static int connect_fd(int fd, const gp_addr *addr, int timeout_ms)
+{
+    int rc = set_flag(fd, O_NONBLOCK, 1);
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    if (connect(fd, (const struct sockaddr *)addr->u.bytes, (socklen_t)addr->len) != 0) {
+        if (errno != EINPROGRESS && errno != EINTR) {
+            return errno_failure();
+        }
+        rc = poll_one(fd, POLLOUT, timeout_ms < 0 ? -1 : timeout_ms);
+        if (rc < 0) {
+            return errno_failure();
+        }
+        if (rc == 0) {
+            return timed_out();
+        }
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
+            return errno_failure();
+        }
+        if (soerr != 0) {
+            return gp_oserr_set(GP_OSERR_ERRNO, soerr);
+        }
+    }
+    return set_flag(fd, O_NONBLOCK, 0);
+}
+
+static int bind_listen(int fd, const gp_addr *addr, int backlog)
+{
+    int on = 1;
+    int off = 0;
+
+    /* Lets a restarted server bind while old connections sit in TIME_WAIT; on POSIX this does not
+     * allow two live listeners on one port. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0) {
+        return errno_failure();
+    }
+    if (gp_addr_family(addr) == GP_AF_INET6) {
+        /* Dual-stack where allowed; some systems refuse, and then IPv6 only is still useful. */
+        (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    }
+    if (bind(fd, (const struct sockaddr *)addr->u.bytes, (socklen_t)addr->len) != 0) {
+        return errno_failure();
+    }
+    if (listen(fd, backlog > 0 ? backlog : SOMAXCONN) != 0) {
+        return errno_failure();
+    }
+    return GREET_OK;
+}
+
+/* Creates a socket for addr's family and hands it to setup (connect or bind+listen); the socket
+ * is kept in *out only when setup succeeds. */
+typedef int (*socket_setup)(int fd, const gp_addr *addr, int param);
+
+static int open_socket(const gp_addr *addr, socket_setup setup, int param, gp_socket *out)
+{
+    int fd;
+    int rc = new_socket(addr, &fd);
+
+    *out = GP_SOCKET_INVALID;
+    if (rc == GREET_OK) {
+        rc = setup(fd, addr, param);
+        if (rc != GREET_OK) {
+            close(fd);
+            return rc;
+        }
+        *out = (gp_socket)fd;
+    }
+    return rc;
+}
+
+int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out)
+{
+    return open_socket(addr, connect_fd, timeout_ms, out);
+}
+
+int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
+{
+    return open_socket(addr, bind_listen, backlog, out);
+}
+
+static int accept_fd(int listener, struct sockaddr_storage *ss, socklen_t *len)
+{
+#ifdef __linux__
+    /* Atomically close-on-exec, and blocking whatever the listener is. */
+    return accept4(listener, (struct sockaddr *)ss, len, SOCK_CLOEXEC);
+#else
+    int fd = accept(listener, (struct sockaddr *)ss, len);
+    if (fd >= 0) {
+        prepare_fd(fd);
+        (void)set_flag(fd, O_NONBLOCK, 0); /* BSDs inherit it from the listener */
+    }
+    return fd;
+#endif
+}
+
+int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int fd;
+
+    *out = GP_SOCKET_INVALID;
+    do {
+        len = sizeof ss;
+        fd = accept_fd(fd_of(listener), &ss, &len);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        return errno_failure();
+    }
+    if (peer != NULL) {
+        memset(peer, 0, sizeof *peer);
+        memcpy(peer->u.bytes, &ss, len);
+        peer->len = (uint32_t)len;
+    }
+    *out = (gp_socket)fd;
+    return GREET_OK;
+}
+
+void gp_sock_close(gp_socket s)
+{
+    /* Not retried on EINTR: the descriptor is released either way on Linux, and a retry could
+     * close a descriptor another thread has just been given. */
+    if (s != GP_SOCKET_INVALID) {
+        (void)close(fd_of(s));
+    }
+}
+
+int gp_sock_shutdown(gp_socket s, int how)
+{
+    int os_how = how == GP_SHUT_RD ? SHUT_RD : how == GP_SHUT_WR ? SHUT_WR : SHUT_RDWR;
+
+    if (shutdown(fd_of(s), os_how) != 0) {
+        return errno_failure();
+    }
+    return GREET_OK;
+}
+
+/* EAGAIN means "no data yet" on a non-blocking socket but "the timeout passed" on a blocking one
+ * with SO_RCVTIMEO/SO_SNDTIMEO; the contract names the two differently. */
+static int would_block(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags >= 0 && (flags & O_NONBLOCK)) {
+        return gp_oserr_set(GP_OSERR_ERRNO, EAGAIN);
+    }
+    return gp_oserr_set(GP_OSERR_ERRNO, ETIMEDOUT);
+}
+
+static int io_failure(int fd)
+{
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        return would_block(fd);
+    }
+    return errno_failure();
+}
+
+int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    int fd = fd_of(s);
+    ssize_t n;
+
+    while (len > 0) {
+        n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return io_failure(fd);
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return GREET_OK;
+}
+
+int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
+{
+    int fd = fd_of(s);
+    ssize_t n;
+
+    *got = 0;
+    do {
+        n = recv(fd, buf, cap, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return io_failure(fd);
+    }
+    *got = (size_t)n;
+    return GREET_OK;
+}
+
+static int set_timeout(int fd, int opt, int ms)
+{
+    struct timeval tv;
+
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    if (setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof tv) != 0) {
+        return errno_failure();
+    }
+    return GREET_OK;
+}
+
+int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms)
+{
+    int rc;
+
+    if (recv_ms < 0 || send_ms < 0) {
+        gp_oserr_clear();
+        return GREET_EINVAL;
+    }
+    rc = set_timeout(fd_of(s), SO_RCVTIMEO, recv_ms);
+    return rc != GREET_OK ? rc : set_timeout(fd_of(s), SO_SNDTIMEO, send_ms);
+}
+
+int gp_sock_set_nonblocking(gp_socket s, int on)
+{
+    return set_flag(fd_of(s), O_NONBLOCK, on);
+}
+
+int gp_sock_set_nodelay(gp_socket s, int on)
+{
+    int v = on ? 1 : 0;
+
+    if (setsockopt(fd_of(s), IPPROTO_TCP, TCP_NODELAY, &v, sizeof v) != 0) {
+        return errno_failure();
+    }
+    return GREET_OK;
+}
+
+int gp_sock_wait(gp_socket s, int mask, int timeout_ms)
+{
+    short events =
+        (short)(((mask & GP_WAIT_READ) ? POLLIN : 0) | ((mask & GP_WAIT_WRITE) ? POLLOUT : 0));
+    int rc = poll_one(fd_of(s), events, timeout_ms < 0 ? -1 : timeout_ms);
+
+    if (rc < 0) {
+        return errno_failure();
+    }
+    if (rc == 0) {
+        return timed_out();
+    }
+    if (rc & POLLNVAL) {
+        return gp_oserr_set(GP_OSERR_ERRNO, EBADF);
+    }
+    return GREET_OK;
+}
+
+typedef int (*name_fn)(int, struct sockaddr *, socklen_t *);
+
+static int sock_name(gp_socket s, gp_addr *out, name_fn fn)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+
+    memset(out, 0, sizeof *out);
+    if (fn(fd_of(s), (struct sockaddr *)&ss, &len) != 0) {
+        return errno_failure();
+    }
+    memcpy(out->u.bytes, &ss, len);
+    out->len = (uint32_t)len;
+    return GREET_OK;
+}
+
+int gp_sock_local_addr(gp_socket s, gp_addr *out)
+{
+    return sock_name(s, out, getsockname);
+}
+
+int gp_sock_peer_addr(gp_socket s, gp_addr *out)
+{
+    return sock_name(s, out, getpeername);
+}

@@ -1,0 +1,67 @@
+/* The TLS contract (gp_tls.h) for builds without a TLS library (GREET_TLS=off): every call fails
+ * with GREET_EUNSUPPORTED, so https URLs get a clear "not supported in this build" error. */
+#include <stdio.h>
+
+#include "gp_tls.h"
+
+const char *gp_tls_backend(void)
+{
+    return "none";
+}
+
+int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out)
+{
+    (void)opts;
+    *out = NULL;
+    gp_oserr_clear();
+    return GREET_EUNSUPPORTED;
+}
+
+void gp_tls_ctx_destroy(gp_tls_ctx *ctx)
+{
+    (void)ctx;
+}
+
+int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int timeout_ms,
+                   gp_tls **out)
+{
+    (void)ctx;
+    (void)s;
+    (void)server_name;
+    (void)timeout_ms;
+    *out = NULL;
+    gp_oserr_clear();
+    return GREET_EUNSUPPORTED;
+}
+
+int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
+{
+    (void)t;
+    (void)buf;
+    (void)cap;
+    (void)timeout_ms;
+    *got = 0;
+    return GREET_EUNSUPPORTED;
+}
+
+int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, int timeout_ms)
+{
+    (void)t;
+    (void)buf;
+    (void)len;
+    (void)timeout_ms;
+    return GREET_EUNSUPPORTED;
+}
+
+void gp_tls_close(gp_tls *t)
+{
+    (void)t;
+}
+
+void gp_tls_describe(int kind, int raw, char *buf, size_t size)
+{
+    (void)kind;
+    if (size > 0) {
+        snprintf(buf, size, "TLS error %d", raw);
+    }
+}

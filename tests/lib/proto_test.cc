@@ -1,0 +1,194 @@
+// The protocol's framing without sockets: bytes in as receives, replies out, byte for byte.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "greet/error.h"
+#include "proto.h"
+
+namespace
+{
+
+class Proto : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        ASSERT_EQ(gi_proto_init(&p_, 0), GREET_OK);
+    }
+    void TearDown() override
+    {
+        gi_proto_free(&p_);
+    }
+
+    // Feeds one receive's bytes; the replies it produced are appended to replies_.
+    int feed(const std::string &bytes)
+    {
+        return gi_proto_feed(&p_, bytes.data(), bytes.size(), record, this);
+    }
+
+    static int record(void *ctx, const void *data, size_t len)
+    {
+        auto *self = static_cast<Proto *>(ctx);
+        if (self->fail_emit_) {
+            return GREET_EPIPE;
+        }
+        self->replies_.emplace_back(static_cast<const char *>(data), len);
+        return 0;
+    }
+
+    gi_proto p_;
+    std::vector<std::string> replies_;
+    bool fail_emit_ = false;
+};
+
+using Replies = std::vector<std::string>;
+
+} // namespace
+
+TEST_F(Proto, RawReplyIsHelloFollowedByExactlyTheBytes)
+{
+    EXPECT_EQ(feed("guoxiang"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("a b\r"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello guoxiang", "Hello a b\r"}));
+    EXPECT_EQ(p_.mode, GI_MODE_RAW);
+}
+
+TEST_F(Proto, RawExitClosesOnlyWhenItIsTheWholeMessage)
+{
+    EXPECT_EQ(feed("exit now"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("exit\n"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("exit"), GI_PROTO_EXIT);
+    EXPECT_EQ(replies_, (Replies{"Hello exit now", "Hello exit\n"}));
+}
+
+TEST_F(Proto, RawModeStaysRawWhenLaterMessagesEndInNewline)
+{
+    EXPECT_EQ(feed("one"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("two\nthree\n"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello one", "Hello two\nthree\n"}));
+}
+
+TEST_F(Proto, NulBytesAndInvalidUtf8AreEchoedWhole)
+{
+    std::string odd("a\0b\xff\xfe\xc3", 6);
+    EXPECT_EQ(feed(odd), GI_PROTO_MORE);
+    EXPECT_EQ(feed(odd + "\n"), GI_PROTO_MORE);
+    ASSERT_EQ(replies_.size(), 2u);
+    EXPECT_EQ(replies_[0], "Hello " + odd);
+    EXPECT_EQ(replies_[1], "Hello " + odd + "\n");
+}
+
+TEST_F(Proto, FirstMessageEndingInNewlineLatchesLineMode)
+{
+    EXPECT_EQ(feed("alice\n"), GI_PROTO_MORE);
+    EXPECT_EQ(p_.mode, GI_MODE_LINE);
+    EXPECT_EQ(feed("bob\r\n"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello alice\n", "Hello bob\n"}));
+}
+
+TEST_F(Proto, SplitLineIsReassembled)
+{
+    EXPECT_EQ(feed("a\n"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("wang"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("zi"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("peng\r"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("\n"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello a\n", "Hello wangzipeng\n"}));
+}
+
+TEST_F(Proto, SeveralLinesInOneReceiveGetOneReplyEach)
+{
+    EXPECT_EQ(feed("x\ny\r\n\nz\n"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello x\n", "Hello y\n", "Hello \n", "Hello z\n"}));
+}
+
+TEST_F(Proto, ExitLineClosesAndLaterLinesAreIgnored)
+{
+    EXPECT_EQ(feed("a\nexit\r\nb\n"), GI_PROTO_EXIT);
+    EXPECT_EQ(replies_, (Replies{"Hello a\n"}));
+}
+
+TEST_F(Proto, OnlyTheExactExitLineCloses)
+{
+    EXPECT_EQ(feed("exit \n EXIT\nexits\n"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello exit \n", "Hello  EXIT\n", "Hello exits\n"}));
+}
+
+TEST_F(Proto, LineAtTheLimitIsAnswered)
+{
+    std::string line(GI_PROTO_LINE_MAX, 'q');
+    EXPECT_EQ(feed("go\n"), GI_PROTO_MORE);
+    for (size_t i = 0; i < line.size(); i += GI_PROTO_RECV_MAX) {
+        EXPECT_EQ(feed(line.substr(i, GI_PROTO_RECV_MAX)), GI_PROTO_MORE);
+    }
+    EXPECT_EQ(feed("\r\n"), GI_PROTO_MORE);
+    ASSERT_EQ(replies_.size(), 2u);
+    EXPECT_EQ(replies_[1], "Hello " + line + "\n");
+}
+
+TEST_F(Proto, LineOverTheLimitGetsTheErrorReplyAndCloses)
+{
+    std::string chunk(GI_PROTO_RECV_MAX, 'q');
+    int rc = feed("go\n");
+    for (int i = 0; rc == GI_PROTO_MORE && i < 10; i++) {
+        rc = feed(chunk);
+    }
+    EXPECT_EQ(rc, GI_PROTO_OVERLONG);
+    EXPECT_EQ(replies_, (Replies{"Hello go\n", GI_PROTO_TOO_LONG_REPLY}));
+}
+
+TEST_F(Proto, LineOneByteOverTheLimitIsRefusedAtItsNewline)
+{
+    std::string line(GI_PROTO_LINE_MAX + 1, 'q');
+    int rc = feed("go\n");
+    for (size_t i = 0; rc == GI_PROTO_MORE && i < line.size(); i += GI_PROTO_RECV_MAX) {
+        rc = feed(line.substr(i, GI_PROTO_RECV_MAX));
+    }
+    EXPECT_EQ(rc, GI_PROTO_MORE);
+    EXPECT_EQ(feed("\n"), GI_PROTO_OVERLONG);
+    EXPECT_EQ(replies_.back(), GI_PROTO_TOO_LONG_REPLY);
+}
+
+TEST_F(Proto, SmallLimitsAreRaisedSoARawMessageFits)
+{
+    gi_proto small;
+    ASSERT_EQ(gi_proto_init(&small, 10), GREET_OK);
+    EXPECT_EQ(small.max_line, (size_t)GI_PROTO_LINE_MIN);
+    gi_proto_free(&small);
+}
+
+TEST_F(Proto, ReceiveLargerThanTheRawMaximumIsRejected)
+{
+    std::string big(GI_PROTO_RECV_MAX + 1, 'x');
+    EXPECT_EQ(feed(big), GREET_EINVAL);
+    EXPECT_TRUE(replies_.empty());
+}
+
+TEST_F(Proto, UnterminatedLastLineIsAnsweredAtEndOfStream)
+{
+    EXPECT_EQ(feed("a\n"), GI_PROTO_MORE);
+    EXPECT_EQ(feed("last"), GI_PROTO_MORE);
+    EXPECT_EQ(gi_proto_finish(&p_, record, this), GREET_OK);
+    EXPECT_EQ(replies_, (Replies{"Hello a\n", "Hello last\n"}));
+}
+
+TEST_F(Proto, EndOfStreamInRawModeAddsNothing)
+{
+    EXPECT_EQ(feed("a"), GI_PROTO_MORE);
+    EXPECT_EQ(gi_proto_finish(&p_, record, this), GREET_OK);
+    EXPECT_EQ(replies_, (Replies{"Hello a"}));
+}
+
+TEST_F(Proto, EmitFailureStopsTheFeedInLineMode)
+{
+    fail_emit_ = true;
+    EXPECT_EQ(feed("a\nb\n"), GREET_EPIPE);
+}
+
+TEST_F(Proto, EmitFailureStopsTheFeedInRawMode)
+{
+    fail_emit_ = true;
+    EXPECT_EQ(feed("raw"), GREET_EPIPE);
+}

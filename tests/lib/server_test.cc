@@ -1,0 +1,418 @@
+// The server as a library, on a loopback port 0, talked to through the client library: every
+// reply is checked byte for byte.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/greet_server_fixture.h"
+
+using greet_test::ClientPtr;
+using greet_test::connect_local;
+using greet_test::read_greeting;
+using greet_test::recv_exact;
+using greet_test::recv_line;
+using greet_test::TestServer;
+
+namespace
+{
+
+using Clock = std::chrono::steady_clock;
+
+long elapsed_ms(Clock::time_point since)
+{
+    return (long)std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since)
+        .count();
+}
+
+// Sends a raw message and returns the reply, read to its expected length.
+std::string raw_exchange(greet_client *c, const std::string &msg)
+{
+    std::string reply;
+    EXPECT_EQ(greet_client_send(c, GREET_MODE_RAW, msg.data(), msg.size()), GREET_OK);
+    int rc = recv_exact(c, 6 + msg.size(), reply);
+    return rc == GREET_OK ? reply : "<" + std::string(greet_errname(rc)) + ">";
+}
+
+// Sends bytes as they are (the test decides where the line endings go).
+void send_bytes(greet_client *c, const std::string &bytes)
+{
+    ASSERT_EQ(greet_client_send(c, GREET_MODE_RAW, bytes.data(), bytes.size()), GREET_OK);
+}
+
+// The next receive after the server closed: GREET_ECLOSED (or a reset, on some systems).
+int recv_after_close(greet_client *c)
+{
+    char buf[64];
+    size_t got = 0;
+    int rc = greet_client_recv(c, buf, sizeof buf, &got);
+    return rc == GREET_ECONNRESET ? GREET_ECLOSED : rc;
+}
+
+} // namespace
+
+TEST(Server, GreetsEveryClientWithTheGreetingAndANewline)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    EXPECT_EQ(read_greeting(c.c), "hello world!\n");
+}
+
+TEST(Server, GreetingCanBeChanged)
+{
+    TestServer s;
+    s.cfg.greeting = "welcome %s %n";
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    EXPECT_EQ(read_greeting(c.c, 14), "welcome %s %n\n");
+}
+
+TEST(Server, RawRepliesAreHelloAndTheBytesExactly)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    EXPECT_EQ(raw_exchange(c.c, "guoxiang"), "Hello guoxiang");
+    EXPECT_EQ(raw_exchange(c.c, "yanchendong"), "Hello yanchendong");
+    EXPECT_EQ(raw_exchange(c.c, "two\nlines\n"), "Hello two\nlines\n");
+}
+
+TEST(Server, RawExitClosesTheConnection)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    EXPECT_EQ(raw_exchange(c.c, "wangzipeng"), "Hello wangzipeng");
+    send_bytes(c.c, "exit");
+    EXPECT_EQ(recv_after_close(c.c), GREET_ECLOSED);
+    EXPECT_TRUE(s.log.wait_for("closed"));
+}
+
+TEST(Server, LineModeRepliesEndInNewlineAndStripCrLf)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    send_bytes(c.c, "alice\n");
+    std::string reply;
+    ASSERT_EQ(recv_exact(c.c, 12, reply), GREET_OK);
+    EXPECT_EQ(reply, "Hello alice\n");
+    send_bytes(c.c, "bob\r\n");
+    ASSERT_EQ(recv_exact(c.c, 10, reply), GREET_OK);
+    EXPECT_EQ(reply, "Hello bob\n");
+    send_bytes(c.c, "exit\r\n");
+    EXPECT_EQ(recv_after_close(c.c), GREET_ECLOSED);
+}
+
+TEST(Server, SplitAndCoalescedLinesGetOneReplyPerLine)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    send_bytes(c.c, "a\nb\n");
+    EXPECT_EQ(recv_line(c.c), "Hello a");
+    EXPECT_EQ(recv_line(c.c), "Hello b");
+    send_bytes(c.c, "wang");
+    send_bytes(c.c, "zi");
+    send_bytes(c.c, "peng\r");
+    send_bytes(c.c, "\nx\n\n");
+    EXPECT_EQ(recv_line(c.c), "Hello wangzipeng");
+    EXPECT_EQ(recv_line(c.c), "Hello x");
+    EXPECT_EQ(recv_line(c.c), "Hello ");
+}
+
+TEST(Server, EndOfStreamClosesAndTheServerGoesOn)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    {
+        ClientPtr c;
+        ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+        read_greeting(c.c);
+    }
+    ASSERT_TRUE(s.log.wait_for("closed")) << s.log.all();
+    ClientPtr again;
+    ASSERT_EQ(connect_local(s.port(), again), GREET_OK);
+    read_greeting(again.c);
+    EXPECT_EQ(raw_exchange(again.c, "still here"), "Hello still here");
+}
+
+TEST(Server, NulBytesAndInvalidUtf8AreEchoedWhole)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr raw, line;
+    ASSERT_EQ(connect_local(s.port(), raw), GREET_OK);
+    ASSERT_EQ(connect_local(s.port(), line), GREET_OK);
+    read_greeting(raw.c);
+    read_greeting(line.c);
+    std::string odd("\0a%s%n\xff\xfe\xc3(", 11);
+    EXPECT_EQ(raw_exchange(raw.c, odd), "Hello " + odd);
+    send_bytes(line.c, odd + "\n");
+    std::string reply;
+    ASSERT_EQ(recv_exact(line.c, 6 + odd.size() + 1, reply), GREET_OK);
+    EXPECT_EQ(reply, "Hello " + odd + "\n");
+}
+
+TEST(Server, LineOverTheLimitGetsAnErrorAndTheServerGoesOn)
+{
+    TestServer s;
+    s.cfg.max_line = 1024;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    send_bytes(c.c, "ok\n");
+    EXPECT_EQ(recv_line(c.c), "Hello ok");
+    std::string chunk(512, 'x');
+    for (int i = 0; i < 3; i++) {
+        send_bytes(c.c, chunk);
+    }
+    EXPECT_EQ(recv_line(c.c), "error: line too long");
+    EXPECT_EQ(recv_after_close(c.c), GREET_ECLOSED);
+    EXPECT_TRUE(s.log.wait_for("line longer than 1024 bytes"));
+
+    ClientPtr next;
+    ASSERT_EQ(connect_local(s.port(), next), GREET_OK);
+    read_greeting(next.c);
+    EXPECT_EQ(raw_exchange(next.c, "next"), "Hello next");
+}
+
+TEST(Server, ClientsOverMaxClientsGetTheBusyMessage)
+{
+    TestServer s;
+    s.cfg.max_clients = 2;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr a, b, busy;
+    ASSERT_EQ(connect_local(s.port(), a), GREET_OK);
+    ASSERT_EQ(connect_local(s.port(), b), GREET_OK);
+    read_greeting(a.c);
+    read_greeting(b.c);
+    ASSERT_EQ(connect_local(s.port(), busy), GREET_OK);
+    std::string msg;
+    ASSERT_EQ(recv_exact(busy.c, sizeof GREET_BUSY_MESSAGE - 1, msg), GREET_OK);
+    EXPECT_EQ(msg, GREET_BUSY_MESSAGE);
+    EXPECT_EQ(recv_after_close(busy.c), GREET_ECLOSED);
+    EXPECT_EQ(raw_exchange(a.c, "served"), "Hello served");
+
+    greet_client_close(a.c);
+    a.c = nullptr;
+    ASSERT_TRUE(s.log.wait_for("closed"));
+    ClientPtr later;
+    ASSERT_EQ(connect_local(s.port(), later), GREET_OK);
+    EXPECT_EQ(read_greeting(later.c), "hello world!\n");
+
+    greet_server_stats st;
+    greet_server_stats_get(s.srv, &st);
+    EXPECT_EQ(st.active, 2);
+    EXPECT_EQ(st.accepted, 3u);
+    EXPECT_EQ(st.rejected, 1u);
+}
+
+TEST(Server, IdleClientsAreDropped)
+{
+    TestServer s;
+    s.cfg.idle_timeout_ms = 200;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    auto t0 = Clock::now();
+    EXPECT_EQ(recv_after_close(c.c), GREET_ECLOSED);
+    EXPECT_GE(elapsed_ms(t0), 150);
+    EXPECT_TRUE(s.log.wait_for("closed (idle for 200 ms)")) << s.log.all();
+}
+
+TEST(Server, DelayWaitsBeforeEachReply)
+{
+    TestServer s;
+    s.cfg.delay_ms = 150;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    auto t0 = Clock::now();
+    EXPECT_EQ(raw_exchange(c.c, "slow"), "Hello slow");
+    EXPECT_GE(elapsed_ms(t0), 140);
+}
+
+TEST(Server, LogsTheTutorialsConnectionLines)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    {
+        ClientPtr c;
+        ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+        read_greeting(c.c);
+    }
+    ASSERT_TRUE(s.log.wait_for("closed"));
+    EXPECT_EQ(s.log.count("listening on 127.0.0.1:"), 1u);
+    EXPECT_EQ(s.log.count("connection with 127.0.0.1:"), 1u);
+    EXPECT_EQ(s.log.count("connection from 127.0.0.1:"), 1u);
+}
+
+TEST(Server, StopClosesConnectedClientsWithinASecond)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    std::vector<ClientPtr> clients(10);
+    for (auto &c : clients) {
+        ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+        read_greeting(c.c);
+    }
+    send_bytes(clients[0].c, "a line\n");
+    EXPECT_EQ(recv_line(clients[0].c), "Hello a line");
+    send_bytes(clients[0].c, "half a li");
+    auto t0 = Clock::now();
+    s.stop();
+    EXPECT_LT(elapsed_ms(t0), 1500);
+    for (auto &c : clients) {
+        EXPECT_EQ(recv_after_close(c.c), GREET_ECLOSED);
+    }
+}
+
+TEST(Server, StopLetsAReplyInFlightFinish)
+{
+    TestServer s;
+    s.cfg.delay_ms = 100;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    send_bytes(c.c, "in flight");
+    ASSERT_TRUE(s.log.wait_for("raw mode"));
+    s.stop();
+    std::string reply;
+    EXPECT_EQ(recv_exact(c.c, 15, reply), GREET_OK);
+    EXPECT_EQ(reply, "Hello in flight");
+}
+
+TEST(Server, StopCutsALongDelayShort)
+{
+    TestServer s;
+    s.cfg.delay_ms = 60000;
+    s.cfg.drain_ms = 100;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(s.port(), c), GREET_OK);
+    read_greeting(c.c);
+    send_bytes(c.c, "never answered");
+    ASSERT_TRUE(s.log.wait_for("raw mode"));
+    auto t0 = Clock::now();
+    s.stop();
+    EXPECT_LT(elapsed_ms(t0), 1500);
+    EXPECT_EQ(recv_after_close(c.c), GREET_ECLOSED);
+}
+
+TEST(Server, ManyConcurrentClientsEachGetTheirOwnReplies)
+{
+    const int clients = 200, rounds = 25;
+    TestServer s;
+    s.cfg.log_level = GREET_LOG_WARN;
+    ASSERT_EQ(s.start(), GREET_OK);
+    std::atomic<int> good_rounds{0}, failures{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < clients; i++) {
+        threads.emplace_back([&, i] {
+            ClientPtr c;
+            if (connect_local(s.port(), c) != GREET_OK) {
+                failures++;
+                return;
+            }
+            read_greeting(c.c);
+            bool lines = i % 2 == 1;
+            for (int r = 0; r < rounds; r++) {
+                std::string msg = "client " + std::to_string(i) + " round " + std::to_string(r);
+                char reply[256];
+                size_t got = 0;
+                int rc = greet_client_exchange(c.c, lines ? GREET_MODE_LINE : GREET_MODE_RAW,
+                                               msg.data(), msg.size(), reply, sizeof reply, &got);
+                std::string want = "Hello " + msg;
+                if (rc == GREET_OK && !lines && got < want.size()) {
+                    std::string rest;
+                    rc = recv_exact(c.c, want.size() - got, rest);
+                    std::copy(rest.begin(), rest.end(), reply + got);
+                    got = want.size();
+                }
+                if (rc == GREET_OK && std::string(reply, got) == want) {
+                    good_rounds++;
+                } else {
+                    failures++;
+                }
+            }
+            greet_client_send(c.c, lines ? GREET_MODE_LINE : GREET_MODE_RAW, "exit", 4);
+        });
+    }
+    for (auto &t : threads) {
+        t.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(good_rounds.load(), clients * rounds);
+    greet_server_stats st;
+    greet_server_stats_get(s.srv, &st);
+    EXPECT_EQ(st.accepted, (unsigned long)clients);
+    EXPECT_EQ(st.rejected, 0u);
+}
+
+TEST(Server, DefaultBindServesIpv4AndIpv6Clients)
+{
+    TestServer s;
+    s.cfg.bind = nullptr;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr v4;
+    ASSERT_EQ(connect_local(s.port(), v4, "127.0.0.1"), GREET_OK);
+    read_greeting(v4.c);
+    EXPECT_EQ(raw_exchange(v4.c, "four"), "Hello four");
+    EXPECT_TRUE(s.log.wait_for("connection with 127.0.0.1:")) << s.log.all();
+
+    ClientPtr v6;
+    int rc = connect_local(s.port(), v6, "::1");
+    if (rc != GREET_OK) {
+        GTEST_SKIP() << "no IPv6 loopback here: " << greet_strerror(rc);
+    }
+    read_greeting(v6.c);
+    EXPECT_EQ(raw_exchange(v6.c, "six"), "Hello six");
+}
+
+TEST(Server, PortInUseIsReportedByStart)
+{
+    TestServer first;
+    ASSERT_EQ(first.start(), GREET_OK);
+    TestServer second;
+    second.cfg.port = first.port();
+    EXPECT_EQ(second.start(), GREET_EADDRINUSE);
+    EXPECT_EQ(second.srv, nullptr);
+}
+
+TEST(Server, AddressNotOnThisMachineIsReportedByStart)
+{
+    TestServer s;
+    s.cfg.bind = "192.0.2.1"; // TEST-NET-1: never a local address
+    EXPECT_EQ(s.start(), GREET_EADDRNOTAVAIL);
+}
+
+TEST(Server, InvalidConfigIsRejected)
+{
+    TestServer s;
+    s.cfg.port = 70000;
+    EXPECT_EQ(s.start(), GREET_EINVAL);
+}
+
+TEST(Server, StopOfNullIsANoOp)
+{
+    greet_server_stop(nullptr);
+}

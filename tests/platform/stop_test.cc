@@ -1,0 +1,110 @@
+// The stop signal: a request (from Ctrl+C, SIGTERM or gp_stop_raise) ends a blocking wait.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "gp.h"
+
+namespace
+{
+
+// The stop state is per process; each test starts and ends with no pending request.
+class Stop : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        gp_stop_reset();
+    }
+    void TearDown() override
+    {
+        gp_stop_reset();
+    }
+};
+
+void raise_later(void *arg)
+{
+    (void)arg;
+    gp_sleep_ms(50);
+    gp_stop_raise();
+}
+
+TEST_F(Stop, RaiseFromAnotherThreadEndsABlockingWait)
+{
+    gp_thread *t = nullptr;
+
+    ASSERT_EQ(gp_thread_start(&t, raise_later, nullptr, 0), GREET_OK);
+    uint64_t start = gp_clock_ms();
+    EXPECT_EQ(gp_stop_wait(-1), GREET_OK);
+    EXPECT_LT(gp_clock_ms() - start, 5000u);
+    EXPECT_TRUE(gp_stop_requested());
+    ASSERT_EQ(gp_thread_join(t), GREET_OK);
+}
+
+TEST_F(Stop, WaitWithoutRequestTimesOut)
+{
+    uint64_t start = gp_clock_ms();
+    EXPECT_EQ(gp_stop_wait(100), GREET_ETIMEDOUT);
+    EXPECT_GE(gp_clock_ms() - start, 90u);
+    EXPECT_FALSE(gp_stop_requested());
+}
+
+TEST_F(Stop, PendingRequestEndsWaitAtOnceForEveryWaiter)
+{
+    gp_stop_raise();
+    EXPECT_EQ(gp_stop_wait(0), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(-1), GREET_OK);
+}
+
+TEST_F(Stop, ResetForgetsARequest)
+{
+    gp_stop_raise();
+    ASSERT_TRUE(gp_stop_requested());
+    gp_stop_reset();
+    EXPECT_FALSE(gp_stop_requested());
+    EXPECT_EQ(gp_stop_wait(50), GREET_ETIMEDOUT);
+    gp_stop_raise();
+    EXPECT_EQ(gp_stop_wait(5000), GREET_OK);
+}
+
+TEST_F(Stop, InstallIsIdempotent)
+{
+    EXPECT_EQ(gp_stop_install(), GREET_OK);
+    EXPECT_EQ(gp_stop_install(), GREET_OK);
+    EXPECT_FALSE(gp_stop_requested());
+}
+
+// Windows delivers Ctrl+C through the console control handler, not through raise(); the win32
+// side tests that path its own way.
+#if defined(SIGINT) && !defined(_WIN32)
+void raise_signal_later(void *arg)
+{
+    gp_sleep_ms(50);
+    std::raise(*static_cast<int *>(arg));
+}
+
+void expect_signal_ends_wait(int sig)
+{
+    gp_thread *t = nullptr;
+
+    ASSERT_EQ(gp_stop_install(), GREET_OK);
+    ASSERT_EQ(gp_thread_start(&t, raise_signal_later, &sig, 0), GREET_OK);
+    uint64_t start = gp_clock_ms();
+    EXPECT_EQ(gp_stop_wait(10000), GREET_OK);
+    EXPECT_LT(gp_clock_ms() - start, 5000u);
+    EXPECT_TRUE(gp_stop_requested());
+    ASSERT_EQ(gp_thread_join(t), GREET_OK);
+}
+
+TEST_F(Stop, RealSigintEndsABlockingWait)
+{
+    expect_signal_ends_wait(SIGINT);
+}
+
+TEST_F(Stop, RealSigtermEndsABlockingWait)
+{
+    expect_signal_ends_wait(SIGTERM);
+}
+#endif
+
+} // namespace
