@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "gp.h"
+#include "gp_tls.h"
 #include "gpw.h"
 
 /* Per-thread storage: MSVC spells it its own way; C11 compilers (mingw gcc, clang) use the
@@ -180,6 +181,8 @@ int gp_oserr_set(int kind, int raw)
     /* As on POSIX, a lookup failure we cannot classify means there is no such host for us. */
     if (!e && kind == GP_OSERR_GAI) {
         code = GREET_ENOHOST;
+    } else if (kind == GP_OSERR_TLS || kind == GP_OSERR_CERT) {
+        code = kind == GP_OSERR_CERT ? GREET_ECERT : GREET_ETLS;
     }
     last_kind = kind;
     last_raw = raw;
@@ -246,6 +249,10 @@ void gp_oserr_describe(char *buf, size_t size)
     }
     buf[0] = '\0';
     if (last_kind == GP_OSERR_NONE) {
+        return;
+    }
+    if (last_kind == GP_OSERR_TLS || last_kind == GP_OSERR_CERT) {
+        gp_tls_describe(last_kind, last_raw, buf, size);
         return;
     }
     if (last_kind == GP_OSERR_ERRNO) {
