@@ -172,7 +172,7 @@ typedef int (*socket_setup)(int fd, const gp_addr *addr, int param);
 
 static int open_socket(const gp_addr *addr, socket_setup setup, int param, gp_socket *out)
 {
-    int fd;
+    int fd = -1;
     int rc = new_socket(addr, &fd);
 
     *out = GP_SOCKET_INVALID;
