@@ -20,7 +20,8 @@
 
 #include "gp_tls.h"
 
-#define TLS_IN_CAP 65536 /* encrypted bytes buffered: a few records, and handshake flights */
+#define TLS_IN_CAP        65536 /* encrypted bytes buffered: a few records, and handshake flights */
+#define TLS_CONTENT_ALERT 0x15  /* TLS record type of alerts, close_notify among them */
 
 struct gp_tls_ctx {
     CredHandle cred;
@@ -368,6 +369,25 @@ static DWORD parse_ip(const char *name, BYTE addr[16])
     return inet_pton(AF_INET6, name, addr) == 1 ? 16 : 0;
 }
 
+/* The chain's own verdict. The SSL policy already says no on Windows; Wine's policy lets a
+ * chain that reaches no root at all (CERT_TRUST_IS_PARTIAL_CHAIN) pass, so we look ourselves. */
+static DWORD chain_error(DWORD status)
+{
+    if (status & CERT_TRUST_IS_NOT_TIME_VALID) {
+        return (DWORD)CERT_E_EXPIRED;
+    }
+    if (status & CERT_TRUST_IS_PARTIAL_CHAIN) {
+        return (DWORD)CERT_E_CHAINING;
+    }
+    if (status & CERT_TRUST_IS_UNTRUSTED_ROOT) {
+        return (DWORD)CERT_E_UNTRUSTEDROOT;
+    }
+    if (status & CERT_TRUST_IS_NOT_VALID_FOR_USAGE) {
+        return (DWORD)CERT_E_WRONG_USAGE;
+    }
+    return status == CERT_TRUST_NO_ERROR ? 0 : (DWORD)TRUST_E_FAIL;
+}
+
 /* Chain to a trusted root (the engine's), valid dates, server-auth usage, and the name (Windows'
  * SSL policy for DNS names; our own comparison for IP literals, which the policy may not do). */
 static DWORD check_chain(gp_tls *t, PCCERT_CONTEXT cert, WCHAR *dns_name)
@@ -399,6 +419,9 @@ static DWORD check_chain(gp_tls *t, PCCERT_CONTEXT cert, WCHAR *dns_name)
     status.cbSize = sizeof status;
     if (!CertVerifyCertificateChainPolicy(CERT_CHAIN_POLICY_SSL, chain, &policy, &status)) {
         status.dwError = GetLastError();
+    }
+    if (status.dwError == 0) {
+        status.dwError = chain_error(chain->TrustStatus.dwErrorStatus);
     }
     CertFreeCertificateChain(chain);
     return status.dwError;
@@ -491,13 +514,29 @@ int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int ti
     return GREET_OK;
 }
 
+/* The size of the decrypted data in DecryptMessage's buffers. */
+static unsigned long data_len(const SecBuffer b[4])
+{
+    int i;
+
+    for (i = 1; i < 4; i++) {
+        if (b[i].BufferType == SECBUFFER_DATA) {
+            return b[i].cbBuffer;
+        }
+    }
+    return 0;
+}
+
 /* Decrypts the next buffered record. GREET_OK: t->plain holds its data (maybe none);
- * GREET_EAGAIN: the record is incomplete; GREET_ECLOSED: it was the peer's close_notify. */
+ * GREET_EAGAIN: the record is incomplete; GREET_ECLOSED: it was the peer's close_notify, which
+ * Windows reports as SEC_I_CONTEXT_EXPIRED and Wine as an alert record with no data (TLS 1.2
+ * record types are in the clear; any other alert would be fatal and fail the call). */
 static int decrypt_record(gp_tls *t)
 {
     SecBuffer b[4];
     SecBufferDesc desc = {SECBUFFER_VERSION, 4, b};
     SECURITY_STATUS status;
+    unsigned char content_type;
     int i;
 
     memset(b, 0, sizeof b);
@@ -507,11 +546,13 @@ static int decrypt_record(gp_tls *t)
     for (i = 1; i < 4; i++) {
         b[i].BufferType = SECBUFFER_EMPTY;
     }
+    content_type = t->in_len > 0 ? t->in[t->in_start] : 0;
     status = DecryptMessage(&t->handle, &desc, 0, NULL);
     if (status == SEC_E_INCOMPLETE_MESSAGE) {
         return GREET_EAGAIN;
     }
-    if (status == SEC_I_CONTEXT_EXPIRED) {
+    if (status == SEC_I_CONTEXT_EXPIRED ||
+        (status == SEC_E_OK && data_len(b) == 0 && content_type == TLS_CONTENT_ALERT)) {
         return GREET_ECLOSED;
     }
     if (status != SEC_E_OK) {
@@ -665,25 +706,33 @@ void gp_tls_close(gp_tls *t)
 
 /* ---- Messages ------------------------------------------------------------------------------ */
 
-static const char *cert_reason(DWORD code)
+struct cert_error {
+    DWORD code;
+    const char *name;
+    const char *reason; /* in the words a user searches for */
+};
+
+static const struct cert_error cert_errors[] = {
+    {(DWORD)CERT_E_EXPIRED, "CERT_E_EXPIRED", "expired"},
+    {(DWORD)CERT_E_UNTRUSTEDROOT, "CERT_E_UNTRUSTEDROOT", "unknown issuer"},
+    {(DWORD)CERT_E_UNTRUSTEDCA, "CERT_E_UNTRUSTEDCA", "unknown issuer"},
+    {(DWORD)CERT_E_CHAINING, "CERT_E_CHAINING", "unknown issuer"},
+    {(DWORD)TRUST_E_CERT_SIGNATURE, "TRUST_E_CERT_SIGNATURE", "unknown issuer"},
+    {(DWORD)CERT_E_CN_NO_MATCH, "CERT_E_CN_NO_MATCH", "name mismatch"},
+    {(DWORD)CERT_E_REVOKED, "CERT_E_REVOKED", "revoked"},
+    {(DWORD)CERT_E_WRONG_USAGE, "CERT_E_WRONG_USAGE", "not for servers"},
+};
+
+static const struct cert_error *find_cert_error(DWORD code)
 {
-    switch (code) {
-    case (DWORD)CERT_E_EXPIRED:
-        return "expired";
-    case (DWORD)CERT_E_UNTRUSTEDROOT:
-    case (DWORD)CERT_E_UNTRUSTEDCA:
-    case (DWORD)CERT_E_CHAINING:
-    case (DWORD)TRUST_E_CERT_SIGNATURE:
-        return "unknown issuer";
-    case (DWORD)CERT_E_CN_NO_MATCH:
-        return "name mismatch";
-    case (DWORD)CERT_E_REVOKED:
-        return "revoked";
-    case (DWORD)CERT_E_WRONG_USAGE:
-        return "not for servers";
-    default:
-        return "rejected";
+    size_t i;
+
+    for (i = 0; i < sizeof cert_errors / sizeof cert_errors[0]; i++) {
+        if (cert_errors[i].code == code) {
+            return &cert_errors[i];
+        }
     }
+    return NULL;
 }
 
 /* The system's text for code, in UTF-8, without the trailing line break; "" if it has none. */
@@ -705,6 +754,7 @@ static void system_text(DWORD code, char *buf, int size)
 
 void gp_tls_describe(int kind, int raw, char *buf, size_t size)
 {
+    const struct cert_error *e;
     char text[256];
 
     if (size == 0) {
@@ -712,8 +762,9 @@ void gp_tls_describe(int kind, int raw, char *buf, size_t size)
     }
     system_text((DWORD)raw, text, (int)sizeof text);
     if (kind == GP_OSERR_CERT) {
-        snprintf(buf, size, "%s: %s; 0x%08lX", cert_reason((DWORD)raw),
-                 text[0] ? text : "certificate rejected", (unsigned long)(DWORD)raw);
+        e = find_cert_error((DWORD)raw);
+        snprintf(buf, size, "%s: %s 0x%08lX%s%s", e ? e->reason : "rejected", e ? e->name : "error",
+                 (unsigned long)(DWORD)raw, text[0] ? ": " : "", text);
     } else if (raw == 0) {
         snprintf(buf, size, "the peer closed the connection during the TLS handshake");
     } else {
