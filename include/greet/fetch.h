@@ -36,12 +36,13 @@ GREET_API void greet_fetch_options_init(struct greet_fetch_options *o);
 
 /* One response's head, valid only during the on_response call. */
 struct greet_fetch_response {
-    const char *url;        /* the URL this response answers (changes along redirects) */
-    int status;             /* 100..999 */
-    const char *head;       /* status line and header fields as received, ending in a blank
-                             * line; not NUL-terminated */
+    const char *url;  /* the URL this response answers (changes along redirects) */
+    int status;       /* 100..999 */
+    const char *head; /* status line and header fields as received, ending in a blank
+                       * line; not NUL-terminated */
     size_t head_len;
-    int64_t content_length; /* -1 when unknown (chunked, close-delimited) or no body */
+    int64_t content_length; /* the Content-Length field, -1 when there is none (for HEAD: the
+                             * size a GET would get) */
     int redirecting;        /* non-zero when the engine will follow this response's Location */
 };
 

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Benchmark for `greet fetch`: downloads 1 MiB, 64 MiB and 1 GiB bodies from a local nginx on
+# loopback with `greet fetch -o` and `curl -o` in the same run, and prints a Markdown table of
+# median wall time, throughput and peak resident memory (RSS). See docs/benchmarks.md#fetch.
+#
+# Usage: bench/fetch_bench.sh [GREET_EXE]   (default: build/release/greet, built if missing)
+# Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB).
+# Needs: nginx (Debian nginx-light), curl, hyperfine, GNU time (/usr/bin/time), python3.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+greet=${1:-$here/build/release/greet}
+runs=${RUNS:-5}
+sizes=${SIZES:-"1 64 1024"}
+
+if [[ ! -x $greet ]]; then
+    (cd "$here" && cmake --preset release >/dev/null && cmake --build --preset release -j2 >/dev/null)
+fi
+for tool in nginx curl hyperfine /usr/bin/time python3; do
+    command -v "$tool" >/dev/null || { echo "fetch_bench: $tool is missing" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/greet-fetch-bench.XXXXXX")
+nginx_pid=
+cleanup() {
+    [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A free loopback port, chosen by the kernel (never a fixed one).
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+mkdir -p "$work/root" "$work/logs" "$work/tmp" "$work/out"
+chmod 755 "$work" "$work/root" # nginx's workers run as nobody when started by root
+for mib in $sizes; do
+    head -c $((mib * 1024 * 1024)) /dev/urandom >"$work/root/$mib.bin"
+done
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path $work/tmp;
+    proxy_temp_path $work/tmp;
+    fastcgi_temp_path $work/tmp;
+    uwsgi_temp_path $work/tmp;
+    scgi_temp_path $work/tmp;
+    server {
+        listen 127.0.0.1:$port;
+        root $work/root;
+    }
+}
+CONF
+nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/logs/stderr" &
+nginx_pid=$!
+for _ in $(seq 50); do
+    curl -fs -o /dev/null "http://127.0.0.1:$port/1.bin" 2>/dev/null && break
+    sleep 0.1
+done
+
+# Median peak RSS in KiB of three runs of a command (GNU time's %M).
+peak_rss() {
+    local out=() i
+    for i in 1 2 3; do
+        out+=("$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1)")
+    done
+    printf '%s\n' "${out[@]}" | sort -n | sed -n 2p
+}
+
+echo "greet: $("$greet" --version) ($greet)"
+echo "curl:  $(curl --version | head -1 | cut -d' ' -f1-2)"
+echo "nginx: $(nginx -v 2>&1 | cut -d/ -f2), machine: $(nproc) CPUs, $(uname -sr)"
+echo
+echo "| body | client | median time | throughput | peak RSS |"
+echo "|---:|---|---:|---:|---:|"
+for mib in $sizes; do
+    url="http://127.0.0.1:$port/$mib.bin"
+    hyperfine --runs "$runs" --warmup 1 --export-json "$work/h.json" --style none \
+        -n greet "$greet fetch -s --no-progress $url -o $work/out/greet.bin" \
+        -n curl "curl -s -o $work/out/curl.bin $url" >/dev/null
+    cmp -s "$work/root/$mib.bin" "$work/out/greet.bin" || { echo "greet's download differs" >&2; exit 1; }
+    cmp -s "$work/root/$mib.bin" "$work/out/curl.bin" || { echo "curl's download differs" >&2; exit 1; }
+    for name in greet curl; do
+        median=$(python3 -c 'import json,sys
+r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
+print(r["median"])' "$work/h.json" "$name")
+        if [[ $name == greet ]]; then
+            rss=$(peak_rss "$greet" fetch -s --no-progress "$url" -o "$work/out/greet.bin")
+        else
+            rss=$(peak_rss curl -s -o "$work/out/curl.bin" "$url")
+        fi
+        python3 -c 'import sys
+mib, name, med, rss = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+size = f"{mib} MiB" if mib < 1024 else f"{mib // 1024} GiB"
+print(f"| {size} | {name} | {med * 1000:.1f} ms | {mib / med:.0f} MiB/s | {rss / 1024:.1f} MiB |")' \
+            "$mib" "$name" "$median" "$rss"
+    done
+    rm -f "$work/out/"*.bin
+done

@@ -1,0 +1,47 @@
+/* The pieces of `greet fetch` beside its option handling (cmd_fetch.c): the output file that only
+ * appears when the download succeeds, and the progress bar. */
+#ifndef GREET_CLI_FETCH_CLI_H
+#define GREET_CLI_FETCH_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "greet/fetch.h"
+
+/* An output file written under a temporary name beside it and renamed into place by
+ * cli_out_commit, so that a failed download never leaves a partial file nor clobbers an old one. */
+struct cli_out {
+    FILE *fp;
+    const char *path; /* the final name */
+    char *temp;       /* the temporary name, NULL once committed or discarded */
+};
+
+/* Creates the temporary file for path (and path's folders first when create_dirs). On failure
+ * prints the reason and returns a greet_err. */
+int cli_out_open(struct cli_out *o, const char *path, int create_dirs);
+
+/* Writes len bytes; a greet_err when the file cannot take them. */
+int cli_out_write(struct cli_out *o, const void *data, size_t len);
+
+/* Flushes, closes and renames the file into place; on failure prints the reason, removes the
+ * temporary file and returns a greet_err. */
+int cli_out_commit(struct cli_out *o);
+
+/* Closes and removes the temporary file (after any failure). Safe to call twice. */
+void cli_out_discard(struct cli_out *o);
+
+/* The portable code for the C library's last failure on a stream (errno where it is set, EIO
+ * otherwise), with the OS detail recorded for the message. */
+int cli_stream_error(void);
+
+/* The progress bar on stderr: redrawn at most every 100 ms, cleared by cli_progress_end. */
+struct cli_progress {
+    uint64_t last_draw_ms;
+    int drawn; /* something is on the line and needs clearing */
+};
+
+void cli_progress_update(struct cli_progress *bar, const struct greet_fetch_progress *p);
+void cli_progress_end(struct cli_progress *bar);
+
+#endif

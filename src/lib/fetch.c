@@ -1,0 +1,344 @@
+/* The fetch engine: one exchange per URL (connect, send the request, parse the response as it
+ * streams through one fixed buffer), repeated along redirects. Memory is fixed per fetch: the
+ * receive buffer and the parser (which keeps the raw response head), whatever the body's size. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch_int.h"
+#include "greet/http.h"
+#include "greet/version.h"
+
+#define RECV_BUF_SIZE (64 * 1024)
+/* How often progress is reported while no data arrives (and a caller can interrupt). */
+#define WAIT_SLICE_MS 100
+
+struct fetch {
+    const struct greet_fetch_options *opt;
+    const struct greet_fetch_sink *sink;
+    struct greet_fetch_result *res;
+    greet_url url;
+    char url_text[GREET_URL_TEXT_MAX];
+    uint64_t deadline; /* 0: none */
+    greet_http_parser *parser;
+    char *buf;
+    int follow; /* the current response is a redirect that will be followed */
+    struct greet_fetch_progress progress;
+    uint64_t body_start;
+    uint64_t visited[GREET_FETCH_MAX_REDIRECTS + 1]; /* hashes of the URLs fetched so far */
+};
+
+static const struct greet_fetch_sink no_sink = {NULL, NULL, NULL, NULL, NULL, NULL};
+
+void greet_fetch_options_init(struct greet_fetch_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->method = GREET_FETCH_GET;
+    o->connect_timeout_ms = 300000;
+    o->max_redirects = 10;
+    o->user_agent = "greet/" GREET_VERSION_STRING;
+}
+
+static int is_redirect(int status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* Fails the fetch with err unless a more precise message was already recorded. */
+static int fail(struct fetch *st, int err, const char *what)
+{
+    if (st->res->message[0] == '\0') {
+        gi_fetch_msg(st->res->message, sizeof st->res->message, err, "%s", what);
+    }
+    return err;
+}
+
+static int on_headers_end(void *ctx, const greet_http_response *resp)
+{
+    struct fetch *st = ctx;
+    struct greet_fetch_response r;
+    int rc;
+
+    if (resp->status < 200) {
+        return GREET_OK; /* interim: the final response's status line comes next */
+    }
+    st->res->status = resp->status;
+    st->follow = st->opt->follow_redirects && is_redirect(resp->status) && resp->location[0];
+    r.url = st->url_text;
+    r.status = resp->status;
+    r.head = greet_http_parser_head(st->parser, &r.head_len);
+    r.content_length = resp->has_content_length ? (int64_t)resp->content_length : -1;
+    r.redirecting = st->follow;
+    rc = st->sink->on_response ? st->sink->on_response(st->sink->ctx, &r) : GREET_OK;
+    if (rc != GREET_OK) {
+        return fail(st, rc, "stopped while handling the response head");
+    }
+    if (st->follow) {
+        return GREET_ECANCELED; /* the redirect's body is not wanted: stop here */
+    }
+    if (st->opt->fail_on_error && resp->status >= 400) {
+        return gi_fetch_msg(st->res->message, sizeof st->res->message, GREET_EHTTP,
+                            "the server answered %d", resp->status);
+    }
+    st->progress.total = r.content_length;
+    st->body_start = gp_clock_ms();
+    return GREET_OK;
+}
+
+static int report_progress(struct fetch *st)
+{
+    int rc;
+
+    if (!st->sink->on_progress) {
+        return GREET_OK;
+    }
+    st->progress.elapsed_ms = st->body_start ? gp_clock_ms() - st->body_start : 0;
+    rc = st->sink->on_progress(st->sink->ctx, &st->progress);
+    return rc != GREET_OK ? fail(st, rc, "stopped") : GREET_OK;
+}
+
+static int on_body(void *ctx, const char *data, size_t len)
+{
+    struct fetch *st = ctx;
+    int rc = st->sink->on_body ? st->sink->on_body(st->sink->ctx, data, len) : GREET_OK;
+
+    if (rc != GREET_OK) {
+        return fail(st, rc, "stopped while writing the body");
+    }
+    st->res->body_size += len;
+    st->progress.received += len;
+    return report_progress(st);
+}
+
+/* Sends the request head on conn. */
+static int send_request(struct fetch *st, struct gi_transport *conn)
+{
+    char *req = NULL;
+    size_t len = 0;
+    int rc = gi_fetch_request(&st->url, st->opt, &req, &len);
+
+    if (rc != GREET_OK) {
+        return fail(st, rc, "build the request");
+    }
+    if (st->sink->on_request) {
+        st->sink->on_request(st->sink->ctx, req, len);
+    }
+    rc = conn->ops->write(conn, req, len, st->deadline);
+    free(req);
+    if (rc != GREET_OK) {
+        gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "send the request to %s",
+                     conn->peer);
+    }
+    return rc;
+}
+
+static int parse_failed(struct fetch *st, struct gi_transport *conn, int rc)
+{
+    if (st->res->message[0] == '\0') {
+        snprintf(st->res->message, sizeof st->res->message, "response from %s: %s", conn->peer,
+                 greet_http_parser_reason(st->parser));
+    }
+    return rc;
+}
+
+static int read_failed(struct fetch *st, struct gi_transport *conn, int rc)
+{
+    if (rc == GREET_ETIMEDOUT) {
+        return gi_fetch_msg(st->res->message, sizeof st->res->message, rc,
+                            "receive from %s: max time of %ld ms reached", conn->peer,
+                            st->opt->max_time_ms);
+    }
+    return gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "receive from %s",
+                        conn->peer);
+}
+
+/* Reads and parses until the response is complete, the peer closes, or something fails. */
+static int receive(struct fetch *st, struct gi_transport *conn)
+{
+    for (;;) {
+        size_t got = 0;
+        int rc = conn->ops->read(conn, st->buf, RECV_BUF_SIZE, &got, WAIT_SLICE_MS, st->deadline);
+        if (rc == GREET_EAGAIN) {
+            rc = report_progress(st);
+            if (rc != GREET_OK) {
+                return rc;
+            }
+            continue;
+        }
+        if (rc != GREET_OK) {
+            return read_failed(st, conn, rc);
+        }
+        rc = got == 0 ? greet_http_parser_finish(st->parser)
+                      : greet_http_parser_feed(st->parser, st->buf, got, NULL);
+        if (rc == GREET_ECANCELED && st->follow) {
+            return GREET_OK;
+        }
+        if (rc != GREET_OK) {
+            return parse_failed(st, conn, rc);
+        }
+        if (got == 0 || greet_http_parser_response(st->parser)->complete) {
+            return GREET_OK;
+        }
+    }
+}
+
+/* One request and its response on a new connection to the current URL. */
+static int exchange(struct fetch *st)
+{
+    struct gi_transport *conn = NULL;
+    int rc;
+
+    if (strcmp(st->url.scheme, "http") != 0) {
+        snprintf(st->res->message, sizeof st->res->message,
+                 "%s is not supported in this build (TLS comes later)", st->url.scheme);
+        return GREET_EUNSUPPORTED;
+    }
+    rc = gi_fetch_connect(&st->url, st->opt, st->deadline, st->sink, st->res->message,
+                          sizeof st->res->message, &conn);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    st->follow = 0;
+    st->progress.received = 0;
+    st->progress.total = -1;
+    st->body_start = 0;
+    greet_http_parser_reset(st->parser, st->opt->method == GREET_FETCH_HEAD ? GREET_HTTP_HEAD : 0);
+    rc = send_request(st, conn);
+    if (rc == GREET_OK) {
+        rc = receive(st, conn);
+    }
+    conn->ops->close(conn);
+    return rc;
+}
+
+/* FNV-1a: enough to recognise a URL seen before in this chain. */
+static uint64_t url_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    }
+    return h;
+}
+
+/* Moves to the current response's Location, refusing loops and too many redirects. */
+static int next_url(struct fetch *st)
+{
+    const greet_http_response *resp = greet_http_parser_response(st->parser);
+    const char *why = "";
+    uint64_t h;
+    int i, rc;
+
+    if (resp->location_too_long) {
+        snprintf(st->res->message, sizeof st->res->message,
+                 "redirect Location longer than %d bytes", GREET_HTTP_LOCATION_MAX);
+        return GREET_ETOOBIG;
+    }
+    if (st->res->redirects >= st->opt->max_redirects) {
+        snprintf(st->res->message, sizeof st->res->message,
+                 "more than %d redirects (the last one from %.200s)", st->opt->max_redirects,
+                 st->url_text);
+        return GREET_EREDIRECT;
+    }
+    rc = greet_url_resolve(&st->url, resp->location, &st->url, &why);
+    if (rc == GREET_OK) {
+        rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
+    }
+    if (rc != GREET_OK) {
+        snprintf(st->res->message, sizeof st->res->message, "bad redirect Location '%.200s': %s",
+                 resp->location, why);
+        return rc;
+    }
+    h = url_hash(st->url_text);
+    for (i = 0; i <= st->res->redirects; i++) {
+        if (st->visited[i] == h) {
+            snprintf(st->res->message, sizeof st->res->message,
+                     "redirect loop: %.200s was already fetched", st->url_text);
+            return GREET_EREDIRECT;
+        }
+    }
+    st->visited[++st->res->redirects] = h;
+    return GREET_OK;
+}
+
+static int run(struct fetch *st)
+{
+    int rc;
+
+    st->visited[0] = url_hash(st->url_text);
+    for (;;) {
+        rc = exchange(st);
+        if (rc != GREET_OK || !st->follow) {
+            return rc;
+        }
+        rc = next_url(st);
+        if (rc != GREET_OK) {
+            return rc;
+        }
+    }
+}
+
+static int start(struct fetch *st, const char *url)
+{
+    static const greet_http_callbacks cb = {NULL, NULL, on_headers_end, on_body, NULL, NULL};
+    const char *why = "";
+    int rc = greet_url_parse(url, &st->url, &why);
+
+    if (rc == GREET_OK) {
+        rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
+    }
+    if (rc != GREET_OK) {
+        snprintf(st->res->message, sizeof st->res->message, "%s", why[0] ? why : "malformed URL");
+        return rc;
+    }
+    rc = gi_fetch_check_headers(st->opt, st->res->message, sizeof st->res->message);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    if (st->opt->max_redirects < 0 || st->opt->max_redirects > GREET_FETCH_MAX_REDIRECTS) {
+        snprintf(st->res->message, sizeof st->res->message, "max redirects must be 0..%d",
+                 GREET_FETCH_MAX_REDIRECTS);
+        return GREET_EINVAL;
+    }
+    st->buf = malloc(RECV_BUF_SIZE);
+    if (!st->buf) {
+        return GREET_ENOMEM;
+    }
+    return greet_http_parser_new(&st->parser, &cb, st, 0);
+}
+
+int greet_fetch(const char *url, const struct greet_fetch_options *opt,
+                const struct greet_fetch_sink *sink, struct greet_fetch_result *result)
+{
+    struct greet_fetch_result spare;
+    struct fetch *st = calloc(1, sizeof *st);
+    int rc;
+
+    if (!result) {
+        result = &spare;
+    }
+    memset(result, 0, sizeof *result);
+    if (!st) {
+        return GREET_ENOMEM;
+    }
+    st->opt = opt;
+    st->sink = sink ? sink : &no_sink;
+    st->res = result;
+    st->deadline = opt->max_time_ms > 0 ? gp_clock_ms() + (uint64_t)opt->max_time_ms : 0;
+    rc = gp_net_init();
+    if (rc == GREET_OK) {
+        rc = start(st, url);
+        if (rc == GREET_OK) {
+            rc = run(st);
+        }
+        gp_net_fini();
+    }
+    if (rc != GREET_OK && result->message[0] == '\0') {
+        greet_error_text(rc, result->message, sizeof result->message);
+    }
+    greet_http_parser_free(st->parser);
+    free(st->buf);
+    free(st);
+    return rc;
+}

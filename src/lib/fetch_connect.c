@@ -1,0 +1,81 @@
+/* Connecting: every address the resolver gives is tried in turn, each within the connect timeout
+ * and all within the transfer's deadline, as curl does (without its parallel "happy eyeballs"). */
+#include <stdio.h>
+
+#include "fetch_int.h"
+
+static void info(const struct greet_fetch_sink *sink, const char *what, const char *addr,
+                 const char *tail)
+{
+    char text[GP_ADDRSTR_MAX + 64];
+
+    if (sink->on_info) {
+        snprintf(text, sizeof text, "%s %s%s", what, addr, tail);
+        sink->on_info(sink->ctx, text);
+    }
+}
+
+/* The time one attempt may take: the connect timeout, cut short by the deadline. */
+static int attempt_ms(const struct greet_fetch_options *opt, uint64_t deadline)
+{
+    int left = gi_deadline_left(deadline);
+    int limit = opt->connect_timeout_ms > 0 && opt->connect_timeout_ms < 0x7fffffffL
+                    ? (int)opt->connect_timeout_ms
+                    : -1;
+
+    if (left < 0) {
+        return limit;
+    }
+    return limit < 0 || left < limit ? left : limit;
+}
+
+static int try_address(const gp_addr *addr, const struct greet_fetch_options *opt,
+                       uint64_t deadline, const struct greet_fetch_sink *sink, char *msg,
+                       size_t size, gp_socket *out)
+{
+    char name[GP_ADDRSTR_MAX];
+    int wait = attempt_ms(opt, deadline);
+    int rc;
+
+    if (gp_addr_format(addr, name, sizeof name) != GREET_OK) {
+        snprintf(name, sizeof name, "?");
+    }
+    if (wait == 0) {
+        gp_oserr_clear();
+        return gi_fetch_msg(msg, size, GREET_ETIMEDOUT, "connect to %s: max time reached", name);
+    }
+    info(sink, "Trying", name, "...");
+    rc = gp_sock_connect(addr, wait, out);
+    if (rc != GREET_OK) {
+        return gi_fetch_msg(msg, size, rc, "connect to %s", name);
+    }
+    info(sink, "Connected to", name, "");
+    return GREET_OK;
+}
+
+int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
+                     const struct greet_fetch_sink *sink, char *msg, size_t size,
+                     struct gi_transport **out)
+{
+    gp_addr addrs[GP_RESOLVE_MAX];
+    size_t count = 0, i;
+    gp_socket sock = GP_SOCKET_INVALID;
+    int family = opt->family == 4 ? GP_AF_INET4 : opt->family == 6 ? GP_AF_INET6 : GP_AF_ANY;
+    int rc;
+
+    rc = gp_resolve(url->host, url->port, family, 0, addrs, GP_RESOLVE_MAX, &count);
+    if (rc != GREET_OK) {
+        return gi_fetch_msg(msg, size, rc, "resolve %s%s", url->host,
+                            family == GP_AF_INET4   ? " (IPv4 only)"
+                            : family == GP_AF_INET6 ? " (IPv6 only)"
+                                                    : "");
+    }
+    rc = GREET_ENOHOST;
+    for (i = 0; i < count && rc != GREET_OK; i++) {
+        rc = try_address(&addrs[i], opt, deadline, sink, msg, size, &sock);
+        if (rc == GREET_ETIMEDOUT && gi_deadline_left(deadline) == 0) {
+            break;
+        }
+    }
+    return rc != GREET_OK ? rc : gi_transport_tcp(sock, out);
+}

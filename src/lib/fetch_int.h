@@ -1,0 +1,38 @@
+/* The fetch engine's internal pieces shared between its files (fetch*.c). */
+#ifndef GREET_LIB_FETCH_INT_H
+#define GREET_LIB_FETCH_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "greet/fetch.h"
+#include "greet/url.h"
+#include "transport.h"
+
+/* Lets gcc and clang check printf-style calls; other compilers skip the check. */
+#if defined(__GNUC__)
+#define GI_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#else
+#define GI_PRINTF(fmt, first)
+#endif
+
+/* Writes "WHAT: error text" into msg, WHAT from fmt, the text from greet_error_text(err) (with
+ * the OS detail when it belongs to err). Returns err. */
+int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...) GI_PRINTF(4, 5);
+
+/* Checks the caller's extra header fields: a token name, a colon, a value without CR, LF, NUL or
+ * other control bytes (so nothing can be injected into the request). GREET_EINVAL with msg. */
+int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, size_t size);
+
+/* Builds the request head for url into a new buffer (*out, to free) of *len bytes. */
+int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, char **out,
+                     size_t *len);
+
+/* Resolves url's host and connects to each address in turn within the connect timeout and the
+ * deadline, telling the sink which address it tries; the first that answers wins. On failure
+ * msg says which host or address failed and why. */
+int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
+                     const struct greet_fetch_sink *sink, char *msg, size_t size,
+                     struct gi_transport **out);
+
+#endif

@@ -1,0 +1,180 @@
+/* The request the engine sends: the request line, the built-in fields (Host, User-Agent, Accept,
+ * Connection: close) which the caller's fields may replace or remove, then the caller's others. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch_int.h"
+
+static const char *const builtin_names[] = {"Host", "User-Agent", "Accept", "Connection"};
+#define BUILTIN_COUNT (sizeof builtin_names / sizeof builtin_names[0])
+
+int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...)
+{
+    char text[GREET_FETCH_MESSAGE_MAX];
+    va_list ap;
+    int n;
+
+    /* The error text first: the formatting below must not disturb the recorded OS detail. */
+    greet_error_text(err, text, sizeof text);
+    va_start(ap, fmt);
+    n = vsnprintf(msg, size, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < size) {
+        snprintf(msg + n, size - (size_t)n, ": %s", text);
+    }
+    return err;
+}
+
+static int is_tchar(unsigned char c)
+{
+    return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* Length of the field name of "Name: value", 0 when it is not a token followed by ':'. */
+static size_t field_name_len(const char *field)
+{
+    size_t n = 0;
+
+    while (is_tchar((unsigned char)field[n])) {
+        n++;
+    }
+    return field[n] == ':' ? n : 0;
+}
+
+static const char *field_value(const char *field)
+{
+    const char *v = field + field_name_len(field) + 1;
+
+    while (*v == ' ' || *v == '\t') {
+        v++;
+    }
+    return v;
+}
+
+int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, size_t size)
+{
+    size_t i;
+    const unsigned char *v;
+
+    for (i = 0; i < opt->header_count; i++) {
+        const char *field = opt->headers[i];
+        if (field_name_len(field) == 0) {
+            snprintf(msg, size, "header '%.200s' is not 'Name: value' with a valid name", field);
+            return GREET_EINVAL;
+        }
+        for (v = (const unsigned char *)field_value(field); *v; v++) {
+            if ((*v < 0x20 && *v != '\t') || *v == 0x7f) {
+                snprintf(msg, size, "header '%.*s' contains a line break or control byte",
+                         (int)field_name_len(field), field);
+                return GREET_EINVAL;
+            }
+        }
+    }
+    return GREET_OK;
+}
+
+static int same_name(const char *field, const char *name)
+{
+    size_t n = field_name_len(field), i;
+
+    if (n != strlen(name)) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        if (tolower((unsigned char)field[i]) != tolower((unsigned char)name[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The caller's field replacing the built-in name, or NULL. */
+static const char *override_of(const struct greet_fetch_options *opt, const char *name)
+{
+    size_t i;
+
+    for (i = opt->header_count; i-- > 0;) {
+        if (same_name(opt->headers[i], name)) {
+            return opt->headers[i];
+        }
+    }
+    return NULL;
+}
+
+static int is_builtin(const char *field)
+{
+    size_t i;
+
+    for (i = 0; i < BUILTIN_COUNT; i++) {
+        if (same_name(field, builtin_names[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Appends "Name: value\r\n" unless value is empty (an empty override removes the field). */
+static size_t put_field(char *buf, size_t at, const char *name, size_t name_len, const char *value)
+{
+    size_t vlen = strlen(value);
+
+    if (vlen == 0) {
+        return at;
+    }
+    memcpy(buf + at, name, name_len);
+    memcpy(buf + at + name_len, ": ", 2);
+    memcpy(buf + at + name_len + 2, value, vlen);
+    memcpy(buf + at + name_len + 2 + vlen, "\r\n", 2);
+    return at + name_len + vlen + 4;
+}
+
+static size_t put_builtin(char *buf, size_t at, const struct greet_fetch_options *opt,
+                          const char *name, const char *value)
+{
+    const char *o = override_of(opt, name);
+
+    if (o) {
+        return put_field(buf, at, o, field_name_len(o), field_value(o));
+    }
+    return put_field(buf, at, name, strlen(name), value);
+}
+
+int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, char **out,
+                     size_t *len)
+{
+    char host[GREET_URL_HOST_HEADER_MAX];
+    const char *agent = opt->user_agent ? opt->user_agent : "";
+    size_t cap = 128 + strlen(url->target) + sizeof host + strlen(agent), at, i;
+    char *buf;
+    int rc = greet_url_host_header(url, host, sizeof host);
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    for (i = 0; i < opt->header_count; i++) {
+        cap += strlen(opt->headers[i]) + 4;
+    }
+    buf = malloc(cap);
+    if (!buf) {
+        return GREET_ENOMEM;
+    }
+    at = (size_t)sprintf(buf, "%s %s HTTP/1.1\r\n",
+                         opt->method == GREET_FETCH_HEAD ? "HEAD" : "GET", url->target);
+    at = put_builtin(buf, at, opt, "Host", host);
+    at = put_builtin(buf, at, opt, "User-Agent", agent);
+    at = put_builtin(buf, at, opt, "Accept", "*/*");
+    at = put_builtin(buf, at, opt, "Connection", "close");
+    for (i = 0; i < opt->header_count; i++) {
+        const char *f = opt->headers[i];
+        if (!is_builtin(f)) {
+            at = put_field(buf, at, f, field_name_len(f), field_value(f));
+        }
+    }
+    memcpy(buf + at, "\r\n", 2);
+    *out = buf;
+    *len = at + 2;
+    return GREET_OK;
+}

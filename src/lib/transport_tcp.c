@@ -1,0 +1,81 @@
+/* The plain TCP transport: the socket itself, with every wait bounded by the transfer's deadline.
+ */
+#include <limits.h>
+#include <stdlib.h>
+
+#include "transport.h"
+
+int gi_deadline_left(uint64_t deadline)
+{
+    uint64_t now;
+
+    if (deadline == 0) {
+        return -1;
+    }
+    now = gp_clock_ms();
+    if (now >= deadline) {
+        return 0;
+    }
+    return deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
+}
+
+static int tcp_write(struct gi_transport *t, const void *buf, size_t len, uint64_t deadline)
+{
+    int left = gi_deadline_left(deadline);
+    int rc;
+
+    if (left == 0) {
+        gp_oserr_clear();
+        return GREET_ETIMEDOUT;
+    }
+    /* A send timeout of the time left keeps a server that never reads from holding us forever. */
+    rc = gp_sock_set_timeouts(t->sock, 0, left < 0 ? 0 : left);
+    return rc != GREET_OK ? rc : gp_sock_send_all(t->sock, buf, len);
+}
+
+static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got, int wait_ms,
+                    uint64_t deadline)
+{
+    int left = gi_deadline_left(deadline);
+    int wait = left < 0 || wait_ms < left ? wait_ms : left;
+    int rc;
+
+    *got = 0;
+    if (left == 0) {
+        gp_oserr_clear();
+        return GREET_ETIMEDOUT;
+    }
+    rc = gp_sock_wait(t->sock, GP_WAIT_READ, wait);
+    if (rc == GREET_ETIMEDOUT) {
+        gp_oserr_clear();
+        return gi_deadline_left(deadline) == 0 ? GREET_ETIMEDOUT : GREET_EAGAIN;
+    }
+    return rc != GREET_OK ? rc : gp_sock_recv(t->sock, buf, cap, got);
+}
+
+static void tcp_close(struct gi_transport *t)
+{
+    gp_sock_close(t->sock);
+    free(t);
+}
+
+static const struct gi_transport_ops tcp_ops = {tcp_write, tcp_read, tcp_close};
+
+int gi_transport_tcp(gp_socket sock, struct gi_transport **out)
+{
+    struct gi_transport *t = calloc(1, sizeof *t);
+    gp_addr peer;
+
+    if (!t) {
+        gp_sock_close(sock);
+        return GREET_ENOMEM;
+    }
+    t->ops = &tcp_ops;
+    t->sock = sock;
+    if (gp_sock_peer_addr(sock, &peer) != GREET_OK ||
+        gp_addr_format(&peer, t->peer, sizeof t->peer) != GREET_OK) {
+        t->peer[0] = '\0';
+    }
+    *out = t;
+    return GREET_OK;
+}

@@ -1,0 +1,329 @@
+// `greet fetch` as a user runs it: the greet program against the scripted in-process server,
+// checking bytes on stdout and in files, messages on stderr, exit codes, and that a failure never
+// leaves a file behind nor changes an existing one.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "support/http_server.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using greet_test::HttpServer;
+using greet_test::ok_reply;
+using greet_test::ProcessResult;
+using greet_test::redirect_reply;
+using greet_test::Reply;
+
+namespace
+{
+
+const char kBinary[] = "<html>\r\n\xe6\x96\xb0\xe6\xb5\xaa\n\0\xff</html>";
+const std::string kBody(kBinary, sizeof kBinary - 1);
+
+Reply raw(const std::string &bytes)
+{
+    Reply r;
+    r.bytes = bytes;
+    return r;
+}
+
+// The names in a folder (UTF-8), sorted.
+std::vector<std::string> list_dir(const std::string &dir)
+{
+    std::vector<std::string> names;
+    for (const auto &e : std::filesystem::directory_iterator(std::filesystem::u8path(dir))) {
+        std::string name;
+        for (auto c : e.path().filename().u8string()) {
+            name.push_back(static_cast<char>(c));
+        }
+        names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+size_t count_lines(const std::string &text)
+{
+    return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+class FetchCli : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(server.ok());
+    }
+    ProcessResult greet(std::vector<std::string> args, int timeout_ms = 60000)
+    {
+        args.insert(args.begin(), {greet_test::greet_exe(), "fetch"});
+        return greet_test::run_process(args, "", timeout_ms);
+    }
+
+    HttpServer server;
+    TempDir dir;
+};
+
+std::string head_of(const std::string &body)
+{
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+}
+
+} // namespace
+
+TEST_F(FetchCli, BodyGoesToStdoutByteForByte)
+{
+    server.on("/", ok_reply(kBody));
+    ProcessResult r = greet({server.url("/")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, kBody);
+    EXPECT_EQ(r.err, ""); // stderr is not a terminal: no progress bar
+}
+
+TEST_F(FetchCli, OutputFileGetsTheBodyAndStdoutTheHead)
+{
+    server.on("/page", ok_reply(kBody));
+    std::string file = dir.file("page.html");
+    ProcessResult r = greet({server.url("/page"), "-o", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file_utf8(file), kBody);
+    EXPECT_EQ(r.out, head_of(kBody));
+    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"page.html"});
+}
+
+TEST_F(FetchCli, SilentPrintsNothing)
+{
+    server.on("/page", ok_reply(kBody));
+    std::string file = dir.file("page.html");
+    ProcessResult r = greet({"-s", server.url("/page"), "-o", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(read_file_utf8(file), kBody);
+}
+
+TEST_F(FetchCli, IncludePutsTheHeadBeforeTheBody)
+{
+    server.on("/i", ok_reply(kBody));
+    ProcessResult r = greet({"-i", server.url("/i")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, head_of(kBody) + kBody);
+}
+
+TEST_F(FetchCli, HeadSendsHeadAndPrintsTheHeadOnly)
+{
+    Reply reply = raw("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
+    reply.hold = true;
+    server.on("/h", reply);
+    ProcessResult r = greet({"-I", server.url("/h")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
+    EXPECT_EQ(server.requests().at(0).rfind("HEAD /h ", 0), 0u);
+}
+
+TEST_F(FetchCli, DumpHeaderWritesEveryHeadAlongRedirects)
+{
+    server.on("/from", redirect_reply(302, "/to"));
+    server.on("/to", ok_reply("final"));
+    std::string heads = dir.file("heads.txt");
+    ProcessResult r = greet({"-L", "-D", heads, server.url("/from")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "final");
+    std::string dumped = read_file_utf8(heads);
+    EXPECT_EQ(dumped.rfind("HTTP/1.1 302 Moved\r\nLocation: /to\r\n", 0), 0u) << dumped;
+    EXPECT_NE(dumped.find("\r\n\r\nHTTP/1.1 200 OK\r\n"), std::string::npos) << dumped;
+}
+
+TEST_F(FetchCli, VerboseShowsTheConnectionTheRequestAndTheHeadOnStderr)
+{
+    server.on("/v", ok_reply("x"));
+    ProcessResult r = greet({"-v", "-H", "X-Mine: yes", server.url("/v")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "x");
+    EXPECT_NE(r.err.find("* Connected to 127.0.0.1:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("> GET /v HTTP/1.1\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("> X-Mine: yes\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("< HTTP/1.1 200 OK\n"), std::string::npos) << r.err;
+}
+
+TEST_F(FetchCli, RemoteNameUsesTheLastPathSegmentInTheCurrentFolder)
+{
+    std::string name = "greet-remote-name-" + std::to_string(gp_process_id()) + ".bin";
+    server.on("/files/" + name + "?v=2", ok_reply(kBody));
+    ProcessResult r = greet({"-s", "-O", server.url("/files/" + name + "?v=2")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file_utf8(name), kBody);
+    EXPECT_EQ(gp_file_remove(name.c_str()), GREET_OK);
+}
+
+TEST_F(FetchCli, CreateDirsMakesMissingFolders)
+{
+    server.on("/", ok_reply(kBody));
+    std::string file = dir.file("photo/deep/sina.html");
+    ProcessResult without = greet({"-s", server.url("/"), "-o", file});
+    EXPECT_EQ(without.exit_code, 8);
+    EXPECT_NE(without.err.find(file), std::string::npos) << without.err;
+    ProcessResult with = greet({"-s", server.url("/"), "-o", file, "--create-dirs"});
+    ASSERT_EQ(with.exit_code, 0) << with.err;
+    EXPECT_EQ(read_file_utf8(file), kBody);
+}
+
+TEST_F(FetchCli, ChineseFileNameWorks)
+{
+    server.on("/", ok_reply(kBody));
+    std::string file = dir.file("\xe6\x96\xb0\xe6\xb5\xaa.html"); // 新浪.html
+    ProcessResult r = greet({"-s", server.url("/"), "-o", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file_utf8(file), kBody);
+    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"\xe6\x96\xb0\xe6\xb5\xaa.html"});
+}
+
+#ifdef _WIN32
+TEST_F(FetchCli, WindowsBackslashPathWithChineseName)
+{
+    server.on("/", ok_reply(kBody));
+    std::string win = dir.path();
+    std::replace(win.begin(), win.end(), '/', '\\');
+    ProcessResult r = greet({"-s", server.url("/"), "--create-dirs", "-o",
+                             win + "\\photo\\\xe6\x96\xb0\xe6\xb5\xaa.html"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file_utf8(dir.file("photo/\xe6\x96\xb0\xe6\xb5\xaa.html")), kBody);
+}
+#endif
+
+// ---- Failures: exit code, one clear line, no file left, an existing file untouched ------------
+
+struct Failure {
+    const char *name;
+    Reply reply;
+    std::vector<std::string> extra;
+    int exit_code;
+    const char *says; // a piece of the message
+};
+
+TEST_F(FetchCli, FailuresLeaveNoFileAndKeepAnExistingOne)
+{
+    Reply silent;
+    silent.hold = true;
+    std::vector<Failure> cases = {
+        {"truncated body",
+         raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),
+         {},
+         6,
+         "5 of 100"},
+        {"truncated chunked body",
+         raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nab"),
+         {},
+         6,
+         "127.0.0.1"},
+        {"conflicting Content-Length",
+         raw("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+         {},
+         6,
+         "Content-Length"},
+        {"chunk size overflow",
+         raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n"),
+         {},
+         6,
+         "chunk"},
+        {"oversized header section",
+         raw("HTTP/1.1 200 OK\r\nX-Big: " + std::string(70000, 'b') + "\r\n\r\n"),
+         {},
+         6,
+         "127.0.0.1"},
+        {"NUL in a header",
+         raw(std::string("HTTP/1.1 200 OK\r\nX-N: a") + '\0' + "\r\nContent-Length: 1\r\n\r\nx"),
+         {},
+         6,
+         "127.0.0.1"},
+        {"silent server", silent, {"--max-time", "1"}, 5, "timed out"},
+        {"404 with --fail",
+         raw("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"),
+         {"-f"},
+         7,
+         "404"},
+        {"redirect loop", redirect_reply(302, "/case"), {"-L"}, 11, "loop"},
+    };
+    std::string file = dir.file("out.html");
+    for (const Failure &c : cases) {
+        SCOPED_TRACE(c.name);
+        server.on("/case", c.reply);
+        ASSERT_EQ(write_file_utf8(file, "old content"), GREET_OK);
+        std::vector<std::string> args = {server.url("/case"), "-o", file};
+        args.insert(args.end(), c.extra.begin(), c.extra.end());
+        ProcessResult r = greet(args);
+        EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
+        EXPECT_EQ(r.err.rfind("greet fetch: " + server.url("/case") + ": ", 0), 0u) << r.err;
+        EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+        EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+        EXPECT_EQ(read_file_utf8(file), "old content");
+        EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"out.html"});
+    }
+}
+
+TEST_F(FetchCli, FailureCreatesNoFile)
+{
+    server.on("/t", raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
+    server.on("/404", raw("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"));
+    ProcessResult t = greet({server.url("/t"), "-o", dir.file("a.html")});
+    EXPECT_EQ(t.exit_code, 6) << t.err;
+    ProcessResult f = greet({"--fail", server.url("/404"), "-o", dir.file("b.html")});
+    EXPECT_EQ(f.exit_code, 7) << f.err;
+    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
+}
+
+TEST_F(FetchCli, ConnectionRefusedIsExitFour)
+{
+    uint16_t port;
+    {
+        HttpServer gone;
+        port = gone.port();
+    }
+    std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    ProcessResult r = greet({url, "-o", dir.file("x")});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("connect to 127.0.0.1:" + std::to_string(port) + ": connection refused"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
+}
+
+TEST_F(FetchCli, TooManyRedirectsIsExitEleven)
+{
+    server.on("/r1", redirect_reply(301, "/r2"));
+    server.on("/r2", redirect_reply(301, "/r3"));
+    ProcessResult r = greet({"-L", "--max-redirs", "1", server.url("/r1")});
+    EXPECT_EQ(r.exit_code, 11) << r.err;
+    EXPECT_NE(r.err.find("more than 1 redirect"), std::string::npos) << r.err;
+}
+
+TEST_F(FetchCli, UnknownHostIsExitThree)
+{
+    ProcessResult r = greet({"http://no-such-host.invalid/"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("no-such-host.invalid"), std::string::npos) << r.err;
+}
+
+TEST_F(FetchCli, HttpsSaysItIsNotSupported)
+{
+    ProcessResult r = greet({"https://127.0.0.1/"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("https is not supported in this build"), std::string::npos) << r.err;
+}
+
+TEST_F(FetchCli, UsageErrorsAreExitTwo)
+{
+    EXPECT_EQ(greet({}).exit_code, 2);
+    EXPECT_EQ(greet({"http://a/", "http://b/"}).exit_code, 2);
+    EXPECT_EQ(greet({"http://a/", "-o", "x", "-O"}).exit_code, 2);
+    EXPECT_EQ(greet({"http://a/", "--max-time", "soon"}).exit_code, 2);
+    EXPECT_EQ(greet({"http://a/", "--max-redirs", "1000"}).exit_code, 2);
+    EXPECT_EQ(greet({"http://user@a/"}).exit_code, 2);
+    ProcessResult r = greet({"http://127.0.0.1:1/", "-H", "Bad header"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("Bad header"), std::string::npos) << r.err;
+}

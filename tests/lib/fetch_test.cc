@@ -1,0 +1,465 @@
+// The fetch engine through its public API, against the scripted in-process server: what arrives
+// in the sink, byte for byte, and how every kind of broken response ends.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "greet/fetch.h"
+#include "greet/version.h"
+#include "support/http_server.h"
+
+using greet_test::GeneratedBody;
+using greet_test::HttpServer;
+using greet_test::ok_reply;
+using greet_test::redirect_reply;
+using greet_test::Reply;
+
+namespace
+{
+
+// A sink that keeps what it is given (or only a hash of the body, for big ones).
+struct Collector {
+    bool keep_body = true;
+    std::string body;
+    greet_test::Fnv hash;
+    uint64_t size = 0;
+    std::vector<std::string> heads;
+    std::vector<std::string> urls;
+    std::vector<int> redirecting;
+    std::string request;
+    int fail_body_with = GREET_OK;
+
+    greet_fetch_sink sink()
+    {
+        greet_fetch_sink s = {this, nullptr, on_request, on_response, on_body, nullptr};
+        return s;
+    }
+    static void on_request(void *ctx, const char *head, size_t len)
+    {
+        static_cast<Collector *>(ctx)->request.append(head, len);
+    }
+    static int on_response(void *ctx, const greet_fetch_response *r)
+    {
+        auto *c = static_cast<Collector *>(ctx);
+        c->heads.emplace_back(r->head, r->head_len);
+        c->urls.emplace_back(r->url);
+        c->redirecting.push_back(r->redirecting);
+        return GREET_OK;
+    }
+    static int on_body(void *ctx, const void *data, size_t len)
+    {
+        auto *c = static_cast<Collector *>(ctx);
+        if (c->fail_body_with != GREET_OK) {
+            return c->fail_body_with;
+        }
+        if (c->keep_body) {
+            c->body.append(static_cast<const char *>(data), len);
+        }
+        c->hash.add(data, len);
+        c->size += len;
+        return GREET_OK;
+    }
+};
+
+class Fetch : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(server.ok());
+        greet_fetch_options_init(&opt);
+        opt.max_time_ms = 20000; // no test may hang the suite
+    }
+    int fetch(const std::string &target)
+    {
+        return fetch_url(server.url(target));
+    }
+    int fetch_url(const std::string &url)
+    {
+        greet_fetch_sink s = got.sink();
+        return greet_fetch(url.c_str(), &opt, &s, &result);
+    }
+
+    HttpServer server;
+    greet_fetch_options opt;
+    greet_fetch_result result;
+    Collector got;
+};
+
+const char kBinary[] = "line 1\r\nline 2\n\0\xff\xfe tail";
+const std::string kBinaryBody(kBinary, sizeof kBinary - 1);
+
+} // namespace
+
+TEST_F(Fetch, ContentLengthBodyArrivesByteForByte)
+{
+    server.on("/page", ok_reply(kBinaryBody));
+    ASSERT_EQ(fetch("/page"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, kBinaryBody);
+    EXPECT_EQ(result.status, 200);
+    EXPECT_EQ(result.body_size, kBinaryBody.size());
+    ASSERT_EQ(got.heads.size(), 1u);
+    EXPECT_EQ(got.heads[0], "HTTP/1.1 200 OK\r\nContent-Length: " +
+                                std::to_string(kBinaryBody.size()) + "\r\n\r\n");
+}
+
+TEST_F(Fetch, RequestCarriesHostWithPortUserAgentAcceptAndClose)
+{
+    server.on("/p?q=1", ok_reply("x"));
+    ASSERT_EQ(fetch("/p?q=1#frag"), GREET_OK) << result.message;
+    auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 1u);
+    std::string expected =
+        "GET /p?q=1 HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+        "\r\nUser-Agent: greet/" GREET_VERSION_STRING
+        "\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+    EXPECT_EQ(reqs[0], expected);
+    EXPECT_EQ(got.request, expected);
+}
+
+TEST_F(Fetch, HeadRequestSendsHeadAndReadsNoBody)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
+    r.hold = true; // a client waiting for 1000 body bytes would hang here
+    server.on("/h", r);
+    opt.method = GREET_FETCH_HEAD;
+    ASSERT_EQ(fetch("/h"), GREET_OK) << result.message;
+    EXPECT_EQ(server.requests().at(0).rfind("HEAD /h HTTP/1.1\r\n", 0), 0u);
+    EXPECT_EQ(got.body, "");
+    EXPECT_EQ(got.heads.size(), 1u);
+}
+
+TEST_F(Fetch, ExtraHeadersAreAddedAndReplaceOrRemoveBuiltIns)
+{
+    server.on("/", ok_reply("x"));
+    const char *headers[] = {"X-Test: one two", "User-Agent: tester/1", "Accept:"};
+    opt.headers = headers;
+    opt.header_count = 3;
+    ASSERT_EQ(fetch("/"), GREET_OK) << result.message;
+    std::string req = server.requests().at(0);
+    EXPECT_NE(req.find("\r\nX-Test: one two\r\n"), std::string::npos) << req;
+    EXPECT_NE(req.find("\r\nUser-Agent: tester/1\r\n"), std::string::npos) << req;
+    EXPECT_EQ(req.find("greet/"), std::string::npos) << req;
+    EXPECT_EQ(req.find("Accept"), std::string::npos) << req;
+}
+
+TEST_F(Fetch, HeaderWithLineBreakIsRefusedBeforeConnecting)
+{
+    const char *headers[] = {"X-Evil: a\r\nHost: other"};
+    opt.headers = headers;
+    opt.header_count = 1;
+    EXPECT_EQ(fetch("/"), GREET_EINVAL);
+    EXPECT_NE(std::string(result.message).find("X-Evil"), std::string::npos) << result.message;
+    EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(Fetch, HeaderWithoutValidNameIsRefused)
+{
+    const char *headers[] = {"No colon here"};
+    opt.headers = headers;
+    opt.header_count = 1;
+    EXPECT_EQ(fetch("/"), GREET_EINVAL);
+}
+
+TEST_F(Fetch, ChunkedBodyIsDecodedWithExtensionsAndTrailers)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 999\r\n\r\n"
+              "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n";
+    server.on("/c", r);
+    ASSERT_EQ(fetch("/c"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, "hello world");
+}
+
+TEST_F(Fetch, ChunkedBodySentOneBytePerWrite)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+              "a\r\n0123456789\r\n3\r\nabc\r\n0\r\n\r\n";
+    r.piece = 1;
+    server.on("/c1", r);
+    ASSERT_EQ(fetch("/c1"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, "0123456789abc");
+}
+
+TEST_F(Fetch, CloseDelimitedBodyEndsWhenTheServerCloses)
+{
+    Reply r;
+    r.bytes = "HTTP/1.0 200 OK\r\n\r\n" + kBinaryBody;
+    server.on("/close", r);
+    ASSERT_EQ(fetch("/close"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, kBinaryBody);
+}
+
+TEST_F(Fetch, InterimContinueIsSkipped)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    server.on("/100", r);
+    ASSERT_EQ(fetch("/100"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, "ok");
+    ASSERT_EQ(got.heads.size(), 1u);
+    EXPECT_EQ(got.heads[0].rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+}
+
+TEST_F(Fetch, NoBodyFor204And304WhateverTheHeadersSay)
+{
+    for (const char *status : {"204 No Content", "304 Not Modified"}) {
+        Reply r;
+        r.bytes = std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 50\r\n\r\n";
+        r.hold = true;
+        server.on("/s", r);
+        got = Collector();
+        ASSERT_EQ(fetch("/s"), GREET_OK) << status << ": " << result.message;
+        EXPECT_EQ(got.body, "");
+    }
+}
+
+TEST_F(Fetch, BigBodyStreamsAndMatchesByHash)
+{
+    const uint64_t size = 32u << 20;
+    Reply r;
+    r.bytes = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+    r.generated = size;
+    server.on("/big", r);
+    got.keep_body = false;
+    ASSERT_EQ(fetch("/big"), GREET_OK) << result.message;
+    EXPECT_EQ(got.size, size);
+    EXPECT_EQ(got.hash.value(), GeneratedBody::hash_of(size));
+}
+
+// ---- Broken responses: each is an error, never a success --------------------------------------
+
+struct Broken {
+    const char *name;
+    std::string bytes;
+    int expected;
+};
+
+TEST_F(Fetch, BrokenResponsesFailWithTheirCause)
+{
+    const std::vector<Broken> cases = {
+        {"truncated body", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this",
+         GREET_ECLOSED},
+        {"truncated chunked body",
+         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nabc",
+         GREET_ECLOSED},
+        {"no response", "", GREET_ECLOSED},
+        {"cut in the head", "HTTP/1.1 200 OK\r\nContent-Le", GREET_ECLOSED},
+        {"conflicting Content-Length",
+         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", GREET_EPROTO},
+        {"signed Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello",
+         GREET_EPROTO},
+        {"chunk size overflow",
+         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\nx",
+         GREET_EPROTO},
+        {"NUL in a header",
+         std::string("HTTP/1.1 200 OK\r\nX-A: a") + '\0' + "b\r\nContent-Length: 0\r\n\r\n",
+         GREET_EPROTO},
+        {"not HTTP", "SSH-2.0-OpenSSH_9.2\r\n", GREET_EPROTO},
+        {"oversized header section",
+         "HTTP/1.1 200 OK\r\nX-Big: " + std::string(70 * 1024, 'a') + "\r\n\r\n", GREET_ETOOBIG},
+    };
+    for (const Broken &c : cases) {
+        Reply r;
+        r.bytes = c.bytes;
+        server.on("/broken", r);
+        got = Collector();
+        EXPECT_EQ(fetch("/broken"), c.expected) << c.name << ": " << result.message;
+        EXPECT_NE(std::string(result.message), "") << c.name;
+        EXPECT_NE(std::string(result.message).find("127.0.0.1"), std::string::npos)
+            << c.name << ": " << result.message;
+    }
+}
+
+TEST_F(Fetch, TruncatedBodyMessageCountsTheBytes)
+{
+    server.on("/t", [] {
+        Reply r;
+        r.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+        return r;
+    }());
+    EXPECT_EQ(fetch("/t"), GREET_ECLOSED);
+    EXPECT_NE(std::string(result.message).find("10"), std::string::npos) << result.message;
+    EXPECT_NE(std::string(result.message).find("100"), std::string::npos) << result.message;
+}
+
+TEST_F(Fetch, SilentServerEndsWithTimeoutAtMaxTime)
+{
+    Reply r;
+    r.hold = true;
+    server.on("/silent", r);
+    opt.max_time_ms = 700;
+    uint64_t t0 = gp_clock_ms();
+    EXPECT_EQ(fetch("/silent"), GREET_ETIMEDOUT) << result.message;
+    uint64_t took = gp_clock_ms() - t0;
+    EXPECT_GE(took, 650u);
+    EXPECT_LT(took, 5000u);
+}
+
+TEST_F(Fetch, SilentServerAfterPartOfTheBodyAlsoTimesOut)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome";
+    r.hold = true;
+    server.on("/stall", r);
+    opt.max_time_ms = 500;
+    EXPECT_EQ(fetch("/stall"), GREET_ETIMEDOUT) << result.message;
+    EXPECT_EQ(got.body, "some");
+}
+
+// ---- Redirects ---------------------------------------------------------------------------------
+
+TEST_F(Fetch, RedirectsAreFollowedRelativeAbsolute303And307)
+{
+    server.on("/a/start", redirect_reply(301, "next?x=1"));
+    server.on("/a/next?x=1", redirect_reply(303, server.url("/b/abs")));
+    server.on("/b/abs", redirect_reply(307, "../c/final"));
+    server.on("/c/final", redirect_reply(308, "/done"));
+    server.on("/done", ok_reply("arrived"));
+    opt.follow_redirects = 1;
+    ASSERT_EQ(fetch("/a/start"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, "arrived");
+    EXPECT_EQ(result.redirects, 4);
+    EXPECT_EQ(result.status, 200);
+    ASSERT_EQ(got.heads.size(), 5u);
+    EXPECT_EQ(got.redirecting, (std::vector<int>{1, 1, 1, 1, 0}));
+    EXPECT_EQ(got.urls.back(), server.url("/done"));
+    for (const std::string &req : server.requests()) {
+        EXPECT_EQ(req.rfind("GET ", 0), 0u) << req;
+    }
+}
+
+TEST_F(Fetch, RedirectIsOutputAsIsWhenNotFollowed)
+{
+    server.on("/r", redirect_reply(302, "/elsewhere"));
+    ASSERT_EQ(fetch("/r"), GREET_OK) << result.message;
+    EXPECT_EQ(result.status, 302);
+    EXPECT_EQ(got.body, "moved!\n");
+    EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(Fetch, RedirectLoopIsAnError)
+{
+    server.on("/x", redirect_reply(302, "/y"));
+    server.on("/y", redirect_reply(302, "/x"));
+    opt.follow_redirects = 1;
+    EXPECT_EQ(fetch("/x"), GREET_EREDIRECT);
+    EXPECT_NE(std::string(result.message).find("loop"), std::string::npos) << result.message;
+    EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST_F(Fetch, MoreRedirectsThanTheLimitIsAnError)
+{
+    for (int i = 0; i < 5; i++) {
+        server.on("/r" + std::to_string(i), redirect_reply(302, "/r" + std::to_string(i + 1)));
+    }
+    opt.follow_redirects = 1;
+    opt.max_redirects = 3;
+    EXPECT_EQ(fetch("/r0"), GREET_EREDIRECT);
+    EXPECT_NE(std::string(result.message).find("more than 3"), std::string::npos) << result.message;
+    EXPECT_EQ(server.requests().size(), 4u);
+}
+
+TEST_F(Fetch, RedirectToHttpsIsUnsupported)
+{
+    server.on("/s", redirect_reply(301, "https://127.0.0.1/"));
+    opt.follow_redirects = 1;
+    EXPECT_EQ(fetch("/s"), GREET_EUNSUPPORTED);
+    EXPECT_NE(std::string(result.message).find("https is not supported"), std::string::npos)
+        << result.message;
+}
+
+// ---- Other failures ----------------------------------------------------------------------------
+
+TEST_F(Fetch, FailOnErrorStopsBeforeTheBody)
+{
+    server.on("/missing", [] {
+        Reply r;
+        r.bytes = "HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\noops!";
+        return r;
+    }());
+    opt.fail_on_error = 1;
+    EXPECT_EQ(fetch("/missing"), GREET_EHTTP);
+    EXPECT_EQ(result.status, 404);
+    EXPECT_EQ(got.body, "");
+    EXPECT_NE(std::string(result.message).find("404"), std::string::npos) << result.message;
+}
+
+TEST_F(Fetch, ErrorStatusIsAnOrdinaryResponseWithoutFail)
+{
+    EXPECT_EQ(fetch("/unknown"), GREET_OK) << result.message;
+    EXPECT_EQ(result.status, 404);
+    EXPECT_EQ(got.body, "not found\n");
+}
+
+TEST_F(Fetch, SinkErrorEndsTheFetchWithItsCode)
+{
+    server.on("/w", ok_reply("data"));
+    got.fail_body_with = GREET_ENOSPC;
+    EXPECT_EQ(fetch("/w"), GREET_ENOSPC);
+}
+
+TEST_F(Fetch, HttpsIsNotSupportedInThisBuild)
+{
+    EXPECT_EQ(fetch_url("https://127.0.0.1/"), GREET_EUNSUPPORTED);
+    EXPECT_EQ(std::string(result.message),
+              "https is not supported in this build (TLS comes later)");
+}
+
+TEST_F(Fetch, UserInfoIsRefused)
+{
+    EXPECT_EQ(fetch_url("http://user:pw@127.0.0.1/"), GREET_EURL);
+    EXPECT_NE(std::string(result.message), "");
+}
+
+TEST_F(Fetch, RefusedConnectionNamesTheAddress)
+{
+    uint16_t port;
+    {
+        HttpServer gone;
+        port = gone.port();
+    }
+    EXPECT_EQ(fetch_url("http://127.0.0.1:" + std::to_string(port) + "/"), GREET_ECONNREFUSED);
+    EXPECT_NE(std::string(result.message).find("connect to 127.0.0.1:" + std::to_string(port)),
+              std::string::npos)
+        << result.message;
+}
+
+TEST_F(Fetch, UnknownHostIsAResolveError)
+{
+    int rc = fetch_url("http://no-such-host.invalid/");
+    EXPECT_TRUE(rc == GREET_ENOHOST || rc == GREET_ERESOLVE) << greet_errname(rc);
+    EXPECT_NE(std::string(result.message).find("no-such-host.invalid"), std::string::npos)
+        << result.message;
+}
+
+TEST_F(Fetch, FamilyRestrictionAppliesToLiterals)
+{
+    server.on("/", ok_reply("v4"));
+    opt.family = 6;
+    EXPECT_NE(fetch("/"), GREET_OK);
+    opt.family = 4;
+    EXPECT_EQ(fetch("/"), GREET_OK) << result.message;
+}
+
+TEST(FetchIpv6, Ipv6LiteralWithBracketsInHost)
+{
+    HttpServer server(true);
+    if (!server.ok()) {
+        GTEST_SKIP() << "no IPv6 loopback on this machine";
+    }
+    server.on("/six", ok_reply("over v6"));
+    greet_fetch_options opt;
+    greet_fetch_options_init(&opt);
+    Collector got;
+    greet_fetch_sink s = got.sink();
+    greet_fetch_result result;
+    ASSERT_EQ(greet_fetch(server.url("/six").c_str(), &opt, &s, &result), GREET_OK)
+        << result.message;
+    EXPECT_EQ(got.body, "over v6");
+    EXPECT_NE(server.requests().at(0).find("\r\nHost: [::1]:" + std::to_string(server.port())),
+              std::string::npos);
+}

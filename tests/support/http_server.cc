@@ -1,0 +1,208 @@
+// The scripted test HTTP server (see http_server.h).
+#include "support/http_server.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace greet_test
+{
+
+namespace
+{
+constexpr int kSliceMs = 50;          // how often blocked loops look at the stop flag
+constexpr int kSendTimeoutMs = 20000; // a client that stops reading cannot hang the server
+constexpr size_t kHeadLimit = 64 * 1024;
+} // namespace
+
+void GeneratedBody::fill(unsigned char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        // xorshift64: cheap, and no short period that a misplaced block could hide in.
+        state_ ^= state_ << 13;
+        state_ ^= state_ >> 7;
+        state_ ^= state_ << 17;
+        buf[i] = static_cast<unsigned char>(state_ >> 24);
+    }
+}
+
+uint64_t GeneratedBody::hash_of(uint64_t size)
+{
+    GeneratedBody g;
+    Fnv h;
+    std::vector<unsigned char> buf(64 * 1024);
+    while (size > 0) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(size, buf.size()));
+        g.fill(buf.data(), n);
+        h.add(buf.data(), n);
+        size -= n;
+    }
+    return h.value();
+}
+
+void Fnv::add(const void *data, size_t n)
+{
+    const unsigned char *p = static_cast<const unsigned char *>(data);
+    for (size_t i = 0; i < n; i++) {
+        h_ = (h_ ^ p[i]) * 1099511628211u;
+    }
+}
+
+Reply ok_reply(const std::string &body, const std::string &extra_headers)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+              extra_headers + "\r\n" + body;
+    return r;
+}
+
+Reply redirect_reply(int status, const std::string &location)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 " + std::to_string(status) + " Moved\r\nLocation: " + location +
+              "\r\nContent-Length: 7\r\n\r\nmoved!\n";
+    return r;
+}
+
+HttpServer::HttpServer(bool ipv6) : ipv6_(ipv6)
+{
+    gp_addr addr;
+    size_t count = 0;
+    if (gp_net_init() != GREET_OK) {
+        return;
+    }
+    if (gp_resolve(ipv6 ? "::1" : "127.0.0.1", 0, ipv6 ? GP_AF_INET6 : GP_AF_INET4, 1, &addr, 1,
+                   &count) != GREET_OK ||
+        gp_sock_listen(&addr, 16, &listener_) != GREET_OK) {
+        listener_ = GP_SOCKET_INVALID;
+        return;
+    }
+    gp_addr bound;
+    if (gp_sock_local_addr(listener_, &bound) == GREET_OK) {
+        port_ = gp_addr_port(&bound);
+    }
+    thread_ = std::thread([this] { serve(); });
+}
+
+HttpServer::~HttpServer()
+{
+    stop_ = true;
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+    gp_sock_close(listener_);
+    gp_net_fini();
+}
+
+void HttpServer::on(const std::string &target, const Reply &reply)
+{
+    std::lock_guard<std::mutex> lock(mu_);
+    replies_[target] = reply;
+}
+
+std::string HttpServer::url(const std::string &target) const
+{
+    return std::string(ipv6_ ? "http://[::1]:" : "http://127.0.0.1:") + std::to_string(port_) +
+           target;
+}
+
+std::vector<std::string> HttpServer::requests()
+{
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+}
+
+void HttpServer::serve()
+{
+    while (!stop_) {
+        if (gp_sock_wait(listener_, GP_WAIT_READ, kSliceMs) != GREET_OK) {
+            continue;
+        }
+        gp_socket s = GP_SOCKET_INVALID;
+        if (gp_sock_accept(listener_, &s, nullptr) == GREET_OK) {
+            serve_one(s);
+            gp_sock_close(s);
+        }
+    }
+}
+
+bool HttpServer::read_head(gp_socket s, std::string &head)
+{
+    char buf[4096];
+    while (!stop_ && head.find("\r\n\r\n") == std::string::npos && head.size() < kHeadLimit) {
+        if (gp_sock_wait(s, GP_WAIT_READ, kSliceMs) != GREET_OK) {
+            continue;
+        }
+        size_t got = 0;
+        if (gp_sock_recv(s, buf, sizeof buf, &got) != GREET_OK || got == 0) {
+            return false;
+        }
+        head.append(buf, got);
+    }
+    return head.find("\r\n\r\n") != std::string::npos;
+}
+
+void HttpServer::serve_one(gp_socket s)
+{
+    std::string head;
+    gp_sock_set_timeouts(s, 0, kSendTimeoutMs);
+    if (!read_head(s, head)) {
+        return;
+    }
+    // The target is the request line's second word.
+    size_t sp1 = head.find(' ');
+    size_t sp2 = head.find(' ', sp1 + 1);
+    std::string target = head.substr(sp1 + 1, sp2 - sp1 - 1);
+    Reply reply;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        requests_.push_back(head.substr(0, head.find("\r\n\r\n") + 4));
+        auto it = replies_.find(target);
+        if (it != replies_.end()) {
+            reply = it->second;
+        } else {
+            reply.bytes = "HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\n\r\nnot found\n";
+        }
+    }
+    send_reply(s, reply);
+}
+
+void HttpServer::send_reply(gp_socket s, const Reply &r)
+{
+    size_t piece = r.piece > 0 ? r.piece : r.bytes.size();
+    for (size_t at = 0; at < r.bytes.size() && !stop_; at += piece) {
+        size_t n = std::min(piece, r.bytes.size() - at);
+        if (gp_sock_send_all(s, r.bytes.data() + at, n) != GREET_OK) {
+            return;
+        }
+    }
+    GeneratedBody gen;
+    std::vector<unsigned char> buf(64 * 1024);
+    for (uint64_t left = r.generated; left > 0 && !stop_;) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
+        gen.fill(buf.data(), n);
+        if (gp_sock_send_all(s, buf.data(), n) != GREET_OK) {
+            return;
+        }
+        left -= n;
+    }
+    if (r.hold) {
+        hold(s);
+    }
+}
+
+// Stays silent until the client closes (recv gives 0 or an error) or the server stops.
+void HttpServer::hold(gp_socket s)
+{
+    char buf[256];
+    while (!stop_) {
+        if (gp_sock_wait(s, GP_WAIT_READ, kSliceMs) != GREET_OK) {
+            continue;
+        }
+        size_t got = 0;
+        if (gp_sock_recv(s, buf, sizeof buf, &got) != GREET_OK || got == 0) {
+            return;
+        }
+    }
+}
+
+} // namespace greet_test

@@ -1,0 +1,103 @@
+// An HTTP server for tests, in-process on loopback and port 0, on its own thread. It answers each
+// path with a scripted raw reply, so a test can serve well-formed responses and broken ones alike
+// (truncated bodies, bad framing, a server that never answers). Connections are served one after
+// the other, which is all a client doing one fetch (and its redirects) needs.
+#ifndef GREET_TESTS_SUPPORT_HTTP_SERVER_H
+#define GREET_TESTS_SUPPORT_HTTP_SERVER_H
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gp.h"
+
+namespace greet_test
+{
+
+// What the server does after reading a request: send bytes (in pieces of `piece` bytes per
+// write when > 0, 1 = a byte per write), then `generated` bytes of GeneratedBody, then either
+// close the connection or, with hold, keep it open and silent until the client goes away.
+struct Reply {
+    std::string bytes;
+    size_t piece = 0;
+    uint64_t generated = 0;
+    bool hold = false;
+};
+
+// A deterministic, non-repeating byte stream for big bodies: both the server and the tests make
+// it, so nothing big has to be kept in memory to check a download.
+class GeneratedBody
+{
+  public:
+    void fill(unsigned char *buf, size_t n);
+    static uint64_t hash_of(uint64_t size); // FNV-1a of the first size bytes
+  private:
+    uint64_t state_ = 0x9e3779b97f4a7c15u;
+};
+
+// FNV-1a, streaming, to check big downloads against GeneratedBody::hash_of.
+class Fnv
+{
+  public:
+    void add(const void *data, size_t n);
+    uint64_t value() const
+    {
+        return h_;
+    }
+
+  private:
+    uint64_t h_ = 14695981039346656037u;
+};
+
+// Reply builders for the common cases.
+Reply ok_reply(const std::string &body, const std::string &extra_headers = "");
+Reply redirect_reply(int status, const std::string &location);
+
+class HttpServer
+{
+  public:
+    // Listens on 127.0.0.1 (or ::1 with ipv6) port 0. ok() tells whether that worked.
+    explicit HttpServer(bool ipv6 = false);
+    ~HttpServer();
+    HttpServer(const HttpServer &) = delete;
+    HttpServer &operator=(const HttpServer &) = delete;
+
+    bool ok() const
+    {
+        return listener_ != GP_SOCKET_INVALID;
+    }
+    // Sets the reply for a request target ("/path?query"); unknown targets get a 404.
+    void on(const std::string &target, const Reply &reply);
+    uint16_t port() const
+    {
+        return port_;
+    }
+    // "http://127.0.0.1:PORT" + target (or "http://[::1]:PORT" + target).
+    std::string url(const std::string &target) const;
+    // The request heads received so far, in order.
+    std::vector<std::string> requests();
+
+  private:
+    void serve();
+    void serve_one(gp_socket s);
+    bool read_head(gp_socket s, std::string &head);
+    void send_reply(gp_socket s, const Reply &r);
+    void hold(gp_socket s);
+
+    gp_socket listener_ = GP_SOCKET_INVALID;
+    uint16_t port_ = 0;
+    bool ipv6_;
+    std::atomic<bool> stop_{false};
+    std::mutex mu_;
+    std::map<std::string, Reply> replies_;
+    std::vector<std::string> requests_;
+    std::thread thread_;
+};
+
+} // namespace greet_test
+
+#endif
