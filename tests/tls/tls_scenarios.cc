@@ -31,6 +31,10 @@ std::string tls_scenario_reply(const std::string &path)
     if (path == "/chunked") {
         return kTlsChunkedReply;
     }
+    if (path.rfind("/to-http/", 0) == 0) {
+        return "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + path.substr(9) +
+               "/end\r\nContent-Length: 0\r\n\r\n";
+    }
     if (path == "/large") {
         return kTlsLargeHead + tls_large_body();
     }

@@ -10,6 +10,7 @@
 //   /short-abrupt  a Content-Length of 100 with 5 bytes, then closed without close_notify
 //   /chunked       kTlsChunkedReply, then close_notify
 //   /large         a head, then tls_large_body(), then close_notify
+//   /to-http/PORT  a 302 to http://127.0.0.1:PORT/end
 //   /silent        nothing: the server waits until the client leaves
 #ifndef GREET_TESTS_TLS_TLS_SERVER_H
 #define GREET_TESTS_TLS_TLS_SERVER_H

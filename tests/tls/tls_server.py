@@ -45,6 +45,9 @@ def serve_one(conn):
     head = read_head(conn)
     parts = head.split(b" ")
     path = parts[1].decode("latin-1") if len(parts) > 2 else ""
+    if path.startswith("/to-http/"):
+        reply = "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:%s/end\r\nContent-Length: 0\r\n\r\n"
+        conn.sendall((reply % path[9:]).encode("ascii"))
     conn.sendall(SCENARIOS.get(path, b""))
     if path == "/silent":
         read_head(conn)  # until the client gives up and closes
