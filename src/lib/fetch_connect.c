@@ -7,7 +7,7 @@
 static void info(const struct greet_fetch_sink *sink, const char *what, const char *addr,
                  const char *tail)
 {
-    char text[GP_ADDRSTR_MAX + 64];
+    char text[GREET_URL_HOST_MAX + GP_ADDRSTR_MAX + 64]; /* a host name or an address */
 
     if (sink->on_info) {
         snprintf(text, sizeof text, "%s %s%s", what, addr, tail);
