@@ -30,6 +30,13 @@ def median(runs, key):
     return statistics.median(values) if values else None
 
 
+def cpu_per_op(runs):
+    """Median server CPU microseconds per round trip (or cycle)."""
+    values = [float(r["server_cpu_s"]) * 1e6 / int(r["done"]) for r in runs
+              if float(r.get("server_cpu_s", -1)) >= 0 and int(r.get("done", 0)) > 0]
+    return statistics.median(values) if values else None
+
+
 def errors(runs, conns):
     """Failures of every kind over all runs (a connection that never opened failed in some way
     and is counted there); a run where the load generator printed nothing counts every
@@ -72,6 +79,21 @@ def rt_table(groups, mode):
         row += [fmt_ratio(rates["greet"], rates[s]) for s in others]
         row.append(" / ".join(f"{s} {errors(runs[s], c)}" for s in servers))
         rows.append(row)
+    return rows
+
+
+def cpu_table(groups, mode):
+    """Server CPU per round trip: the cost of the server's design, which a busy or small
+    machine distorts less than throughput."""
+    servers = [s for s in SERVERS if any(k[:3] == ("rt", s, mode) for k in groups)]
+    levels = sorted({k[3] for k in groups if k[0] == "rt" and k[2] == mode})
+    others = [s for s in servers if s != "greet"] if "greet" in servers else []
+    rows = [["clients"] + [f"{s} µs" for s in servers] + [f"greet/{s}" for s in others]]
+    rows.append(["---:"] * len(rows[0]))
+    for c in levels:
+        cost = {s: cpu_per_op(groups.get(("rt", s, mode, c), [])) for s in servers}
+        rows.append([str(c)] + ["-" if cost[s] is None else f"{cost[s]:.1f}" for s in servers] +
+                    [fmt_ratio(cost["greet"], cost[s]) for s in others])
     return rows
 
 
@@ -122,6 +144,8 @@ def main():
         if any(k[0] == "rt" and k[2] == mode for k in groups):
             print(f"\n### Ping-pong round trips, {mode} mode ({note})\n")
             print(markdown(rt_table(groups, mode)))
+            print(f"\nServer CPU time per round trip, {mode} mode (median; lower is better)\n")
+            print(markdown(cpu_table(groups, mode)))
     if any(k[0] == "churn" for k in groups):
         print(f"\n### Connection churn: connect, greeting, exit, close ({note})\n")
         print(markdown(churn_table(groups)))

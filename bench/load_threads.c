@@ -70,8 +70,11 @@ static int await_bytes(struct tconn *t)
             if (t->lc.state == LC_DONE) {
                 return 0; /* end of stream (or a reset) after exit: the server is done */
             }
-            return err != GREET_OK ? fail_with(t, LOAD_FAIL_IO, err)
-                                   : (record_fail(t, LOAD_FAIL_EOF, "closed early"), -1);
+            if (err != GREET_OK) {
+                return fail_with(t, LOAD_FAIL_IO, err);
+            }
+            record_fail(t, LOAD_FAIL_EOF, "the server closed the connection");
+            return -1;
         }
         switch (load_conn_feed(&t->lc, buf, got)) {
         case LOAD_FEED_COMPLETE:
@@ -174,6 +177,15 @@ static void churn(struct tconn *t)
     }
 }
 
+static void wait_go(struct shared *sh)
+{
+    gp_mutex_lock(sh->mu);
+    while (!sh->go) {
+        gp_cond_wait(sh->cv, sh->mu, -1);
+    }
+    gp_mutex_unlock(sh->mu);
+}
+
 /* Opens the connection with at most connect_parallel others, then waits for the start. */
 static int open_and_wait(struct tconn *t)
 {
@@ -196,20 +208,9 @@ static int open_and_wait(struct tconn *t)
     sh->connecting--;
     sh->settled++;
     gp_cond_broadcast(sh->cv);
-    while (!sh->go) {
-        gp_cond_wait(sh->cv, sh->mu, -1);
-    }
     gp_mutex_unlock(sh->mu);
+    wait_go(sh);
     return rc;
-}
-
-static void wait_go(struct shared *sh)
-{
-    gp_mutex_lock(sh->mu);
-    while (!sh->go) {
-        gp_cond_wait(sh->cv, sh->mu, -1);
-    }
-    gp_mutex_unlock(sh->mu);
 }
 
 static void conn_thread(void *arg)

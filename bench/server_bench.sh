@@ -78,27 +78,26 @@ if [ "$(ulimit -n)" -lt $((BIG + 100)) ]; then
     exit 1
 fi
 
-# start_server NAME: starts it on port 0 and waits for the port it prints.
+# start_server NAME: starts it on port 0 and waits for the port it prints on stdout: a bare
+# number (greet) or "port N" (the yardsticks).
 start_server() {
-    local log=$WORK/server.log
-    : >"$log"
+    local out=$WORK/server.out err=$WORK/server.err
+    : >"$out"
     case "$1" in
-    greet) "$GREET" server --bind 127.0.0.1 --port 0 --max-clients 20000 -q >"$log" 2>&1 & ;;
-    epoll) "$EPOLL" --bind 127.0.0.1 --port 0 >"$log" 2>&1 & ;;
-    python) python3 "$PYSERVER" 0 127.0.0.1 "$BACKLOG" >"$log" 2>/dev/null & ;;
+    greet) "$GREET" server --bind 127.0.0.1 --port 0 --max-clients 20000 -q >"$out" 2>"$err" & ;;
+    epoll) "$EPOLL" --bind 127.0.0.1 --port 0 >"$out" 2>"$err" & ;;
+    python) python3 "$PYSERVER" 0 127.0.0.1 "$BACKLOG" >"$out" 2>"$err" & ;;
     esac
     SERVER_PID=$!
     SERVER_PORT=""
     for _ in $(seq 100); do
-        # "port N" (the yardsticks) or an address ending in ":N" on greet's listening line.
-        SERVER_PORT=$(sed -nE 's/^port ([0-9]+)$/\1/p; s/.*listening.*:([0-9]+).*/\1/p' "$log" |
-            head -n 1)
+        SERVER_PORT=$(sed -nE 's/^(port )?([0-9]+)$/\2/p' "$out" | head -n 1)
         [ -n "$SERVER_PORT" ] && return 0
         kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.1
     done
     echo "server_bench.sh: $1 did not start:" >&2
-    cat "$log" >&2
+    cat "$err" >&2
     exit 1
 }
 
@@ -131,8 +130,16 @@ measure() {
         "$(sed -E 's/.*(rate=[0-9]+).*(p99_us=[0-9]+).*(errors=[0-9]+).*/\1 \2 \3/' <<<"$kv")" >&2
 }
 
+machine() {
+    echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sr), $(nproc) CPUs:" \
+        "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
+        "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM;" \
+        "$("$(command -v gcc || echo cc)" --version | head -n 1); $(python3 --version)"
+}
+
 : >"$RESULTS"
 echo "server_bench.sh: $RUNS runs, ${DURATION}s each, levels $LEVELS, big $BIG" >&2
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # Runs are the outer loop and servers alternate inside, so a noisy moment hits all of them.
 for run in $(seq "$RUNS"); do
     for conns in $LEVELS; do
@@ -148,8 +155,13 @@ for run in $(seq "$RUNS"); do
     done
     # Many idle-ish clients: every connection does one round trip a second.
     for server in $ALL_SERVERS; do
-        measure "$run" big "$server" raw "$BIG" -d "$DURATION" --think 1000 --timeout 30
+        measure "$run" big "$server" raw "$BIG" -d "$DURATION" --think 1000 --timeout 15
     done
 done
 
+echo "### Machine"
+echo
+machine
+echo "- load average (1, 5, 15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- command: bench/server_bench.sh --runs $RUNS --duration $DURATION --levels \"$LEVELS\" --big $BIG"
 python3 "$ROOT/bench/bench_tables.py" "$RESULTS" "$RUNS" "$DURATION"

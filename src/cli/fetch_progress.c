@@ -35,7 +35,7 @@ static void format_eta(char *buf, size_t size, double seconds)
 
 static void draw(const struct greet_fetch_progress *p)
 {
-    char got[16], total[16], rate[16], eta[16], line[128];
+    char got[32], total[32], rate[32], eta[48], line[192];
     double secs = (double)p->elapsed_ms / 1000.0;
     double bps = secs > 0 ? (double)p->received / secs : 0;
 

@@ -5,6 +5,9 @@
 #include "cli.h"
 #include "greet/error.h"
 
+/* The attribute lets clang check callers; without it -Wformat-nonliteral fails clang builds. */
+static void vreport(const char *command, const char *fmt, va_list ap) CLI_PRINTF(2, 0);
+
 static void vreport(const char *command, const char *fmt, va_list ap)
 {
     fputs(command ? "greet " : "greet", stderr);

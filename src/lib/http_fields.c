@@ -361,9 +361,13 @@ static void process_line(greet_http_parser *p, size_t start, size_t len)
     }
 }
 
+/* Checks new header bytes in order, so that the first bad byte decides the error however the
+ * input is split: forbidden bytes, and a status line that does not start with "HTTP/" (failing
+ * at once on something that is not HTTP rather than after 64 KiB of it). */
 static int check_bytes(greet_http_parser *p, const char *s, size_t n)
 {
-    size_t i;
+    size_t offset = p->head_len - p->line_start, i;
+    int status = !p->in_trailers && !p->have_status;
 
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -373,6 +377,9 @@ static int check_bytes(greet_http_parser *p, const char *s, size_t n)
         if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
             return gi_http_fail(p, GREET_EPROTO, "control character in header section");
         }
+        if (status && offset + i < 5 && c != (unsigned char)"HTTP/"[offset + i]) {
+            return gi_http_fail(p, GREET_EPROTO, "not an HTTP/1.x response");
+        }
     }
     return GREET_OK;
 }
@@ -381,28 +388,22 @@ size_t gi_http_lines(greet_http_parser *p, const char *s, size_t n)
 {
     const char *lf = memchr(s, '\n', n);
     size_t take = lf != NULL ? (size_t)(lf - s) + 1 : n, start = p->line_start, len;
+    size_t room = GREET_HTTP_HEADER_MAX - p->header_total;
     char msg[64];
 
-    if (take > GREET_HTTP_HEADER_MAX - p->header_total) {
-        snprintf(msg, sizeof msg, "header section larger than %d bytes", GREET_HTTP_HEADER_MAX);
-        gi_http_fail(p, GREET_ETOOBIG, msg);
+    if (check_bytes(p, s, take < room ? take : room) != GREET_OK) {
         return take;
     }
-    if (check_bytes(p, s, take) != GREET_OK) {
+    if (take > room) {
+        snprintf(msg, sizeof msg, "header section larger than %d bytes", GREET_HTTP_HEADER_MAX);
+        gi_http_fail(p, GREET_ETOOBIG, msg);
         return take;
     }
     memcpy(p->head + p->head_len, s, take);
     p->head_len += take;
     p->header_total += take;
-    len = p->head_len - start;
-    /* Fail at once on something that is not HTTP rather than after 64 KiB of it. */
-    if (!p->in_trailers && !p->have_status &&
-        memcmp(p->head + start, "HTTP/", len < 5 ? len : 5) != 0) {
-        gi_http_fail(p, GREET_EPROTO, "not an HTTP/1.x response");
-        return take;
-    }
     if (lf != NULL) {
-        len--;
+        len = p->head_len - start - 1;
         if (len > 0 && p->head[start + len - 1] == '\r') {
             len--;
         }

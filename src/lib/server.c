@@ -156,7 +156,7 @@ static void closed_text(struct conn *c, int why, char *buf, size_t size)
     greet_server *srv = c->srv;
     char text[256];
 
-    if (why == GREET_OK || why == GI_PROTO_EXIT) {
+    if (why == GI_PROTO_EXIT || (why == GREET_OK && !gp_atomic_load(&srv->stopping))) {
         snprintf(buf, size, "connection from %s closed", c->peer);
     } else if (why == GI_PROTO_OVERLONG) {
         snprintf(buf, size, "connection from %s closed (line longer than %lu bytes)", c->peer,

@@ -1,0 +1,157 @@
+// `greet server` as a program: options, port 0, logs, Ctrl+C, and its exit codes.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "support/greet_server_fixture.h"
+#include "support/process.h"
+
+using greet_test::ClientPtr;
+using greet_test::connect_local;
+using greet_test::greet_exe;
+using greet_test::Process;
+using greet_test::read_greeting;
+using greet_test::run_process;
+using greet_test::TestServer;
+
+namespace
+{
+
+bool has_line(const std::string &s)
+{
+    return s.find('\n') != std::string::npos;
+}
+
+// Starts `greet server --port 0 ARGS...` on loopback and returns the port it printed (0 when it
+// printed none).
+unsigned start_server(Process &p, const std::vector<std::string> &extra = {})
+{
+    std::vector<std::string> args = {greet_exe(), "server", "--bind", "127.0.0.1", "--port", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    if (!p.start(args)) {
+        ADD_FAILURE() << p.error();
+        return 0;
+    }
+    if (!p.wait_stdout(has_line, 20000)) {
+        ADD_FAILURE() << "no port printed; stderr: " << p.err_so_far();
+        return 0;
+    }
+    return (unsigned)std::stoul(p.out_so_far());
+}
+
+// Stops the server as Ctrl+C would, where the platform lets a test do that.
+bool interrupt_supported()
+{
+#ifdef _WIN32
+    return false; // a console control event cannot reach a child under Wine or ctest reliably
+#else
+    return true;
+#endif
+}
+
+} // namespace
+
+TEST(ServerCli, PortZeroPrintsThePortAndServesClients)
+{
+    Process p;
+    unsigned port = start_server(p);
+    ASSERT_NE(port, 0u);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(port, c), GREET_OK);
+    EXPECT_EQ(read_greeting(c.c), "hello world!\n");
+    char buf[64];
+    size_t got = 0;
+    ASSERT_EQ(greet_client_exchange(c.c, GREET_MODE_LINE, "cli", 3, buf, sizeof buf, &got),
+              GREET_OK);
+    EXPECT_EQ(std::string(buf, got), "Hello cli");
+    EXPECT_TRUE(p.wait_stderr(
+        [](const std::string &e) { return e.find("connection with 127.0.0.1:") != e.npos; }, 10000))
+        << p.err_so_far();
+    EXPECT_NE(p.err_so_far().find("listening on 127.0.0.1:" + std::to_string(port)),
+              std::string::npos);
+}
+
+TEST(ServerCli, CtrlCStopsWithExitZeroWithinASecond)
+{
+    if (!interrupt_supported()) {
+        GTEST_SKIP() << "Ctrl+C cannot be sent to a child process here";
+    }
+    Process p;
+    unsigned port = start_server(p);
+    ASSERT_NE(port, 0u);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(port, c), GREET_OK);
+    read_greeting(c.c);
+    ASSERT_TRUE(p.interrupt());
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = p.wait(5000);
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_LT(ms, 1500);
+    EXPECT_NE(r.err.find("stopping"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("closed (server stopping)"), std::string::npos) << r.err;
+}
+
+TEST(ServerCli, QuietLeavesOutConnectionLines)
+{
+    if (!interrupt_supported()) {
+        GTEST_SKIP() << "Ctrl+C cannot be sent to a child process here";
+    }
+    Process p;
+    unsigned port = start_server(p, {"-q", "--greeting", "hi %s %n"});
+    ASSERT_NE(port, 0u);
+    {
+        ClientPtr c;
+        ASSERT_EQ(connect_local(port, c), GREET_OK);
+        EXPECT_EQ(read_greeting(c.c, 9), "hi %s %n\n");
+    }
+    ASSERT_TRUE(p.interrupt());
+    auto r = p.wait(5000);
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(ServerCli, PortInUseExitsWithTheBindCode)
+{
+    TestServer taken;
+    ASSERT_EQ(taken.start(), GREET_OK);
+    auto r = run_process(
+        {greet_exe(), "server", "--bind", "127.0.0.1", "--port", std::to_string(taken.port())});
+    EXPECT_EQ(r.exit_code, 9) << r.err;
+    EXPECT_NE(r.err.find("greet server: cannot listen on 127.0.0.1 port"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("address already in use"), std::string::npos) << r.err;
+}
+
+TEST(ServerCli, AddressNotHereExitsWithTheBindCode)
+{
+    auto r = run_process({greet_exe(), "server", "--bind", "192.0.2.1", "--port", "0"});
+    EXPECT_EQ(r.exit_code, 9) << r.err;
+}
+
+TEST(ServerCli, BadOptionsAreUsageErrors)
+{
+    auto r = run_process({greet_exe(), "server", "--port", "70000"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--port"), std::string::npos) << r.err;
+    EXPECT_EQ(run_process({greet_exe(), "server", "--no-such"}).exit_code, 2);
+    EXPECT_EQ(run_process({greet_exe(), "server", "extra"}).exit_code, 2);
+    EXPECT_EQ(run_process({greet_exe(), "server", "--idle-timeout", "soon"}).exit_code, 2);
+    EXPECT_EQ(run_process({greet_exe(), "server", "--max-line", "10"}).exit_code, 2);
+}
+
+TEST(ServerCli, HelpListsEveryOption)
+{
+    auto r = run_process({greet_exe(), "help", "server"});
+    EXPECT_EQ(r.exit_code, 0);
+    for (const char *opt : {"--bind", "--port", "--backlog", "--max-clients", "--idle-timeout",
+                            "--delay", "--greeting", "--max-line", "--quiet", "--verbose"}) {
+        EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+    }
+    EXPECT_EQ(run_process({greet_exe(), "server", "--help"}).out, r.out);
+}
