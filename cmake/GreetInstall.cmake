@@ -46,6 +46,7 @@ if(BUILD_SHARED_LIBS)
 endif()
 # The .pc file finds its prefix from its own place, so `cmake --install --prefix` anywhere works.
 file(RELATIVE_PATH GREET_PC_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+string(REGEX REPLACE "/$" "" GREET_PC_PREFIX "${GREET_PC_PREFIX}")
 configure_file(cmake/greet.pc.in "${PROJECT_BINARY_DIR}/greet.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/greet.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 

@@ -14,5 +14,11 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
 find_program(GREET_WINE NAMES wine64 wine)
 if(GREET_WINE)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${GREET_WINE})
+    # The build's own Wine prefix, whatever runs the tests (ctest, the preset, a bare command):
+    # runs stay hermetic and never touch ~/.wine. Gecko and Mono are not needed and would only
+    # slow the prefix's first creation (done by the first test discovery). Debug output off.
+    set(GREET_WINEPREFIX "${CMAKE_BINARY_DIR}/wineprefix")
+    set(CMAKE_CROSSCOMPILING_EMULATOR
+        "${CMAKE_COMMAND}" -E env "WINEPREFIX=${GREET_WINEPREFIX}" "WINEDEBUG=-all"
+        "WINEDLLOVERRIDES=mscoree,mshtml=" "${GREET_WINE}")
 endif()

@@ -7,9 +7,9 @@ _greet() {
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     commands="server client fetch help"
     local global_opts="--help --version -h -V"
-    local server_opts="--bind --port --backlog --max-clients --idle-timeout --delay --greeting --quiet --verbose --help -p -q -v -h"
-    local client_opts="--port --lines --timeout --help -p -h"
-    local fetch_opts="--output --remote-name --create-dirs --head --include --dump-header --header --location --max-redirs --fail --connect-timeout --max-time --ipv4 --ipv6 --cacert --insecure --no-progress --silent --verbose --help -o -O -I -i -D -H -L -f -m -4 -6 -k -s -v -h"
+    local server_opts="--bind --port --backlog --max-clients --idle-timeout --delay --greeting --max-line --quiet --verbose --help -b -p -q -v -h"
+    local client_opts="--port --lines --timeout --help -p -l -t -4 -6 -h"
+    local fetch_opts="--output --remote-name --create-dirs --head --include --dump-header --header --location --max-redirs --fail --connect-timeout --max-time --ipv4 --ipv6 --cacert --insecure --no-progress --silent --verbose -o -O -I -i -D -H -L -f -m -4 -6 -k -s -v"
 
     if ((COMP_CWORD == 1)); then
         mapfile -t COMPREPLY < <(compgen -W "$commands $global_opts" -- "$cur")
@@ -32,8 +32,9 @@ _greet() {
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return
         ;;
-    --bind | --port | -p | --backlog | --max-clients | --idle-timeout | --delay | --greeting | \
-        --timeout | -H | --header | --max-redirs | --connect-timeout | -m | --max-time)
+    -b | --bind | -p | --port | --backlog | --max-clients | --idle-timeout | --delay | \
+        --greeting | --max-line | -t | --timeout | -H | --header | --max-redirs | \
+        --connect-timeout | -m | --max-time)
         return
         ;;
     esac

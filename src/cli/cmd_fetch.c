@@ -307,6 +307,7 @@ static int on_response(void *ctx, const struct greet_fetch_response *resp)
     }
     if (rc == GREET_OK && r->to_file && !r->a->silent) {
         rc = put(r, stdout, "stdout", resp->head, resp->head_len);
+        fflush(stdout); /* the head shows at once, not when the download ends */
     }
     if (rc == GREET_OK && r->dump) {
         rc = put(r, r->dump, r->a->dump, resp->head, resp->head_len);

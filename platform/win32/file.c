@@ -1,0 +1,244 @@
+/* Files by UTF-8 name on Windows: every path is converted to UTF-16 for the "W" functions, since
+ * the narrow ones read names in the local code page and cannot open most non-ASCII names. */
+#include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <windows.h>
+
+#include "gp.h"
+#include "gpw.h"
+
+#define MODE_MAX 16
+
+static int errno_error(void)
+{
+    return gp_oserr_set(GP_OSERR_ERRNO, errno);
+}
+
+static int win32_error(void)
+{
+    return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
+}
+
+/* The _open flags for an fopen mode with 'x'; 0 for a mode that cannot create ("rx"). */
+static int exclusive_flags(const char *mode)
+{
+    int flags = _O_CREAT | _O_EXCL | _O_NOINHERIT;
+
+    if (mode[0] == 'w') {
+        flags |= _O_TRUNC;
+    } else if (mode[0] == 'a') {
+        flags |= _O_APPEND;
+    } else {
+        return 0;
+    }
+    flags |= strchr(mode, '+') ? _O_RDWR : _O_WRONLY;
+    flags |= strchr(mode, 'b') ? _O_BINARY : _O_TEXT;
+    return flags;
+}
+
+/* C11's "x" (fail if the file exists), which the classic msvcrt.dll's fopen lacks: an exclusive
+ * _wopen, then a stream on the descriptor with the mode minus the 'x'. */
+static FILE *open_exclusive(const wchar_t *wpath, const char *mode, int *rc)
+{
+    char plain[MODE_MAX];
+    size_t i, n = 0;
+    int flags = exclusive_flags(mode);
+    int fd;
+    FILE *f;
+
+    if (flags == 0) {
+        *rc = GREET_EINVAL;
+        return NULL;
+    }
+    for (i = 0; mode[i] != '\0'; i++) {
+        if (mode[i] != 'x') {
+            plain[n++] = mode[i];
+        }
+    }
+    plain[n] = '\0';
+    fd = _wopen(wpath, flags, _S_IREAD | _S_IWRITE);
+    if (fd < 0) {
+        *rc = errno_error();
+        return NULL;
+    }
+    f = _fdopen(fd, plain);
+    if (!f) {
+        *rc = errno_error();
+        _close(fd);
+    }
+    return f;
+}
+
+static FILE *open_plain(const wchar_t *wpath, const char *mode, int *rc)
+{
+    wchar_t wmode[MODE_MAX];
+    size_t i;
+    FILE *f;
+
+    for (i = 0; i + 1 < MODE_MAX && mode[i] != '\0'; i++) {
+        wmode[i] = (wchar_t)(unsigned char)mode[i];
+    }
+    wmode[i] = L'\0';
+    f = _wfopen(wpath, wmode);
+    if (!f) {
+        *rc = errno_error();
+    }
+    return f;
+}
+
+FILE *gp_fopen(const char *path, const char *mode, int *err)
+{
+    wchar_t *wpath = NULL;
+    FILE *f = NULL;
+    int rc = strlen(mode) < MODE_MAX ? gpw_widen(path, &wpath) : GREET_EINVAL;
+
+    if (rc == GREET_OK) {
+        f = strchr(mode, 'x') ? open_exclusive(wpath, mode, &rc) : open_plain(wpath, mode, &rc);
+    }
+    free(wpath);
+    if (err) {
+        *err = rc;
+    }
+    return f;
+}
+
+int gp_file_replace(const char *from, const char *to)
+{
+    wchar_t *wfrom = NULL;
+    wchar_t *wto = NULL;
+    int rc = gpw_widen(from, &wfrom);
+
+    if (rc == GREET_OK) {
+        rc = gpw_widen(to, &wto);
+    }
+    /* WRITE_THROUGH: return only once the rename is on disk, like rename after fsync. */
+    if (rc == GREET_OK &&
+        !MoveFileExW(wfrom, wto, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        rc = win32_error();
+    }
+    free(wfrom);
+    free(wto);
+    return rc;
+}
+
+int gp_file_remove(const char *path)
+{
+    wchar_t *wpath;
+    int rc = gpw_widen(path, &wpath);
+
+    if (rc == GREET_OK) {
+        if (!DeleteFileW(wpath)) {
+            rc = win32_error();
+        }
+        free(wpath);
+    }
+    return rc;
+}
+
+int gp_path_exists(const char *path)
+{
+    wchar_t *wpath;
+    int exists = 0;
+
+    if (gpw_widen(path, &wpath) == GREET_OK) {
+        exists = GetFileAttributesW(wpath) != INVALID_FILE_ATTRIBUTES;
+        free(wpath);
+    }
+    return exists;
+}
+
+static int is_sep(wchar_t c)
+{
+    return c == L'/' || c == L'\\';
+}
+
+/* How much of path names a root that exists or not but is never created: "C:", "C:\",
+ * "\\server\share\" or leading separators. */
+static size_t root_len(const wchar_t *p)
+{
+    size_t i = 0;
+    int part;
+
+    if (p[0] != L'\0' && p[1] == L':') {
+        i = 2;
+    } else if (is_sep(p[0]) && is_sep(p[1])) {
+        i = 2;
+        for (part = 0; part < 2; part++) { /* the server and the share */
+            while (p[i] != L'\0' && !is_sep(p[i])) {
+                i++;
+            }
+            while (is_sep(p[i])) {
+                i++;
+            }
+        }
+        return i;
+    }
+    while (is_sep(p[i])) {
+        i++;
+    }
+    return i;
+}
+
+static int make_dir(const wchar_t *dir)
+{
+    DWORD attr;
+    DWORD err;
+
+    if (CreateDirectoryW(dir, NULL)) {
+        return GREET_OK;
+    }
+    err = GetLastError();
+    /* Already there (or refused, as for a drive root) is fine when it is a folder. */
+    attr = GetFileAttributesW(dir);
+    if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+        return GREET_OK;
+    }
+    return gp_oserr_set(GP_OSERR_WIN32, (int)err);
+}
+
+int gp_mkdir_p(const char *path)
+{
+    wchar_t *w;
+    size_t i, n;
+    wchar_t saved;
+    int rc = gpw_widen(path, &w);
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    n = wcslen(w);
+    i = root_len(w);
+    rc = n == 0 ? GREET_EINVAL : GREET_OK;
+    /* Create each prefix that ends at a separator, then the whole path. */
+    while (rc == GREET_OK && i < n) {
+        while (i < n && !is_sep(w[i])) {
+            i++;
+        }
+        saved = w[i];
+        w[i] = L'\0';
+        rc = make_dir(w);
+        w[i] = saved;
+        while (i < n && is_sep(w[i])) {
+            i++;
+        }
+    }
+    free(w);
+    return rc;
+}
+
+size_t gp_path_dirlen(const char *path)
+{
+    size_t i, len = 0;
+
+    for (i = 0; path[i] != '\0'; i++) {
+        if (path[i] == '/' || path[i] == '\\' || path[i] == ':') {
+            len = i + 1;
+        }
+    }
+    return len;
+}
