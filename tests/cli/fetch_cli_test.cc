@@ -328,8 +328,11 @@ TEST_F(FetchCli, UnknownHostIsExitThree)
     EXPECT_NE(r.err.find("no-such-host.invalid"), std::string::npos) << r.err;
 }
 
-TEST_F(FetchCli, HttpsSaysItIsNotSupported)
+TEST_F(FetchCli, HttpsSaysItIsNotSupportedWithoutTls)
 {
+    if (std::string(GREET_TLS_BACKEND_NAME) != "none") {
+        GTEST_SKIP() << "this build has TLS (tests/tls covers https)";
+    }
     ProcessResult r = greet({"https://127.0.0.1/"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("https is not supported in this build"), std::string::npos) << r.err;
