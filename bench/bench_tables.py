@@ -88,18 +88,33 @@ def cpu_table(groups, mode):
     servers = [s for s in SERVERS if any(k[:3] == ("rt", s, mode) for k in groups)]
     levels = sorted({k[3] for k in groups if k[0] == "rt" and k[2] == mode})
     others = [s for s in servers if s != "greet"] if "greet" in servers else []
-    rows = [["clients"] + [f"{s} µs" for s in servers] + [f"greet/{s}" for s in others]]
+    rows = [["clients"] + [f"{s} µs" for s in servers] + [f"greet/{s}" for s in others] +
+            [f"greet_load CPU % ({s} run)" for s in servers]]
     rows.append(["---:"] * len(rows[0]))
     for c in levels:
-        cost = {s: cpu_per_op(groups.get(("rt", s, mode, c), [])) for s in servers}
+        runs = {s: groups.get(("rt", s, mode, c), []) for s in servers}
+        cost = {s: cpu_per_op(runs[s]) for s in servers}
         rows.append([str(c)] + ["-" if cost[s] is None else f"{cost[s]:.1f}" for s in servers] +
-                    [fmt_ratio(cost["greet"], cost[s]) for s in others])
+                    [fmt_ratio(cost["greet"], cost[s]) for s in others] +
+                    [fmt_pct(generator_share(runs[s])) for s in servers])
     return rows
 
 
+def generator_share(runs):
+    """Median share of one core the load generator used: near 100 it may have set the pace."""
+    values = [float(r["client_cpu_s"]) / float(r["measured_s"]) * 100 for r in runs
+              if float(r.get("measured_s", 0)) > 0 and "client_cpu_s" in r]
+    return statistics.median(values) if values else None
+
+
+def fmt_pct(value):
+    return "-" if value is None else f"{value:.0f}"
+
+
 def churn_table(groups):
-    rows = [["server", "clients", "cycles/s", "p50 / p99 µs per cycle", "vs epoll", "errors"],
-            ["---", "---:", "---:", "---:", "---:", "---:"]]
+    rows = [["server", "clients", "cycles/s", "p50 / p99 µs per cycle", "vs epoll",
+             "server CPU µs per cycle", "errors"],
+            ["---", "---:", "---:", "---:", "---:", "---:", "---:"]]
     base = None
     for s in SERVERS:
         for key in sorted(k for k in groups if k[0] == "churn" and k[1] == s):
@@ -107,7 +122,9 @@ def churn_table(groups):
             rate = median(runs, "rate")
             if s == "epoll":
                 base = rate
-            rows.append([s, str(key[3]), fmt_rate(rate), fmt_lat(runs), "", str(errors(runs, key[3]))])
+            cost = cpu_per_op(runs)
+            rows.append([s, str(key[3]), fmt_rate(rate), fmt_lat(runs), "",
+                         "-" if cost is None else f"{cost:.1f}", str(errors(runs, key[3]))])
     for row in rows[2:]:
         rate = float(row[2].replace(",", "")) if row[2] != "-" else None
         row[4] = fmt_ratio(rate, base)

@@ -4,7 +4,7 @@
 # Python server (bench/tutorial_server.py, raw mode only, its sleep(1) removed). Linux only: it
 # reads the servers' memory from /proc and the load generator uses epoll.
 #
-#   bench/server_bench.sh [--runs N] [--duration S] [--levels "1 50 200 1000"] [--big N]
+#   bench/server_bench.sh [--runs N] [--duration S] [--levels "1 100 200 1000"] [--big N]
 #                         [--servers "greet epoll python"] [--skip-build] [--bin DIR] [--out FILE]
 #
 # Builds the release preset, then for every scenario starts a fresh server (so its peak memory
@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=3
 DURATION=5
-LEVELS="1 50 200 1000"
+LEVELS="1 100 200 1000"
 BIG=10000
 SERVERS="greet epoll python"
 BUILD=1

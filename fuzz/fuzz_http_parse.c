@@ -5,6 +5,8 @@
  * - body bytes never exceed a Content-Length, never appear when there must be no body, and on
  *   success add up to the Content-Length;
  * - callback strings are NUL-terminated at their length; on_message_end runs at most once;
+ * - at the end of a header section the raw section ends with its blank line and the framing
+ *   of a final response is decided;
  * - after an error the parser keeps returning it.
  * One parser is made once and reset for every run (an allocation per input would dominate). */
 #include <stdint.h>
@@ -21,6 +23,7 @@ struct run {
     uint32_t body_hash;
     unsigned fields;
     unsigned ends;
+    int last_status;
     int err;
     char reason[160];
 };
@@ -40,6 +43,30 @@ static int on_field(void *ctx, const char *name, size_t name_len, const char *va
     struct run *r = ctx;
     check(strlen(name) == name_len && strlen(value) == value_len && name_len > 0);
     r->fields++;
+    return 0;
+}
+
+static int on_status(void *ctx, int version_minor, int status, const char *reason,
+                     size_t reason_len)
+{
+    struct run *r = ctx;
+    check(version_minor >= 0 && version_minor <= 9 && status >= 100 && status <= 999);
+    check(strlen(reason) == reason_len);
+    r->last_status = status;
+    return 0;
+}
+
+/* The raw section ends with its blank line, and framing is known for a final response. */
+static int on_headers_end(void *ctx, const greet_http_response *resp)
+{
+    struct run *r = ctx;
+    size_t len = 0;
+    const char *head = greet_http_parser_head(parser, &len);
+
+    check(len >= 14 && len <= GREET_HTTP_HEADER_MAX && head[len - 1] == '\n');
+    check(memcmp(head, "HTTP/1.", 7) == 0 && resp->status == r->last_status);
+    check(resp->headers_done == (resp->status >= 200));
+    check(resp->no_body || resp->chunked || resp->until_close || resp->has_content_length);
     return 0;
 }
 
@@ -75,8 +102,8 @@ static int on_message_end(void *ctx, const greet_http_response *resp)
     return 0;
 }
 
-static const greet_http_callbacks callbacks = {NULL,    on_field, NULL,
-                                               on_body, on_field, on_message_end};
+static const greet_http_callbacks callbacks = {on_status, on_field, on_headers_end,
+                                               on_body,   on_field, on_message_end};
 
 /* Feeds data in pieces from a tiny PRNG (seed 0: all at once), then finishes. */
 static void run(struct run *r, unsigned flags, uint32_t seed, const uint8_t *data, size_t size)

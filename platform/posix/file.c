@@ -89,21 +89,22 @@ int gp_path_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* mkdir that accepts an existing folder (also one made by a racing process). */
+/* mkdir that accepts an existing folder (also one made by a racing process). Some systems
+ * report EACCES or EROFS rather than EEXIST for a folder that is already there, so the answer
+ * comes from stat, not from the error. */
 static int make_dir(const char *path)
 {
     struct stat st;
+    int saved;
 
     if (mkdir(path, 0777) == 0) {
         return GREET_OK;
     }
-    if (errno == EEXIST && stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            return GREET_OK;
-        }
-        return gp_oserr_set(GP_OSERR_ERRNO, ENOTDIR);
+    saved = errno;
+    if (stat(path, &st) == 0) {
+        return S_ISDIR(st.st_mode) ? GREET_OK : gp_oserr_set(GP_OSERR_ERRNO, ENOTDIR);
     }
-    return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    return gp_oserr_set(GP_OSERR_ERRNO, saved);
 }
 
 int gp_mkdir_p(const char *path)

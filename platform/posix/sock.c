@@ -122,7 +122,8 @@ static int connect_fd(int fd, const gp_addr *addr, int timeout_ms)
     if (rc != GREET_OK) {
         return rc;
     }
-    if (connect(fd, (const struct sockaddr *)addr->u.bytes, (socklen_t)addr->len) != 0) {
+    if (connect(fd, (const struct sockaddr *)(const void *)addr->u.bytes, (socklen_t)addr->len) !=
+        0) {
         if (errno != EINPROGRESS && errno != EINTR) {
             return errno_failure();
         }
@@ -157,7 +158,7 @@ static int bind_listen(int fd, const gp_addr *addr, int backlog)
         /* Dual-stack where allowed; some systems refuse, and then IPv6 only is still useful. */
         (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
     }
-    if (bind(fd, (const struct sockaddr *)addr->u.bytes, (socklen_t)addr->len) != 0) {
+    if (bind(fd, (const struct sockaddr *)(const void *)addr->u.bytes, (socklen_t)addr->len) != 0) {
         return errno_failure();
     }
     if (listen(fd, backlog > 0 ? backlog : SOMAXCONN) != 0) {
@@ -172,7 +173,7 @@ typedef int (*socket_setup)(int fd, const gp_addr *addr, int param);
 
 static int open_socket(const gp_addr *addr, socket_setup setup, int param, gp_socket *out)
 {
-    int fd;
+    int fd = -1;
     int rc = new_socket(addr, &fd);
 
     *out = GP_SOCKET_INVALID;

@@ -58,23 +58,32 @@ static size_t stack_bytes(size_t want)
     return (want + unit - 1) / unit * unit;
 }
 
-static int thread_attr(pthread_attr_t *attr, size_t stack_size, int detached)
+/* pthread_create with the attributes the contract asks for. The id goes to a local of the
+ * caller: a detached thread may free t before pthread_create returns. */
+static int create_thread(struct gp_thread *t, size_t stack_size, pthread_t *id)
 {
-    int rc = pthread_attr_init(attr);
+    pthread_attr_t attr;
+    int rc = pthread_attr_init(&attr);
 
-    if (rc == 0 && stack_size > 0) {
-        rc = pthread_attr_setstacksize(attr, stack_bytes(stack_size));
+    if (rc != 0) {
+        return rc;
     }
-    if (rc == 0 && detached) {
-        rc = pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
+    if (stack_size > 0) {
+        rc = pthread_attr_setstacksize(&attr, stack_bytes(stack_size));
     }
+    if (rc == 0 && t->detached) {
+        rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    }
+    if (rc == 0) {
+        rc = pthread_create(id, &attr, thread_main, t);
+    }
+    pthread_attr_destroy(&attr);
     return rc;
 }
 
 int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_size)
 {
     struct gp_thread *t = (struct gp_thread *)calloc(1, sizeof *t);
-    pthread_attr_t attr;
     pthread_t id;
     int rc;
 
@@ -85,12 +94,7 @@ int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_si
     t->fn = fn;
     t->arg = arg;
     t->detached = out == NULL;
-    rc = thread_attr(&attr, stack_size, t->detached);
-    if (rc == 0) {
-        /* id is a local: a detached thread may free t before pthread_create returns. */
-        rc = pthread_create(&id, &attr, thread_main, t);
-        pthread_attr_destroy(&attr);
-    }
+    rc = create_thread(t, stack_size, &id);
     if (rc != 0) {
         free(t);
         return gp_oserr_set(GP_OSERR_ERRNO, rc);

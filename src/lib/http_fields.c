@@ -80,7 +80,7 @@ static int content_length(greet_http_parser *p, const char *v)
     int seen = 0;
 
     for (;;) {
-        uint64_t value;
+        uint64_t value = 0;
 
         v = skip_ows(v);
         if (*v == ',') {
@@ -194,7 +194,7 @@ static int field_name(greet_http_parser *p, const char *s, size_t n, size_t *nam
 static int flush_field(greet_http_parser *p)
 {
     const char *s = p->head + p->field_start;
-    size_t n = p->field_end - p->field_start, name_len, len = 0, i;
+    size_t n = p->field_end - p->field_start, name_len = 0, len = 0, i;
     char *value;
     int err;
 

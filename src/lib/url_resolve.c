@@ -26,11 +26,10 @@ size_t gi_url_remove_dot_segments(char *in, size_t n, char *out)
 {
     size_t o = 0;
 
+    /* The input starts with '/' and every step keeps it so; RFC 3986's rules for a leading
+     * "../", "./", "." or ".." therefore never apply. */
     while (n > 0) {
-        if (starts(in, n, "../") || starts(in, n, "./")) {
-            n -= (size_t)(in[1] == '.' ? 3 : 2);
-            in += in[1] == '.' ? 3 : 2;
-        } else if (starts(in, n, "/./") || (n == 2 && starts(in, n, "/."))) {
+        if (starts(in, n, "/./") || (n == 2 && starts(in, n, "/."))) {
             in += n == 2 ? 1 : 2; /* "/./x" -> "/x", a final "/." -> "/" */
             n -= n == 2 ? 1 : 2;
             in[0] = '/';
@@ -39,10 +38,8 @@ size_t gi_url_remove_dot_segments(char *in, size_t n, char *out)
             n -= n == 3 ? 2 : 3;
             in[0] = '/';
             o = pop_segment(out, o);
-        } else if ((n == 1 && in[0] == '.') || (n == 2 && starts(in, n, ".."))) {
-            n = 0;
         } else {
-            size_t k = in[0] == '/' ? 1 : 0;
+            size_t k = 1;
 
             while (k < n && in[k] != '/') {
                 k++;

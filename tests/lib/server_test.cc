@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "gp.h"
 #include "support/greet_server_fixture.h"
 
 using greet_test::ClientPtr;
@@ -149,6 +150,42 @@ TEST(Server, EndOfStreamClosesAndTheServerGoesOn)
     ASSERT_EQ(connect_local(s.port(), again), GREET_OK);
     read_greeting(again.c);
     EXPECT_EQ(raw_exchange(again.c, "still here"), "Hello still here");
+}
+
+TEST(Server, UnterminatedLastLineIsAnsweredAtEndOfStream)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    // A bare socket, for the half-close the client library does not offer.
+    ASSERT_EQ(gp_net_init(), GREET_OK);
+    gp_addr addr;
+    size_t n = 0;
+    gp_socket sock = GP_SOCKET_INVALID;
+    ASSERT_EQ(gp_resolve("127.0.0.1", (uint16_t)s.port(), GP_AF_INET4, 0, &addr, 1, &n), GREET_OK);
+    ASSERT_EQ(gp_sock_connect(&addr, 5000, &sock), GREET_OK);
+    ASSERT_EQ(gp_sock_set_timeouts(sock, 10000, 10000), GREET_OK);
+    std::string all;
+    // The first line alone latches line mode; "last" follows once its reply is in.
+    ASSERT_EQ(gp_sock_send_all(sock, "a\n", 2), GREET_OK);
+    for (int i = 0; i < 100 && all.find("Hello a\n") == std::string::npos; i++) {
+        char buf[256];
+        size_t got = 0;
+        ASSERT_EQ(gp_sock_recv(sock, buf, sizeof buf, &got), GREET_OK);
+        all.append(buf, got);
+    }
+    ASSERT_EQ(gp_sock_send_all(sock, "last", 4), GREET_OK);
+    ASSERT_EQ(gp_sock_shutdown(sock, GP_SHUT_WR), GREET_OK);
+    for (int i = 0; i < 100; i++) {
+        char buf[256];
+        size_t got = 0;
+        if (gp_sock_recv(sock, buf, sizeof buf, &got) != GREET_OK || got == 0) {
+            break;
+        }
+        all.append(buf, got);
+    }
+    gp_sock_close(sock);
+    gp_net_fini();
+    EXPECT_EQ(all, "hello world!\nHello a\nHello last\n");
 }
 
 TEST(Server, NulBytesAndInvalidUtf8AreEchoedWhole)

@@ -55,6 +55,9 @@ TEST(File, OpenInMissingFolderIsENOENT)
     if (f != nullptr) {
         fclose(f);
     }
+    char text[256];
+    greet_error_text(err, text, sizeof text);
+    EXPECT_EQ(std::string(text).rfind("no such file or directory (", 0), 0u) << text;
 }
 
 TEST(File, RemoveDeletesAndThenReportsENOENT)

@@ -277,6 +277,46 @@ TEST_F(Sock, SendToClosedPeerIsAnErrorNotACrash)
         << error_text(rc);
 }
 
+TEST_F(Sock, NonBlockingListenerAcceptsBlockingSockets)
+{
+    gp_socket extra = GP_SOCKET_INVALID;
+    char buf[16];
+    size_t got = 99;
+
+    ASSERT_EQ(listen_on("127.0.0.1", GP_AF_INET4), GREET_OK);
+    ASSERT_EQ(gp_sock_set_nonblocking(listener, 1), GREET_OK);
+    EXPECT_EQ(gp_sock_accept(listener, &extra, nullptr), GREET_EAGAIN);
+    EXPECT_EQ(extra, GP_SOCKET_INVALID);
+    ASSERT_EQ(gp_sock_connect(&bound, 5000, &client), GREET_OK);
+    ASSERT_EQ(gp_sock_wait(listener, GP_WAIT_READ, 5000), GREET_OK);
+    ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+    // Blocking: an empty receive waits for the timeout instead of failing with EAGAIN.
+    ASSERT_EQ(gp_sock_set_timeouts(server, 100, 0), GREET_OK);
+    EXPECT_EQ(gp_sock_recv(server, buf, sizeof buf, &got), GREET_ETIMEDOUT);
+    round_trip(client, server);
+}
+
+TEST_F(Sock, ConnectWithoutAddressIsEINVAL)
+{
+    gp_addr empty;
+
+    std::memset(&empty, 0, sizeof empty);
+    EXPECT_EQ(gp_sock_connect(&empty, 1000, &client), GREET_EINVAL);
+    EXPECT_EQ(client, GP_SOCKET_INVALID);
+    gp_sock_close(GP_SOCKET_INVALID); // a no-op
+}
+
+TEST_F(Sock, ListenOnAPortInUseIsEADDRINUSE)
+{
+    gp_socket second = GP_SOCKET_INVALID;
+
+    ASSERT_EQ(listen_on("127.0.0.1", GP_AF_INET4), GREET_OK);
+    int rc = gp_sock_listen(&bound, 1, &second);
+    EXPECT_EQ(rc, GREET_EADDRINUSE) << error_text(rc);
+    EXPECT_EQ(second, GP_SOCKET_INVALID);
+    gp_sock_close(second);
+}
+
 struct Sender {
     gp_socket s;
     std::string data;

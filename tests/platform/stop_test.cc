@@ -56,6 +56,31 @@ TEST_F(Stop, PendingRequestEndsWaitAtOnceForEveryWaiter)
     EXPECT_EQ(gp_stop_wait(-1), GREET_OK);
 }
 
+struct Waiter {
+    int rc = -1;
+};
+
+void wait_for_stop(void *arg)
+{
+    static_cast<Waiter *>(arg)->rc = gp_stop_wait(10000);
+}
+
+TEST_F(Stop, OneRequestWakesEveryWaitingThread)
+{
+    Waiter w[3];
+    gp_thread *t[3];
+
+    for (int i = 0; i < 3; i++) {
+        ASSERT_EQ(gp_thread_start(&t[i], wait_for_stop, &w[i], 0), GREET_OK);
+    }
+    gp_sleep_ms(30); // let them block; a request that comes first must end their waits too
+    gp_stop_raise();
+    for (int i = 0; i < 3; i++) {
+        ASSERT_EQ(gp_thread_join(t[i]), GREET_OK);
+        EXPECT_EQ(w[i].rc, GREET_OK);
+    }
+}
+
 TEST_F(Stop, ResetForgetsARequest)
 {
     gp_stop_raise();

@@ -69,6 +69,27 @@ TEST(Thread, DetachedThreadRunsWithoutJoin)
     EXPECT_TRUE(s.wait_for(42, 10000));
 }
 
+void count_one(void *arg)
+{
+    gp_atomic_add(static_cast<gp_atomic *>(arg), 1);
+}
+
+TEST(Thread, ManyDetachedThreadsAllRun)
+{
+    const long kThreads = 50;
+    gp_atomic done;
+
+    gp_atomic_store(&done, 0);
+    for (long i = 0; i < kThreads; i++) {
+        ASSERT_EQ(gp_thread_start(nullptr, count_one, &done, 64 * 1024), GREET_OK);
+    }
+    uint64_t start = gp_clock_ms();
+    while (gp_atomic_load(&done) < kThreads && gp_clock_ms() - start < 10000) {
+        gp_sleep_ms(1);
+    }
+    EXPECT_EQ(gp_atomic_load(&done), kThreads);
+}
+
 struct StackJob {
     unsigned sum = 0;
 };
