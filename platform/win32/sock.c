@@ -44,9 +44,15 @@ static int open_socket(const gp_addr *addr, SOCKET *out)
     /* Not inheritable: a child process (the tests start greet.exe) holding a copy would keep a
      * closed listener's port busy and a closed connection open. Overlapped, as socket() makes
      * them, so that SO_RCVTIMEO and SO_SNDTIMEO apply. */
-    SOCKET s = WSASocketW(sockaddr_of(addr)->sa_family, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
-                          WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    SOCKET s;
 
+    /* An empty or oversized address is the caller's mistake; Winsock would pick a family. */
+    if (addr->len < sizeof(ADDRESS_FAMILY) || addr->len > sizeof(SOCKADDR_STORAGE)) {
+        gp_oserr_clear();
+        return GREET_EINVAL;
+    }
+    s = WSASocketW(sockaddr_of(addr)->sa_family, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
+                   WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET) {
         return sock_error();
     }
