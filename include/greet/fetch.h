@@ -29,6 +29,11 @@ struct greet_fetch_options {
     int max_redirects;       /* 0..GREET_FETCH_MAX_REDIRECTS, default 10 */
     int fail_on_error;       /* status >= 400 ends with GREET_EHTTP before any body byte */
     const char *user_agent;  /* default "greet/VERSION"; NULL or "" sends none */
+    /* https: the server's certificate chain and name are checked against the system's trusted
+     * CAs, or only against the PEM bundle ca_file when it is set; insecure skips both checks
+     * (the connection is still encrypted, but anyone on the path can read and change it). */
+    const char *ca_file;
+    int insecure;
 };
 
 /* Fills o with the defaults above. */
@@ -80,11 +85,12 @@ struct greet_fetch_result {
     char message[GREET_FETCH_MESSAGE_MAX];
 };
 
-/* Fetches url (http only; https gives GREET_EUNSUPPORTED until TLS lands). Returns GREET_OK when
- * a complete response was received (whatever its status, unless fail_on_error), otherwise the
- * cause: GREET_EURL, GREET_ENOHOST, GREET_ECONNREFUSED, GREET_ETIMEDOUT, GREET_EPROTO,
- * GREET_ECLOSED (ended early), GREET_ETOOBIG (header limits), GREET_EREDIRECT, GREET_EHTTP, or what
- * a callback returned. result (may be NULL) is filled in either case. Starts and stops the
+/* Fetches url (http or https; https gives GREET_EUNSUPPORTED in a build without TLS). Returns
+ * GREET_OK when a complete response was received (whatever its status, unless fail_on_error),
+ * otherwise the cause: GREET_EURL, GREET_ENOHOST, GREET_ECONNREFUSED, GREET_ETIMEDOUT,
+ * GREET_EPROTO, GREET_ECLOSED (ended early), GREET_ETOOBIG (header limits), GREET_EREDIRECT,
+ * GREET_EHTTP, GREET_ECERT (certificate rejected), GREET_ETLS (other TLS failure), or what a
+ * callback returned. result (may be NULL) is filled in either case. Starts and stops the
  * network stack itself (reference-counted), so any thread may call it at any time. */
 GREET_API int greet_fetch(const char *url, const struct greet_fetch_options *opt,
                           const struct greet_fetch_sink *sink, struct greet_fetch_result *result);

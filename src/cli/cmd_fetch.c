@@ -12,8 +12,8 @@
 
 static const char help[] =
     "Usage: greet fetch URL [OPTIONS]\n"
-    "Downloads URL (http://host[:port]/path) with HTTP/1.1 and writes the body, byte for byte,\n"
-    "to stdout or to a file. See docs/http.md.\n"
+    "Downloads URL (http:// or https://host[:port]/path) with HTTP/1.1 and writes the body,\n"
+    "byte for byte, to stdout or to a file. See docs/http.md.\n"
     "\n"
     "Output:\n"
     "  -o, --output FILE      write the body to FILE (UTF-8 name; it appears only once the\n"
@@ -39,11 +39,17 @@ static const char help[] =
     "      --connect-timeout S  give up connecting to one address after S seconds (default 300)\n"
     "  -m, --max-time S       give up the whole transfer after S seconds\n"
     "\n"
+    "https (TLS 1.2 or newer; the server's certificate and name are always checked):\n"
+    "      --cacert FILE      trust the CAs in the PEM file FILE instead of the system's\n"
+    "  -k, --insecure         do not check the certificate (warns: anyone on the path could\n"
+    "                         read and change the transfer)\n"
+    "\n"
     "With -o, the status line and header fields are printed to stdout (as the tutorial does)\n"
     "unless -s is given. Errors are always printed on stderr, one line naming the cause.\n"
     "Exit codes: 0 ok, 2 usage or bad URL, 3 host not found, 4 connection failed, 5 timed out,\n"
     "6 bad or cut-short response, 7 HTTP error with -f, 8 cannot write the output,\n"
-    "11 too many redirects or a redirect loop, 1 anything else.\n";
+    "10 TLS failure or certificate rejected, 11 too many redirects or a redirect loop,\n"
+    "1 anything else.\n";
 
 enum {
     OPT_OUTPUT = 1,
@@ -62,7 +68,9 @@ enum {
     OPT_IPV4,
     OPT_IPV6,
     OPT_CONNECT_TIMEOUT,
-    OPT_MAX_TIME
+    OPT_MAX_TIME,
+    OPT_CACERT,
+    OPT_INSECURE
 };
 
 static const struct cli_opt options[] = {
@@ -83,6 +91,8 @@ static const struct cli_opt options[] = {
     {OPT_IPV6, '6', "ipv6", CLI_NO_ARG},
     {OPT_CONNECT_TIMEOUT, 0, "connect-timeout", CLI_REQUIRED_ARG},
     {OPT_MAX_TIME, 'm', "max-time", CLI_REQUIRED_ARG},
+    {OPT_CACERT, 0, "cacert", CLI_REQUIRED_ARG},
+    {OPT_INSECURE, 'k', "insecure", CLI_NO_ARG},
     {0, 0, NULL, 0}};
 
 #define MAX_SECONDS_MS (86400L * 1000L) /* a day is plenty and fits every long */
@@ -159,6 +169,12 @@ static int set_option(struct cli_parser *p, struct args *a, int id)
     case OPT_IPV4:
     case OPT_IPV6:
         a->opt.family = id == OPT_IPV4 ? 4 : 6;
+        return 0;
+    case OPT_CACERT:
+        a->opt.ca_file = p->arg;
+        return 0;
+    case OPT_INSECURE:
+        a->opt.insecure = 1;
         return 0;
     case OPT_CONNECT_TIMEOUT:
         return cli_parse_seconds(p, "connect-timeout", p->arg, MAX_SECONDS_MS,
@@ -413,6 +429,11 @@ static int run(int argc, char **argv)
     if (code == CLI_EXIT_OK && a.remote_name) {
         code = remote_name(a.url, name, sizeof name);
         a.output = name;
+    }
+    if (code == CLI_EXIT_OK && a.opt.insecure) {
+        fputs("greet fetch: warning: --insecure: the server's certificate is not checked; anyone "
+              "on the path could read and change this transfer\n",
+              stderr);
     }
     if (code == CLI_EXIT_OK) {
         gp_stdout_binary();

@@ -8,6 +8,7 @@
 #include "fetch_int.h"
 #include "greet/http.h"
 #include "greet/version.h"
+#include "gp_tls.h"
 
 #define RECV_BUF_SIZE (64 * 1024)
 /* How often progress is reported while no data arrives (and a caller can interrupt). */
@@ -21,6 +22,7 @@ struct fetch {
     char url_text[GREET_URL_TEXT_MAX];
     uint64_t deadline; /* 0: none */
     greet_http_parser *parser;
+    gp_tls_ctx *tls; /* made at the first https URL, kept along redirects */
     char *buf;
     int follow; /* the current response is a redirect that will be followed */
     struct greet_fetch_progress progress;
@@ -152,6 +154,23 @@ static int read_failed(struct fetch *st, struct gi_transport *conn, int rc)
                         conn->peer);
 }
 
+/* The TLS peer closed without close_notify before the response was complete (after it, the
+ * engine has stopped reading). A body of known length tells how much is missing; a body that
+ * ends at the close may have been cut by anyone on the path, so it is refused too. */
+static int closed_without_notify(struct fetch *st, struct gi_transport *conn)
+{
+    int rc = greet_http_parser_finish(st->parser);
+
+    if (rc != GREET_OK) {
+        return parse_failed(st, conn, rc);
+    }
+    snprintf(st->res->message, sizeof st->res->message,
+             "response from %s: the connection ended without TLS close_notify, so the body may "
+             "be cut short",
+             conn->peer);
+    return GREET_ECLOSED;
+}
+
 /* Reads and parses until the response is complete, the peer closes, or something fails. */
 static int receive(struct fetch *st, struct gi_transport *conn)
 {
@@ -164,6 +183,9 @@ static int receive(struct fetch *st, struct gi_transport *conn)
                 return rc;
             }
             continue;
+        }
+        if (rc == GREET_ECLOSED) {
+            return closed_without_notify(st, conn);
         }
         if (rc != GREET_OK) {
             return read_failed(st, conn, rc);
@@ -182,19 +204,44 @@ static int receive(struct fetch *st, struct gi_transport *conn)
     }
 }
 
+/* The TLS settings for https URLs, made once per fetch: loading a CA file is not free. */
+static int tls_context(struct fetch *st)
+{
+    struct gp_tls_options o;
+    int rc;
+
+    if (st->tls) {
+        return GREET_OK;
+    }
+    o.ca_file = st->opt->ca_file;
+    o.insecure = st->opt->insecure;
+    rc = gp_tls_ctx_create(&o, &st->tls);
+    if (rc == GREET_EUNSUPPORTED) {
+        snprintf(st->res->message, sizeof st->res->message,
+                 "https is not supported in this build (built without a TLS library)");
+    } else if (rc != GREET_OK && o.ca_file) {
+        /* The reason stays in the message; the code says it is a TLS set-up problem. */
+        gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "CA file %.300s", o.ca_file);
+        rc = GREET_ETLS;
+    } else if (rc != GREET_OK) {
+        gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "TLS setup");
+    }
+    return rc;
+}
+
 /* One request and its response on a new connection to the current URL. */
 static int exchange(struct fetch *st)
 {
     struct gi_transport *conn = NULL;
     int rc;
 
-    if (strcmp(st->url.scheme, "http") != 0) {
-        snprintf(st->res->message, sizeof st->res->message,
-                 "%s is not supported in this build (TLS comes later)", st->url.scheme);
-        return GREET_EUNSUPPORTED;
+    rc = strcmp(st->url.scheme, "https") == 0 ? tls_context(st) : GREET_OK;
+    if (rc != GREET_OK) {
+        return rc;
     }
-    rc = gi_fetch_connect(&st->url, st->opt, st->deadline, st->sink, st->res->message,
-                          sizeof st->res->message, &conn);
+    rc = gi_fetch_connect(&st->url, st->opt, st->deadline,
+                          strcmp(st->url.scheme, "https") == 0 ? st->tls : NULL, st->sink,
+                          st->res->message, sizeof st->res->message, &conn);
     if (rc != GREET_OK) {
         return rc;
     }
@@ -338,6 +385,7 @@ int greet_fetch(const char *url, const struct greet_fetch_options *opt,
         greet_error_text(rc, result->message, sizeof result->message);
     }
     greet_http_parser_free(st->parser);
+    gp_tls_ctx_destroy(st->tls);
     free(st->buf);
     free(st);
     return rc;

@@ -7,7 +7,7 @@
 static void info(const struct greet_fetch_sink *sink, const char *what, const char *addr,
                  const char *tail)
 {
-    char text[GP_ADDRSTR_MAX + 64];
+    char text[GREET_URL_HOST_MAX + GP_ADDRSTR_MAX + 64]; /* a host name or an address */
 
     if (sink->on_info) {
         snprintf(text, sizeof text, "%s %s%s", what, addr, tail);
@@ -53,8 +53,33 @@ static int try_address(const gp_addr *addr, const struct greet_fetch_options *op
     return GREET_OK;
 }
 
+/* Turns the TCP connection *conn into a TLS one for url's host, within the connect timeout
+ * (curl counts the handshake as part of connecting) and the deadline. */
+static int secure(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
+                  gp_tls_ctx *tls, const struct greet_fetch_sink *sink, char *msg, size_t size,
+                  struct gi_transport **conn)
+{
+    int wait = attempt_ms(opt, deadline);
+    int rc = GREET_ETIMEDOUT;
+
+    if (wait != 0) {
+        info(sink, "TLS handshake with", url->host, "...");
+        rc = gi_transport_tls(conn, tls, url->host, wait);
+    } else {
+        gp_oserr_clear();
+    }
+    if (rc != GREET_OK) {
+        gi_fetch_msg(msg, size, rc, "TLS handshake with %s (%s)", url->host, (*conn)->peer);
+        (*conn)->ops->close(*conn);
+        *conn = NULL;
+        return rc;
+    }
+    info(sink, "TLS session with", url->host, opt->insecure ? " (certificate not checked)" : "");
+    return GREET_OK;
+}
+
 int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
-                     const struct greet_fetch_sink *sink, char *msg, size_t size,
+                     gp_tls_ctx *tls, const struct greet_fetch_sink *sink, char *msg, size_t size,
                      struct gi_transport **out)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
@@ -77,5 +102,9 @@ int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt
             break;
         }
     }
-    return rc != GREET_OK ? rc : gi_transport_tcp(sock, out);
+    rc = rc != GREET_OK ? rc : gi_transport_tcp(sock, out);
+    if (rc != GREET_OK || !tls) {
+        return rc;
+    }
+    return secure(url, opt, deadline, tls, sink, msg, size, out);
 }

@@ -29,10 +29,11 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
                      size_t *len);
 
 /* Resolves url's host and connects to each address in turn within the connect timeout and the
- * deadline, telling the sink which address it tries; the first that answers wins. On failure
- * msg says which host or address failed and why. */
+ * deadline, telling the sink which address it tries; the first that answers wins. With tls (for
+ * https) the TLS handshake follows, within the same limits. On failure msg says which host or
+ * address failed and why. */
 int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
-                     const struct greet_fetch_sink *sink, char *msg, size_t size,
+                     gp_tls_ctx *tls, const struct greet_fetch_sink *sink, char *msg, size_t size,
                      struct gi_transport **out);
 
 #endif

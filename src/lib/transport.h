@@ -1,6 +1,6 @@
 /* A byte stream to a server behind three function pointers, so that the HTTP engine does not care
- * whether it talks plain TCP (transport_tcp.c) or, later, TLS over the same socket. Every call
- * takes the absolute deadline of the whole transfer (gp_clock_ms() time, 0 = none). */
+ * whether it talks plain TCP (transport_tcp.c) or TLS over the same socket (transport_tls.c). Every
+ * call takes the absolute deadline of the whole transfer (gp_clock_ms() time, 0 = none). */
 #ifndef GREET_LIB_TRANSPORT_H
 #define GREET_LIB_TRANSPORT_H
 
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "gp.h"
+#include "gp_tls.h"
 
 struct gi_transport;
 
@@ -32,7 +33,19 @@ struct gi_transport {
 /* Milliseconds left before deadline (0 = none gives -1, "no limit"); 0 once it passed. */
 int gi_deadline_left(uint64_t deadline);
 
+/* For read: *wait becomes wait_ms cut short by the deadline; GREET_ETIMEDOUT once it passed. */
+int gi_read_wait(int wait_ms, uint64_t deadline, int *wait);
+
+/* For read, after a wait that timed out: GREET_ETIMEDOUT if the deadline passed, else
+ * GREET_EAGAIN (only the slice passed). */
+int gi_read_waited(uint64_t deadline);
+
 /* Wraps a connected socket as a plain TCP transport; takes ownership of sock. */
 int gi_transport_tcp(gp_socket sock, struct gi_transport **out);
+
+/* Runs the TLS handshake for host (the URL's, checked against the certificate) on *conn, a
+ * plain TCP transport, within timeout_ms. On success *conn becomes a TLS transport that owns the
+ * TCP one; on failure *conn is left as it was (the caller closes it). */
+int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *host, int timeout_ms);
 
 #endif

@@ -19,6 +19,24 @@ int gi_deadline_left(uint64_t deadline)
     return deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
 }
 
+int gi_read_wait(int wait_ms, uint64_t deadline, int *wait)
+{
+    int left = gi_deadline_left(deadline);
+
+    *wait = left < 0 || wait_ms < left ? wait_ms : left;
+    if (left == 0) {
+        gp_oserr_clear();
+        return GREET_ETIMEDOUT;
+    }
+    return GREET_OK;
+}
+
+int gi_read_waited(uint64_t deadline)
+{
+    gp_oserr_clear();
+    return gi_deadline_left(deadline) == 0 ? GREET_ETIMEDOUT : GREET_EAGAIN;
+}
+
 static int tcp_write(struct gi_transport *t, const void *buf, size_t len, uint64_t deadline)
 {
     int left = gi_deadline_left(deadline);
@@ -36,19 +54,15 @@ static int tcp_write(struct gi_transport *t, const void *buf, size_t len, uint64
 static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got, int wait_ms,
                     uint64_t deadline)
 {
-    int left = gi_deadline_left(deadline);
-    int wait = left < 0 || wait_ms < left ? wait_ms : left;
-    int rc;
+    int wait;
+    int rc = gi_read_wait(wait_ms, deadline, &wait);
 
     *got = 0;
-    if (left == 0) {
-        gp_oserr_clear();
-        return GREET_ETIMEDOUT;
+    if (rc == GREET_OK) {
+        rc = gp_sock_wait(t->sock, GP_WAIT_READ, wait);
     }
-    rc = gp_sock_wait(t->sock, GP_WAIT_READ, wait);
     if (rc == GREET_ETIMEDOUT) {
-        gp_oserr_clear();
-        return gi_deadline_left(deadline) == 0 ? GREET_ETIMEDOUT : GREET_EAGAIN;
+        return gi_read_waited(deadline);
     }
     return rc != GREET_OK ? rc : gp_sock_recv(t->sock, buf, cap, got);
 }

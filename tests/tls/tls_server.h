@@ -1,64 +1,55 @@
-// An in-process HTTPS-ish test server on OpenSSL: listens on 127.0.0.1 port 0, presents one of
-// the certificates in tests/data/tls, reads each request's head and answers with a fixed reply,
-// then ends the session with close_notify or by just closing the socket (a truncation attack as
-// a client sees it). Connections are served one at a time on a thread of its own.
+// The TLS test server as the tests see it: one server per certificate of tests/data/tls, on
+// loopback, answering each request by its path (the scenarios below). Two implementations:
+// tls_server_openssl.cc runs it in-process on OpenSSL; tls_server_remote.cc, for builds without
+// OpenSSL (the mingw build under Wine), uses tls_server.py, which ctest starts natively and which
+// serves the same scenarios. Sessions are served one at a time.
+//
+// Scenarios, by request path:
+//   /reply         kTlsReply, then close_notify
+//   /abrupt        kTlsReply, then the socket is closed without close_notify
+//   /short-abrupt  a Content-Length of 100 with 5 bytes, then closed without close_notify
+//   /chunked       kTlsChunkedReply, then close_notify
+//   /large         a head, then tls_large_body(), then close_notify
+//   /to-http/PORT  a 302 to http://127.0.0.1:PORT/end
+//   /silent        nothing: the server waits until the client leaves
 #ifndef GREET_TESTS_TLS_TLS_SERVER_H
 #define GREET_TESTS_TLS_TLS_SERVER_H
 
-#include <atomic>
 #include <cstdint>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
-#include "gp.h"
+extern const char kTlsReply[];        // a 200 with Content-Length: 5, body "hello"
+extern const char kTlsChunkedReply[]; // a 200 with a chunked body "hello world"
+extern const char kTlsLargeHead[];    // the head of /large, close-delimited
 
 // The path of a fixture in tests/data/tls, e.g. tls_fixture("ca.pem").
 std::string tls_fixture(const std::string &name);
 
+// /large's body: 3 MiB + 17 bytes, byte i = (i * 131 + i / 7) mod 256.
+std::string tls_large_body();
+
+// The whole reply of a scenario path, as sent (empty for /silent).
+std::string tls_scenario_reply(const std::string &path);
+
 class TlsTestServer
 {
   public:
-    enum class End { CloseNotify, Abrupt };
+    // Whether servers can run here (false: the remote servers were not started).
+    static bool available();
 
     // cert: the fixture's base name ("server", "expired", "unknown", "wronghost").
-    explicit TlsTestServer(const std::string &cert, std::string reply = "",
-                           End end = End::CloseNotify);
+    explicit TlsTestServer(const std::string &cert);
     ~TlsTestServer();
     TlsTestServer(const TlsTestServer &) = delete;
     TlsTestServer &operator=(const TlsTestServer &) = delete;
 
-    uint16_t port() const
-    {
-        return port_;
-    }
-    // Sessions whose handshake completed, and the last request head received.
-    int handshakes() const
-    {
-        return handshakes_.load();
-    }
-    std::string last_request();
-    // Stops answering after the handshake: for a client's read timeout.
-    void set_silent(bool silent)
-    {
-        silent_ = silent;
-    }
+    uint16_t port() const;
+
+    struct Impl;
 
   private:
-    void run();
-    void serve(gp_socket s);
-
-    void *ctx_ = nullptr; // SSL_CTX, kept opaque so tests need no OpenSSL headers
-    gp_socket listener_ = GP_SOCKET_INVALID;
-    uint16_t port_ = 0;
-    std::string reply_;
-    End end_;
-    std::atomic<bool> stop_{false};
-    std::atomic<bool> silent_{false};
-    std::atomic<int> handshakes_{0};
-    std::mutex mutex_;
-    std::string last_request_;
-    std::thread thread_;
+    std::unique_ptr<Impl> impl_;
 };
 
 #endif

@@ -1,0 +1,774 @@
+/* The TLS contract (gp_tls.h) on Windows SChannel through SSPI: InitializeSecurityContext for
+ * the handshake, EncryptMessage/DecryptMessage for the records, our own socket I/O through gp.h
+ * (so every wait is bounded by the call's deadline). The certificate is checked by us after the
+ * handshake (SCH_CRED_MANUAL_CRED_VALIDATION), with CertGetCertificateChain and the SSL policy:
+ * that is what lets --cacert use a chain engine whose only roots are the given file's
+ * certificates (hExclusiveRoot), and lets every failure name its reason. Revocation is not
+ * checked, as in the OpenSSL backend. SCHANNEL_CRED offers TLS 1.2 only: TLS 1.3 in SChannel
+ * needs the newer SCH_CREDENTIALS (Windows 11), not yet used here. */
+#define SECURITY_WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <wincrypt.h>
+#include <schannel.h>
+#include <security.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gp_tls.h"
+
+#define TLS_IN_CAP        65536 /* encrypted bytes buffered: a few records, and handshake flights */
+#define TLS_CONTENT_ALERT 0x15  /* TLS record type of alerts, close_notify among them */
+
+struct gp_tls_ctx {
+    CredHandle cred;
+    HCERTSTORE roots;        /* --cacert's certificates, or NULL for the system store */
+    HCERTCHAINENGINE engine; /* trusts only roots; NULL: the default engine */
+    int insecure;
+};
+
+struct gp_tls {
+    gp_tls_ctx *ctx;
+    CtxtHandle handle;
+    int have_handle;
+    gp_socket sock;
+    SecPkgContext_StreamSizes sizes;
+    unsigned char *in; /* TLS_IN_CAP bytes: encrypted data at in[in_start, in_start + in_len) */
+    size_t in_start, in_len;
+    unsigned char *plain; /* decrypted bytes not yet returned (inside in) */
+    size_t plain_len;
+    size_t extra_start, extra_len; /* encrypted bytes after the record just decrypted */
+    unsigned char *out;            /* header + one record + trailer */
+    int peer_closed;               /* close_notify received */
+    int broken;                    /* a fatal error: no close_notify at close */
+};
+
+static const DWORD isc_flags = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT |
+                               ISC_REQ_CONFIDENTIALITY | ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM |
+                               ISC_REQ_EXTENDED_ERROR;
+
+const char *gp_tls_backend(void)
+{
+    return "SChannel";
+}
+
+static int tls_status(SECURITY_STATUS status)
+{
+    return gp_oserr_set(GP_OSERR_TLS, (int)status);
+}
+
+/* ---- Trust anchors from a PEM file ---------------------------------------------------------- */
+
+static int read_file(const char *path, char **text)
+{
+    int err = GREET_OK;
+    FILE *f = gp_fopen(path, "rb", &err);
+    size_t len = 0, n;
+    char *buf = NULL, *grown;
+
+    if (!f) {
+        return err;
+    }
+    do {
+        grown = realloc(buf, len + 65536 + 1);
+        if (!grown) {
+            free(buf);
+            fclose(f);
+            return GREET_ENOMEM;
+        }
+        buf = grown;
+        n = fread(buf + len, 1, 65536, f);
+        len += n;
+    } while (n > 0 && len < 16 * 1024 * 1024);
+    fclose(f);
+    buf[len] = '\0';
+    *text = buf;
+    return GREET_OK;
+}
+
+/* Adds every "-----BEGIN CERTIFICATE-----" block of text to store; returns how many. */
+static int add_pem_certs(HCERTSTORE store, const char *text)
+{
+    static const char end_mark[] = "-----END CERTIFICATE-----";
+    const char *begin = text, *end;
+    BYTE der[16384];
+    DWORD len;
+    int count = 0;
+
+    while ((begin = strstr(begin, "-----BEGIN CERTIFICATE-----")) != NULL &&
+           (end = strstr(begin, end_mark)) != NULL) {
+        end += sizeof end_mark - 1;
+        len = sizeof der;
+        if (CryptStringToBinaryA(begin, (DWORD)(end - begin), CRYPT_STRING_BASE64HEADER, der, &len,
+                                 NULL, NULL) &&
+            CertAddEncodedCertificateToStore(store, X509_ASN_ENCODING, der, len,
+                                             CERT_STORE_ADD_ALWAYS, NULL)) {
+            count++;
+        }
+        begin = end;
+    }
+    return count;
+}
+
+static int load_roots(gp_tls_ctx *ctx, const char *ca_file)
+{
+    CERT_CHAIN_ENGINE_CONFIG config;
+    char *text = NULL;
+    int rc, count;
+
+    rc = read_file(ca_file, &text);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    ctx->roots = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, NULL);
+    count = ctx->roots ? add_pem_certs(ctx->roots, text) : 0;
+    free(text);
+    if (count == 0) {
+        return gp_oserr_set(GP_OSERR_TLS, (int)CRYPT_E_NOT_FOUND);
+    }
+    memset(&config, 0, sizeof config);
+    config.cbSize = sizeof config;
+    config.hExclusiveRoot = ctx->roots;
+    if (!CertCreateCertificateChainEngine(&config, &ctx->engine)) {
+        return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
+    }
+    return GREET_OK;
+}
+
+int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out)
+{
+    SCHANNEL_CRED cred;
+    SECURITY_STATUS status;
+    gp_tls_ctx *ctx;
+    int rc = GREET_OK;
+
+    *out = NULL;
+    ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        return GREET_ENOMEM;
+    }
+    ctx->insecure = opts->insecure;
+    memset(&cred, 0, sizeof cred);
+    cred.dwVersion = SCHANNEL_CRED_VERSION;
+    cred.grbitEnabledProtocols = SP_PROT_TLS1_2_CLIENT;
+    cred.dwFlags = SCH_CRED_MANUAL_CRED_VALIDATION | SCH_CRED_NO_DEFAULT_CREDS;
+    status = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL,
+                                       &cred, NULL, NULL, &ctx->cred, NULL);
+    if (status != SEC_E_OK) {
+        free(ctx);
+        return tls_status(status);
+    }
+    if (opts->ca_file) {
+        rc = load_roots(ctx, opts->ca_file);
+    }
+    if (rc != GREET_OK) {
+        gp_tls_ctx_destroy(ctx);
+        return rc;
+    }
+    *out = ctx;
+    return GREET_OK;
+}
+
+void gp_tls_ctx_destroy(gp_tls_ctx *ctx)
+{
+    if (!ctx) {
+        return;
+    }
+    if (ctx->engine) {
+        CertFreeCertificateChainEngine(ctx->engine);
+    }
+    if (ctx->roots) {
+        CertCloseStore(ctx->roots, 0);
+    }
+    FreeCredentialsHandle(&ctx->cred);
+    free(ctx);
+}
+
+/* ---- Socket I/O bounded by a deadline ------------------------------------------------------- */
+
+static uint64_t deadline_after(int timeout_ms)
+{
+    return timeout_ms < 0 ? 0 : gp_clock_ms() + (uint64_t)timeout_ms + (timeout_ms == 0);
+}
+
+static int remaining_ms(uint64_t deadline)
+{
+    uint64_t now;
+
+    if (deadline == 0) {
+        return -1;
+    }
+    now = gp_clock_ms();
+    return now >= deadline ? 0 : (int)(deadline - now);
+}
+
+static int send_bytes(gp_tls *t, const void *buf, size_t len, uint64_t deadline)
+{
+    int left = remaining_ms(deadline);
+    int rc;
+
+    if (left == 0) {
+        gp_oserr_clear();
+        return GREET_ETIMEDOUT;
+    }
+    rc = gp_sock_set_timeouts(t->sock, 0, left < 0 ? 0 : left);
+    return rc != GREET_OK ? rc : gp_sock_send_all(t->sock, buf, len);
+}
+
+/* Appends what the socket has to the encrypted buffer; GREET_ECLOSED at the end of the stream. */
+static int receive_more(gp_tls *t, uint64_t deadline)
+{
+    size_t got = 0;
+    int left = remaining_ms(deadline);
+    int rc;
+
+    if (t->in_start > 0) {
+        memmove(t->in, t->in + t->in_start, t->in_len);
+        t->in_start = 0;
+    }
+    if (t->in_len == TLS_IN_CAP) {
+        return gp_oserr_set(GP_OSERR_TLS, (int)SEC_E_INVALID_TOKEN);
+    }
+    if (left == 0) {
+        gp_oserr_clear();
+        return GREET_ETIMEDOUT;
+    }
+    rc = gp_sock_wait(t->sock, GP_WAIT_READ, left);
+    if (rc == GREET_OK) {
+        rc = gp_sock_recv(t->sock, t->in + t->in_len, TLS_IN_CAP - t->in_len, &got);
+    }
+    if (rc == GREET_OK && got == 0) {
+        gp_oserr_clear();
+        return GREET_ECLOSED;
+    }
+    t->in_len += got;
+    return rc;
+}
+
+static int send_token(gp_tls *t, SecBuffer *token, uint64_t deadline)
+{
+    int rc = GREET_OK;
+
+    if (token->pvBuffer) {
+        if (token->cbBuffer > 0) {
+            rc = send_bytes(t, token->pvBuffer, token->cbBuffer, deadline);
+        }
+        FreeContextBuffer(token->pvBuffer);
+        token->pvBuffer = NULL;
+    }
+    return rc;
+}
+
+/* ---- Handshake ----------------------------------------------------------------------------- */
+
+static SECURITY_STATUS handshake_step(gp_tls *t, const WCHAR *target, SecBuffer *token)
+{
+    SecBuffer in[2];
+    SecBufferDesc in_desc = {SECBUFFER_VERSION, 2, in};
+    SecBufferDesc out_desc = {SECBUFFER_VERSION, 1, token};
+    SECURITY_STATUS status;
+    ULONG attrs = 0;
+
+    token->BufferType = SECBUFFER_TOKEN;
+    token->cbBuffer = 0;
+    token->pvBuffer = NULL;
+    if (!t->have_handle) {
+        status = InitializeSecurityContextW(&t->ctx->cred, NULL, (SEC_WCHAR *)target, isc_flags, 0,
+                                            0, NULL, 0, &t->handle, &out_desc, &attrs, NULL);
+        t->have_handle = status == SEC_I_CONTINUE_NEEDED || status == SEC_E_OK;
+        return status;
+    }
+    in[0].BufferType = SECBUFFER_TOKEN;
+    in[0].cbBuffer = (unsigned long)t->in_len;
+    in[0].pvBuffer = t->in + t->in_start;
+    in[1].BufferType = SECBUFFER_EMPTY;
+    in[1].cbBuffer = 0;
+    in[1].pvBuffer = NULL;
+    status = InitializeSecurityContextW(&t->ctx->cred, &t->handle, (SEC_WCHAR *)target, isc_flags,
+                                        0, 0, &in_desc, 0, NULL, &out_desc, &attrs, NULL);
+    if (status == SEC_E_INCOMPLETE_MESSAGE) {
+        return status;
+    }
+    /* What SChannel did not consume (the start of the next record) stays buffered. */
+    if (in[1].BufferType == SECBUFFER_EXTRA && in[1].cbBuffer <= t->in_len) {
+        t->in_start += t->in_len - in[1].cbBuffer;
+        t->in_len = in[1].cbBuffer;
+    } else {
+        t->in_start = 0;
+        t->in_len = 0;
+    }
+    return status;
+}
+
+static int handshake(gp_tls *t, const WCHAR *target, uint64_t deadline)
+{
+    SecBuffer token;
+    SECURITY_STATUS status;
+    int rc;
+
+    for (;;) {
+        status = handshake_step(t, target, &token);
+        /* Also on failure: with ISC_REQ_EXTENDED_ERROR the token is the alert for the peer. */
+        rc = send_token(t, &token, deadline);
+        if (status == SEC_E_OK) {
+            return rc;
+        }
+        if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE) {
+            return tls_status(status);
+        }
+        if (rc != GREET_OK) {
+            return rc;
+        }
+        if (status == SEC_E_INCOMPLETE_MESSAGE || t->in_len == 0) {
+            rc = receive_more(t, deadline);
+            if (rc == GREET_ECLOSED) {
+                return gp_oserr_set(GP_OSERR_TLS, 0);
+            }
+            if (rc != GREET_OK) {
+                return rc;
+            }
+        }
+    }
+}
+
+/* ---- Certificate checks -------------------------------------------------------------------- */
+
+/* Compares addr (4 or 16 bytes) with the certificate's IP address entries. */
+static int cert_has_ip(PCCERT_CONTEXT cert, const BYTE *addr, DWORD len)
+{
+    PCERT_EXTENSION ext;
+    CERT_ALT_NAME_INFO *names = NULL;
+    DWORD size = 0, i;
+    int found = 0;
+
+    ext = CertFindExtension(szOID_SUBJECT_ALT_NAME2, cert->pCertInfo->cExtension,
+                            cert->pCertInfo->rgExtension);
+    if (!ext ||
+        !CryptDecodeObjectEx(X509_ASN_ENCODING, X509_ALTERNATE_NAME, ext->Value.pbData,
+                             ext->Value.cbData, CRYPT_DECODE_ALLOC_FLAG, NULL, &names, &size)) {
+        return 0;
+    }
+    for (i = 0; i < names->cAltEntry && !found; i++) {
+        const CERT_ALT_NAME_ENTRY *e = &names->rgAltEntry[i];
+        found = e->dwAltNameChoice == CERT_ALT_NAME_IP_ADDRESS && e->IPAddress.cbData == len &&
+                memcmp(e->IPAddress.pbData, addr, len) == 0;
+    }
+    LocalFree(names);
+    return found;
+}
+
+/* Parses an IP literal into addr; returns its length (4 or 16), 0 for a host name. */
+static DWORD parse_ip(const char *name, BYTE addr[16])
+{
+    if (inet_pton(AF_INET, name, addr) == 1) {
+        return 4;
+    }
+    return inet_pton(AF_INET6, name, addr) == 1 ? 16 : 0;
+}
+
+/* The chain's own verdict. The SSL policy already says no on Windows; Wine's policy lets a
+ * chain that reaches no root at all (CERT_TRUST_IS_PARTIAL_CHAIN) pass, so we look ourselves. */
+static DWORD chain_error(DWORD status)
+{
+    if (status & CERT_TRUST_IS_NOT_TIME_VALID) {
+        return (DWORD)CERT_E_EXPIRED;
+    }
+    if (status & CERT_TRUST_IS_PARTIAL_CHAIN) {
+        return (DWORD)CERT_E_CHAINING;
+    }
+    if (status & CERT_TRUST_IS_UNTRUSTED_ROOT) {
+        return (DWORD)CERT_E_UNTRUSTEDROOT;
+    }
+    if (status & CERT_TRUST_IS_NOT_VALID_FOR_USAGE) {
+        return (DWORD)CERT_E_WRONG_USAGE;
+    }
+    return status == CERT_TRUST_NO_ERROR ? 0 : (DWORD)TRUST_E_FAIL;
+}
+
+/* Chain to a trusted root (the engine's), valid dates, server-auth usage, and the name (Windows'
+ * SSL policy for DNS names; our own comparison for IP literals, which the policy may not do). */
+static DWORD check_chain(gp_tls *t, PCCERT_CONTEXT cert, WCHAR *dns_name)
+{
+    static LPSTR server_auth[] = {(LPSTR)szOID_PKIX_KP_SERVER_AUTH};
+    CERT_CHAIN_PARA para;
+    PCCERT_CHAIN_CONTEXT chain = NULL;
+    SSL_EXTRA_CERT_CHAIN_POLICY_PARA ssl;
+    CERT_CHAIN_POLICY_PARA policy;
+    CERT_CHAIN_POLICY_STATUS status;
+
+    memset(&para, 0, sizeof para);
+    para.cbSize = sizeof para;
+    para.RequestedUsage.dwType = USAGE_MATCH_TYPE_AND;
+    para.RequestedUsage.Usage.cUsageIdentifier = 1;
+    para.RequestedUsage.Usage.rgpszUsageIdentifier = server_auth;
+    if (!CertGetCertificateChain(t->ctx->engine, cert, NULL, cert->hCertStore, &para, 0, NULL,
+                                 &chain)) {
+        return GetLastError();
+    }
+    memset(&ssl, 0, sizeof ssl);
+    ssl.cbSize = sizeof ssl;
+    ssl.dwAuthType = AUTHTYPE_SERVER;
+    ssl.pwszServerName = dns_name;
+    memset(&policy, 0, sizeof policy);
+    policy.cbSize = sizeof policy;
+    policy.pvExtraPolicyPara = &ssl;
+    memset(&status, 0, sizeof status);
+    status.cbSize = sizeof status;
+    if (!CertVerifyCertificateChainPolicy(CERT_CHAIN_POLICY_SSL, chain, &policy, &status)) {
+        status.dwError = GetLastError();
+    }
+    if (status.dwError == 0) {
+        status.dwError = chain_error(chain->TrustStatus.dwErrorStatus);
+    }
+    CertFreeCertificateChain(chain);
+    return status.dwError;
+}
+
+static int verify_peer(gp_tls *t, const char *name, WCHAR *wide_name)
+{
+    PCCERT_CONTEXT cert = NULL;
+    SECURITY_STATUS status;
+    BYTE addr[16];
+    DWORD addr_len = parse_ip(name, addr);
+    DWORD verdict;
+
+    status = QueryContextAttributesW(&t->handle, SECPKG_ATTR_REMOTE_CERT_CONTEXT, &cert);
+    if (status != SEC_E_OK || !cert) {
+        return tls_status(status != SEC_E_OK ? status : SEC_E_CERT_UNKNOWN);
+    }
+    verdict = check_chain(t, cert, addr_len ? NULL : wide_name);
+    if (verdict == 0 && addr_len && !cert_has_ip(cert, addr, addr_len)) {
+        verdict = (DWORD)CERT_E_CN_NO_MATCH;
+    }
+    CertFreeCertificateContext(cert);
+    return verdict == 0 ? GREET_OK : gp_oserr_set(GP_OSERR_CERT, (int)verdict);
+}
+
+/* ---- Sessions ------------------------------------------------------------------------------ */
+
+static WCHAR *widen(const char *s)
+{
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    WCHAR *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
+
+    if (w && MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n) != n) {
+        free(w);
+        w = NULL;
+    }
+    return w;
+}
+
+static int session_ready(gp_tls *t)
+{
+    SECURITY_STATUS status;
+
+    status = QueryContextAttributesW(&t->handle, SECPKG_ATTR_STREAM_SIZES, &t->sizes);
+    if (status != SEC_E_OK) {
+        return tls_status(status);
+    }
+    t->out = malloc(t->sizes.cbHeader + t->sizes.cbMaximumMessage + t->sizes.cbTrailer);
+    return t->out ? GREET_OK : GREET_ENOMEM;
+}
+
+int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int timeout_ms,
+                   gp_tls **out)
+{
+    uint64_t deadline = deadline_after(timeout_ms);
+    BYTE addr[16];
+    WCHAR *wide = widen(server_name);
+    gp_tls *t = calloc(1, sizeof *t);
+    int rc;
+
+    *out = NULL;
+    if (t) {
+        t->in = malloc(TLS_IN_CAP);
+    }
+    if (!wide || !t || !t->in) {
+        free(wide);
+        gp_tls_close(t);
+        return GREET_ENOMEM;
+    }
+    t->ctx = ctx;
+    t->sock = s;
+    /* No SNI for an IP literal (RFC 6066 allows host names only). */
+    rc = gp_sock_set_nonblocking(s, 0);
+    if (rc == GREET_OK) {
+        rc = handshake(t, parse_ip(server_name, addr) ? NULL : wide, deadline);
+    }
+    if (rc == GREET_OK && !ctx->insecure) {
+        rc = verify_peer(t, server_name, wide);
+    }
+    if (rc == GREET_OK) {
+        rc = session_ready(t);
+    }
+    free(wide);
+    if (rc != GREET_OK) {
+        t->broken = 1;
+        gp_tls_close(t);
+        return rc;
+    }
+    *out = t;
+    return GREET_OK;
+}
+
+/* The size of the decrypted data in DecryptMessage's buffers. */
+static unsigned long data_len(const SecBuffer b[4])
+{
+    int i;
+
+    for (i = 1; i < 4; i++) {
+        if (b[i].BufferType == SECBUFFER_DATA) {
+            return b[i].cbBuffer;
+        }
+    }
+    return 0;
+}
+
+/* Decrypts the next buffered record. GREET_OK: t->plain holds its data (maybe none);
+ * GREET_EAGAIN: the record is incomplete; GREET_ECLOSED: it was the peer's close_notify, which
+ * Windows reports as SEC_I_CONTEXT_EXPIRED and Wine as an alert record with no data (TLS 1.2
+ * record types are in the clear; any other alert would be fatal and fail the call). */
+static int decrypt_record(gp_tls *t)
+{
+    SecBuffer b[4];
+    SecBufferDesc desc = {SECBUFFER_VERSION, 4, b};
+    SECURITY_STATUS status;
+    unsigned char content_type;
+    int i;
+
+    memset(b, 0, sizeof b);
+    b[0].BufferType = SECBUFFER_DATA;
+    b[0].cbBuffer = (unsigned long)t->in_len;
+    b[0].pvBuffer = t->in + t->in_start;
+    for (i = 1; i < 4; i++) {
+        b[i].BufferType = SECBUFFER_EMPTY;
+    }
+    content_type = t->in_len > 0 ? t->in[t->in_start] : 0;
+    status = DecryptMessage(&t->handle, &desc, 0, NULL);
+    if (status == SEC_E_INCOMPLETE_MESSAGE) {
+        return GREET_EAGAIN;
+    }
+    if (status == SEC_I_CONTEXT_EXPIRED ||
+        (status == SEC_E_OK && data_len(b) == 0 && content_type == TLS_CONTENT_ALERT)) {
+        return GREET_ECLOSED;
+    }
+    if (status != SEC_E_OK) {
+        /* SEC_I_RENEGOTIATE included: a TLS 1.2 client has no reason to accept renegotiation. */
+        t->broken = 1;
+        return tls_status(status);
+    }
+    t->extra_len = 0;
+    for (i = 1; i < 4; i++) {
+        if (b[i].BufferType == SECBUFFER_DATA) {
+            t->plain = b[i].pvBuffer;
+            t->plain_len = b[i].cbBuffer;
+        } else if (b[i].BufferType == SECBUFFER_EXTRA) {
+            t->extra_len = b[i].cbBuffer;
+        }
+    }
+    t->extra_start = t->in_start + t->in_len - t->extra_len;
+    return GREET_OK;
+}
+
+/* The decrypted record is used up: what followed it becomes the buffer's content. */
+static void consume_record(gp_tls *t)
+{
+    t->in_start = t->extra_start;
+    t->in_len = t->extra_len;
+    t->extra_len = 0;
+}
+
+int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
+{
+    uint64_t deadline = deadline_after(timeout_ms);
+    int rc;
+
+    *got = 0;
+    while (t->plain_len == 0) {
+        if (t->peer_closed) {
+            return GREET_OK;
+        }
+        rc = t->in_len > 0 ? decrypt_record(t) : GREET_EAGAIN;
+        if (rc == GREET_OK) {
+            if (t->plain_len == 0) {
+                consume_record(t);
+            }
+            continue;
+        }
+        if (rc == GREET_ECLOSED) {
+            t->peer_closed = 1;
+            return GREET_OK;
+        }
+        if (rc == GREET_EAGAIN) {
+            rc = receive_more(t, deadline);
+        }
+        if (rc != GREET_OK) {
+            t->broken = rc != GREET_ETIMEDOUT;
+            return rc;
+        }
+    }
+    *got = cap < t->plain_len ? cap : t->plain_len;
+    memcpy(buf, t->plain, *got);
+    t->plain += *got;
+    t->plain_len -= *got;
+    if (t->plain_len == 0) {
+        consume_record(t);
+    }
+    return GREET_OK;
+}
+
+static int encrypt_and_send(gp_tls *t, const unsigned char *data, size_t len, uint64_t deadline)
+{
+    SecBuffer b[4];
+    SecBufferDesc desc = {SECBUFFER_VERSION, 4, b};
+    SECURITY_STATUS status;
+
+    memcpy(t->out + t->sizes.cbHeader, data, len);
+    b[0].BufferType = SECBUFFER_STREAM_HEADER;
+    b[0].cbBuffer = t->sizes.cbHeader;
+    b[0].pvBuffer = t->out;
+    b[1].BufferType = SECBUFFER_DATA;
+    b[1].cbBuffer = (unsigned long)len;
+    b[1].pvBuffer = t->out + t->sizes.cbHeader;
+    b[2].BufferType = SECBUFFER_STREAM_TRAILER;
+    b[2].cbBuffer = t->sizes.cbTrailer;
+    b[2].pvBuffer = t->out + t->sizes.cbHeader + len;
+    b[3].BufferType = SECBUFFER_EMPTY;
+    b[3].cbBuffer = 0;
+    b[3].pvBuffer = NULL;
+    status = EncryptMessage(&t->handle, 0, &desc, 0);
+    if (status != SEC_E_OK) {
+        t->broken = 1;
+        return tls_status(status);
+    }
+    return send_bytes(t, t->out, (size_t)b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer, deadline);
+}
+
+int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, int timeout_ms)
+{
+    uint64_t deadline = deadline_after(timeout_ms);
+    const unsigned char *p = buf;
+    size_t n;
+    int rc;
+
+    while (len > 0) {
+        n = len < t->sizes.cbMaximumMessage ? len : t->sizes.cbMaximumMessage;
+        rc = encrypt_and_send(t, p, n, deadline);
+        if (rc != GREET_OK) {
+            t->broken = 1;
+            return rc;
+        }
+        p += n;
+        len -= n;
+    }
+    return GREET_OK;
+}
+
+/* Asks SChannel for the close_notify alert and sends it, waiting at most a second. */
+static void send_close_notify(gp_tls *t)
+{
+    DWORD type = SCHANNEL_SHUTDOWN;
+    SecBuffer control = {sizeof type, SECBUFFER_TOKEN, &type};
+    SecBufferDesc control_desc = {SECBUFFER_VERSION, 1, &control};
+    SecBuffer token = {0, SECBUFFER_TOKEN, NULL};
+    SecBufferDesc out_desc = {SECBUFFER_VERSION, 1, &token};
+    ULONG attrs = 0;
+
+    if (ApplyControlToken(&t->handle, &control_desc) != SEC_E_OK) {
+        return;
+    }
+    if (!FAILED(InitializeSecurityContextW(&t->ctx->cred, &t->handle, NULL, isc_flags, 0, 0, NULL,
+                                           0, NULL, &out_desc, &attrs, NULL))) {
+        (void)send_token(t, &token, deadline_after(1000));
+    } else if (token.pvBuffer) {
+        FreeContextBuffer(token.pvBuffer);
+    }
+}
+
+void gp_tls_close(gp_tls *t)
+{
+    if (!t) {
+        return;
+    }
+    if (t->have_handle) {
+        if (!t->broken && !t->peer_closed) {
+            send_close_notify(t);
+        }
+        DeleteSecurityContext(&t->handle);
+    }
+    free(t->out);
+    free(t->in);
+    free(t);
+}
+
+/* ---- Messages ------------------------------------------------------------------------------ */
+
+struct cert_error {
+    DWORD code;
+    const char *name;
+    const char *reason; /* in the words a user searches for */
+};
+
+static const struct cert_error cert_errors[] = {
+    {(DWORD)CERT_E_EXPIRED, "CERT_E_EXPIRED", "expired"},
+    {(DWORD)CERT_E_UNTRUSTEDROOT, "CERT_E_UNTRUSTEDROOT", "unknown issuer"},
+    {(DWORD)CERT_E_UNTRUSTEDCA, "CERT_E_UNTRUSTEDCA", "unknown issuer"},
+    {(DWORD)CERT_E_CHAINING, "CERT_E_CHAINING", "unknown issuer"},
+    {(DWORD)TRUST_E_CERT_SIGNATURE, "TRUST_E_CERT_SIGNATURE", "unknown issuer"},
+    {(DWORD)CERT_E_CN_NO_MATCH, "CERT_E_CN_NO_MATCH", "name mismatch"},
+    {(DWORD)CERT_E_REVOKED, "CERT_E_REVOKED", "revoked"},
+    {(DWORD)CERT_E_WRONG_USAGE, "CERT_E_WRONG_USAGE", "not for servers"},
+};
+
+static const struct cert_error *find_cert_error(DWORD code)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof cert_errors / sizeof cert_errors[0]; i++) {
+        if (cert_errors[i].code == code) {
+            return &cert_errors[i];
+        }
+    }
+    return NULL;
+}
+
+/* The system's text for code, in UTF-8, without the trailing line break; "" if it has none. */
+static void system_text(DWORD code, char *buf, int size)
+{
+    WCHAR wide[256];
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
+                             0, wide, sizeof wide / sizeof wide[0], NULL);
+    int len = 0;
+
+    while (n > 0 && (wide[n - 1] == L'\r' || wide[n - 1] == L'\n' || wide[n - 1] == L'.')) {
+        n--;
+    }
+    if (n > 0) {
+        len = WideCharToMultiByte(CP_UTF8, 0, wide, (int)n, buf, size - 1, NULL, NULL);
+    }
+    buf[len > 0 ? len : 0] = '\0';
+}
+
+void gp_tls_describe(int kind, int raw, char *buf, size_t size)
+{
+    const struct cert_error *e;
+    char text[256];
+
+    if (size == 0) {
+        return;
+    }
+    system_text((DWORD)raw, text, (int)sizeof text);
+    if (kind == GP_OSERR_CERT) {
+        e = find_cert_error((DWORD)raw);
+        snprintf(buf, size, "%s: %s 0x%08lX%s%s", e ? e->reason : "rejected", e ? e->name : "error",
+                 (unsigned long)(DWORD)raw, text[0] ? ": " : "", text);
+    } else if (raw == 0) {
+        snprintf(buf, size, "the peer closed the connection during the TLS handshake");
+    } else {
+        snprintf(buf, size, "SChannel 0x%08lX%s%s", (unsigned long)(DWORD)raw, text[0] ? ": " : "",
+                 text);
+    }
+}
