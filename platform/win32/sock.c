@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "gp.h"
+#include "gpw.h"
 
 static SOCKET to_os(gp_socket s)
 {
@@ -43,9 +44,15 @@ static int open_socket(const gp_addr *addr, SOCKET *out)
     /* Not inheritable: a child process (the tests start greet.exe) holding a copy would keep a
      * closed listener's port busy and a closed connection open. Overlapped, as socket() makes
      * them, so that SO_RCVTIMEO and SO_SNDTIMEO apply. */
-    SOCKET s = WSASocketW(sockaddr_of(addr)->sa_family, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
-                          WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    SOCKET s;
 
+    /* An empty or oversized address is the caller's mistake; Winsock would pick a family. */
+    if (addr->len < sizeof(ADDRESS_FAMILY) || addr->len > sizeof(SOCKADDR_STORAGE)) {
+        gp_oserr_clear();
+        return GREET_EINVAL;
+    }
+    s = WSASocketW(sockaddr_of(addr)->sa_family, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
+                   WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET) {
         return sock_error();
     }
@@ -86,7 +93,7 @@ static int select_one(SOCKET s, int mask, int timeout_ms)
     if (n == SOCKET_ERROR) {
         return sock_error();
     }
-    return n == 0 ? GREET_ETIMEDOUT : GREET_OK;
+    return n == 0 ? gpw_fail(GREET_ETIMEDOUT) : GREET_OK;
 }
 
 static int finish_connect(SOCKET s, int timeout_ms)
@@ -222,7 +229,7 @@ int gp_sock_shutdown(gp_socket s, int how)
     static const int modes[] = {SD_RECEIVE, SD_SEND, SD_BOTH};
 
     if (how < GP_SHUT_RD || how > GP_SHUT_RDWR) {
-        return GREET_EINVAL;
+        return gpw_fail(GREET_EINVAL);
     }
     if (shutdown(to_os(s), modes[how]) != 0) {
         return sock_error();
@@ -286,7 +293,7 @@ int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms)
     DWORD snd = (DWORD)send_ms;
 
     if (recv_ms < 0 || send_ms < 0) {
-        return GREET_EINVAL;
+        return gpw_fail(GREET_EINVAL);
     }
     if (setsockopt(to_os(s), SOL_SOCKET, SO_RCVTIMEO, (const char *)&rcv, (int)sizeof rcv) != 0 ||
         setsockopt(to_os(s), SOL_SOCKET, SO_SNDTIMEO, (const char *)&snd, (int)sizeof snd) != 0) {

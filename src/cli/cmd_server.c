@@ -86,6 +86,8 @@ static void log_to_stderr(void *user, int level, const char *message)
     gp_timestamp(stamp, sizeof stamp);
     snprintf(line, sizeof line, "%s %s%s\n", stamp, tag, message);
     fputs(line, stderr);
+    /* Windows C runtimes may buffer stderr when it is a pipe; a log must not wait. */
+    fflush(stderr);
 }
 
 /* Applies one option with a numeric value; returns 0 or -1 after the parser's message. */

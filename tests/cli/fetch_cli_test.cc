@@ -143,6 +143,7 @@ TEST_F(FetchCli, VerboseShowsTheConnectionTheRequestAndTheHeadOnStderr)
     server.on("/v", ok_reply("x"));
     ProcessResult r = greet({"-v", "-H", "X-Mine: yes", server.url("/v")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    r.err.erase(std::remove(r.err.begin(), r.err.end(), '\r'), r.err.end()); // text mode on Windows
     EXPECT_EQ(r.out, "x");
     EXPECT_NE(r.err.find("* Connected to 127.0.0.1:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("> GET /v HTTP/1.1\n"), std::string::npos) << r.err;

@@ -3,14 +3,16 @@
 #   greet.exe fetch http://127.0.0.1:PORT/ -o D:\photo\sina.html --create-dirs
 # with the prefix's D: drive mapped to a temporary folder for the duration of the test, then a
 # failing fetch (--fail on a 404) that must leave that file as it was.
-# Usage: fetch_wine_drive.sh WINE GREET_EXE. Exit 77 (skipped) when D: is already mapped.
+# Usage: fetch_wine_drive.sh WINEPREFIX GREET_EXE EMULATOR... (the emulator command that runs a
+# Windows program, e.g. wine). Exit 77 (skipped) when D: is already mapped in the prefix.
 set -u
-wine=$1
+prefix=$1
 exe=$2
-prefix=${WINEPREFIX:-$HOME/.wine}
+shift 2
+emulator=("$@")
 drive="$prefix/dosdevices/d:"
 
-# One test at a time may own D: (several build trees share the prefix).
+# One test at a time may own D: (in case two runs share the prefix).
 exec 9>"${TMPDIR:-/tmp}/greet-wine-drive-d.lock"
 flock 9
 if [[ -e $drive || -L $drive ]]; then
@@ -26,6 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$work/srv" "$work/d"
+[[ -d $prefix/dosdevices ]] || { echo "FAIL: no Wine prefix at $prefix"; exit 1; }
 printf '<html>\r\n\xe6\x96\xb0\xe6\xb5\xaa sina\n\x00\xff</html>' >"$work/srv/index.html"
 ln -s "$work/d" "$drive"
 
@@ -40,13 +43,13 @@ done
 [[ -n $port ]] || { echo "FAIL: the test server did not start"; exit 1; }
 
 fail=0
-"$wine" "$exe" fetch -s "http://127.0.0.1:$port/index.html" -o 'D:\photo\sina.html' --create-dirs
+"${emulator[@]}" "$exe" fetch -s "http://127.0.0.1:$port/index.html" -o 'D:\photo\sina.html' --create-dirs
 rc=$?
 if [[ $rc -ne 0 ]] || ! cmp "$work/srv/index.html" "$work/d/photo/sina.html"; then
     echo "FAIL: download to D:\\photo\\sina.html (exit $rc)"
     fail=1
 fi
-"$wine" "$exe" fetch -s -f "http://127.0.0.1:$port/missing" -o 'D:\photo\sina.html'
+"${emulator[@]}" "$exe" fetch -s -f "http://127.0.0.1:$port/missing" -o 'D:\photo\sina.html'
 rc=$?
 if [[ $rc -ne 7 ]] || ! cmp "$work/srv/index.html" "$work/d/photo/sina.html"; then
     echo "FAIL: a failed fetch (exit $rc, expected 7) changed D:\\photo\\sina.html"

@@ -70,7 +70,7 @@ TEST(Interop, TutorialPythonClientTalksToGreetServer)
     // The greeting's own newline plus print's: the one blank line docs/protocol.md mentions.
     EXPECT_EQ(r.out, "hello world!\n\nHello guoxiang\nHello yanchendong\nHello wangzipeng\n");
     EXPECT_TRUE(server.wait_stderr(
-        [](const std::string &e) { return e.find("connection from 127.0.0.1:") != e.npos; }, 10000))
+        [](const std::string &e) { return e.find("connection from 127.0.0.1:") != e.npos; }, 30000))
         << server.err_so_far();
 }
 

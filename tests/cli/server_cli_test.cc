@@ -67,7 +67,7 @@ TEST(ServerCli, PortZeroPrintsThePortAndServesClients)
               GREET_OK);
     EXPECT_EQ(std::string(buf, got), "Hello cli");
     EXPECT_TRUE(p.wait_stderr(
-        [](const std::string &e) { return e.find("connection with 127.0.0.1:") != e.npos; }, 10000))
+        [](const std::string &e) { return e.find("connection with 127.0.0.1:") != e.npos; }, 30000))
         << p.err_so_far();
     EXPECT_NE(p.err_so_far().find("listening on 127.0.0.1:" + std::to_string(port)),
               std::string::npos);
