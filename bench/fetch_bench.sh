@@ -87,7 +87,7 @@ peak_rss() {
     printf '%s\n' "${out[@]}" | sort -n | sed -n 2p
 }
 
-echo "greet: $("$greet" --version) ($greet)"
+echo "greet: $("$greet" --version | head -1) ($greet)"
 echo "curl:  $(curl --version | head -1 | cut -d' ' -f1-2)"
 echo "nginx: $(nginx -v 2>&1 | cut -d/ -f2), machine: $(nproc) CPUs, $(uname -sr)"
 echo
