@@ -281,7 +281,9 @@ int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
         if (err == WSAESHUTDOWN) {
             return GREET_OK;
         }
-        if (err != WSAEINTR) {
+        /* A receive cancelled by gp_sock_shutdown ends with one of these; asking again sees
+         * the shutdown (or data that arrived first). */
+        if (err != WSAEINTR && err != WSA_OPERATION_ABORTED) {
             return gp_oserr_set(GP_OSERR_SOCKET, err);
         }
     }

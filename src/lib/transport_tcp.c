@@ -51,16 +51,30 @@ static int tcp_write(struct gi_transport *t, const void *buf, size_t len, uint64
     return rc != GREET_OK ? rc : gp_sock_send_all(t->sock, buf, len);
 }
 
+/* The TCP transport: the socket, switched to non-blocking at the first read. */
+struct tcp_transport {
+    struct gi_transport base; /* first, so a gi_transport * is a tcp_transport * */
+    int nonblocking;
+};
+
 static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got, int wait_ms,
                     uint64_t deadline)
 {
+    struct tcp_transport *tt = (struct tcp_transport *)t;
     int wait;
     int rc = gi_read_wait(wait_ms, deadline, &wait);
 
     *got = 0;
-    if (rc == GREET_OK) {
-        rc = gp_sock_wait(t->sock, GP_WAIT_READ, wait);
+    if (rc == GREET_OK && !tt->nonblocking) {
+        rc = gp_sock_set_nonblocking(t->sock, 1);
+        tt->nonblocking = rc == GREET_OK;
     }
+    /* A streaming body is usually already waiting: one recv, and a wait only when it is not. */
+    rc = rc == GREET_OK ? gp_sock_recv(t->sock, buf, cap, got) : rc;
+    if (rc != GREET_EAGAIN) {
+        return rc;
+    }
+    rc = gp_sock_wait(t->sock, GP_WAIT_READ, wait);
     if (rc == GREET_ETIMEDOUT) {
         return gi_read_waited(deadline);
     }
@@ -77,7 +91,8 @@ static const struct gi_transport_ops tcp_ops = {tcp_write, tcp_read, tcp_close};
 
 int gi_transport_tcp(gp_socket sock, struct gi_transport **out)
 {
-    struct gi_transport *t = calloc(1, sizeof *t);
+    struct tcp_transport *tt = calloc(1, sizeof *tt);
+    struct gi_transport *t = tt ? &tt->base : NULL;
     gp_addr peer;
 
     if (!t) {
