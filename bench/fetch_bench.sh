@@ -2,9 +2,12 @@
 # Benchmark for `greet fetch`: downloads 1 MiB, 64 MiB and 1 GiB bodies from a local nginx on
 # loopback with `greet fetch -o` and `curl -o` in the same run, and prints a Markdown table of
 # median wall time, throughput and peak resident memory (RSS). See docs/benchmarks.md#fetch.
+# Then the same over https (nginx with the test certificate of tests/data/tls, both clients
+# with --cacert): see docs/benchmarks.md#fetch-over-tls.
 #
 # Usage: bench/fetch_bench.sh [GREET_EXE]   (default: build/release/greet, built if missing)
-# Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB).
+# Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB),
+# TLS_SIZES (the https downloads, default "1024"; empty: no https run).
 # Needs: nginx (Debian nginx-light), curl, hyperfine, GNU time (/usr/bin/time), python3.
 set -euo pipefail
 
@@ -12,6 +15,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 greet=${1:-$here/build/release/greet}
 runs=${RUNS:-5}
 sizes=${SIZES:-"1 64 1024"}
+tls_sizes=${TLS_SIZES-1024}
+ca=$here/tests/data/tls/ca.pem
 
 if [[ ! -x $greet ]]; then
     (cd "$here" && cmake --preset release >/dev/null && cmake --build --preset release -j2 >/dev/null)
@@ -28,12 +33,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free loopback port, chosen by the kernel (never a fixed one).
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# Free loopback ports, chosen by the kernel (never fixed ones).
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
+tls_port=$(free_port)
 
 mkdir -p "$work/root" "$work/logs" "$work/tmp" "$work/out"
 chmod 755 "$work" "$work/root" # nginx's workers run as nobody when started by root
-for mib in $sizes; do
+for mib in $(printf '%s\n' $sizes $tls_sizes | sort -un); do
     head -c $((mib * 1024 * 1024)) /dev/urandom >"$work/root/$mib.bin"
 done
 cat >"$work/nginx.conf" <<CONF
@@ -52,6 +61,12 @@ http {
     scgi_temp_path $work/tmp;
     server {
         listen 127.0.0.1:$port;
+        root $work/root;
+    }
+    server {
+        listen 127.0.0.1:$tls_port ssl;
+        ssl_certificate $here/tests/data/tls/server.pem;
+        ssl_certificate_key $here/tests/data/tls/server.key;
         root $work/root;
     }
 }
@@ -76,29 +91,43 @@ echo "greet: $("$greet" --version) ($greet)"
 echo "curl:  $(curl --version | head -1 | cut -d' ' -f1-2)"
 echo "nginx: $(nginx -v 2>&1 | cut -d/ -f2), machine: $(nproc) CPUs, $(uname -sr)"
 echo
-echo "| body | client | median time | throughput | peak RSS |"
-echo "|---:|---|---:|---:|---:|"
-for mib in $sizes; do
-    url="http://127.0.0.1:$port/$mib.bin"
-    hyperfine --runs "$runs" --warmup 1 --export-json "$work/h.json" --style none \
-        -n greet "$greet fetch -s --no-progress $url -o $work/out/greet.bin" \
-        -n curl "curl -s -o $work/out/curl.bin $url" >/dev/null
-    cmp -s "$work/root/$mib.bin" "$work/out/greet.bin" || { echo "greet's download differs" >&2; exit 1; }
-    cmp -s "$work/root/$mib.bin" "$work/out/curl.bin" || { echo "curl's download differs" >&2; exit 1; }
-    for name in greet curl; do
-        median=$(python3 -c 'import json,sys
+# table BASE_URL SIZES [CLIENT_OPTION...]: one row per size and client; the options (--cacert
+# FILE) are given to both clients, which spell them the same.
+table() {
+    local base=$1 mibs=$2 mib url name median rss
+    shift 2
+    echo "| body | client | median time | throughput | peak RSS |"
+    echo "|---:|---|---:|---:|---:|"
+    for mib in $mibs; do
+        url="$base/$mib.bin"
+        hyperfine --runs "$runs" --warmup 1 --export-json "$work/h.json" --style none \
+            -n greet "$greet fetch -s --no-progress $* $url -o $work/out/greet.bin" \
+            -n curl "curl -s $* -o $work/out/curl.bin $url" >/dev/null
+        cmp -s "$work/root/$mib.bin" "$work/out/greet.bin" || { echo "greet's download differs" >&2; exit 1; }
+        cmp -s "$work/root/$mib.bin" "$work/out/curl.bin" || { echo "curl's download differs" >&2; exit 1; }
+        for name in greet curl; do
+            median=$(python3 -c 'import json,sys
 r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
 print(r["median"])' "$work/h.json" "$name")
-        if [[ $name == greet ]]; then
-            rss=$(peak_rss "$greet" fetch -s --no-progress "$url" -o "$work/out/greet.bin")
-        else
-            rss=$(peak_rss curl -s -o "$work/out/curl.bin" "$url")
-        fi
-        python3 -c 'import sys
+            if [[ $name == greet ]]; then
+                rss=$(peak_rss "$greet" fetch -s --no-progress "$@" "$url" -o "$work/out/greet.bin")
+            else
+                rss=$(peak_rss curl -s "$@" -o "$work/out/curl.bin" "$url")
+            fi
+            python3 -c 'import sys
 mib, name, med, rss = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 size = f"{mib} MiB" if mib < 1024 else f"{mib // 1024} GiB"
 print(f"| {size} | {name} | {med * 1000:.1f} ms | {mib / med:.0f} MiB/s | {rss / 1024:.1f} MiB |")' \
-            "$mib" "$name" "$median" "$rss"
+                "$mib" "$name" "$median" "$rss"
+        done
+        rm -f "$work/out/"*.bin
     done
-    rm -f "$work/out/"*.bin
-done
+}
+
+table "http://127.0.0.1:$port" "$sizes"
+if [[ -n $tls_sizes ]]; then
+    echo
+    echo "https (nginx with tests/data/tls/server.pem, both clients with --cacert):"
+    echo
+    table "https://127.0.0.1:$tls_port" "$tls_sizes" --cacert "$ca"
+fi

@@ -13,12 +13,15 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # Static runtime: the test binaries then run under Wine without copying mingw DLLs around.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
 find_program(GREET_WINE NAMES wine64 wine)
-if(GREET_WINE)
+find_program(GREET_WINESERVER NAMES wineserver)
+if(GREET_WINE AND GREET_WINESERVER)
     # The build's own Wine prefix, whatever runs the tests (ctest, the preset, a bare command):
     # runs stay hermetic and never touch ~/.wine. Gecko and Mono are not needed and would only
     # slow the prefix's first creation (done by the first test discovery). Debug output off.
+    # wine-run.sh keeps one wineserver alive across the run's many short Wine processes.
     set(GREET_WINEPREFIX "${CMAKE_BINARY_DIR}/wineprefix")
     set(CMAKE_CROSSCOMPILING_EMULATOR
         "${CMAKE_COMMAND}" -E env "WINEPREFIX=${GREET_WINEPREFIX}" "WINEDEBUG=-all"
-        "WINEDLLOVERRIDES=mscoree,mshtml=" "${GREET_WINE}")
+        "WINEDLLOVERRIDES=mscoree,mshtml=" "GREET_WINE=${GREET_WINE}"
+        "GREET_WINESERVER=${GREET_WINESERVER}" sh "${CMAKE_CURRENT_LIST_DIR}/wine-run.sh")
 endif()

@@ -92,7 +92,7 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
 
     *count = 0;
     if (max == 0 || (!host && !passive) || family_to_af(family, &af) != GREET_OK) {
-        return GREET_EINVAL;
+        return gpw_fail(GREET_EINVAL);
     }
     if (host && (rc = gpw_widen(host, &whost)) != GREET_OK) {
         return rc;
@@ -107,77 +107,76 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     return rc;
 }
 
+/* A copy of addr as the OS type (the bytes may not be read through a struct pointer); returns
+ * its family, AF_UNSPEC for an empty or oversized address. */
+static int addr_view(const gp_addr *addr, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (addr->len < sizeof(ADDRESS_FAMILY) || addr->len > sizeof *ss) {
+        return AF_UNSPEC;
+    }
+    memcpy(ss, addr->u.bytes, addr->len);
+    return ss->ss_family;
+}
+
 int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
 {
-    const struct sockaddr *sa = (const struct sockaddr *)addr->u.bytes;
-    const struct sockaddr_in6 *sin6;
-    size_t len;
+    struct sockaddr_storage ss;
+    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
+    char text[GP_ADDRSTR_MAX];
+    int af = addr_view(addr, &ss);
+    const void *raw;
+    size_t n;
 
-    if (size == 0) {
-        return GREET_EINVAL;
+    if (af == AF_INET) {
+        raw = &((const struct sockaddr_in *)&ss)->sin_addr;
+    } else if (af == AF_INET6) {
+        raw = &sin6->sin6_addr;
+    } else {
+        return gpw_fail(GREET_EAFNOSUPPORT);
     }
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)addr->u.bytes;
-        if (!inet_ntop(AF_INET, &sin->sin_addr, buf, size)) {
-            return gp_oserr_set(GP_OSERR_SOCKET, WSAGetLastError());
-        }
-        return GREET_OK;
-    }
-    if (sa->sa_family != AF_INET6) {
-        return GREET_EAFNOSUPPORT;
-    }
-    sin6 = (const struct sockaddr_in6 *)addr->u.bytes;
-    if (!inet_ntop(AF_INET6, &sin6->sin6_addr, buf, size)) {
+    if (!inet_ntop(af, raw, text, sizeof text)) {
         return gp_oserr_set(GP_OSERR_SOCKET, WSAGetLastError());
     }
+    n = strlen(text);
     /* inet_ntop leaves out the scope of a link-local address; getaddrinfo understands "%N". */
-    len = strlen(buf);
-    if (sin6->sin6_scope_id != 0 &&
-        snprintf(buf + len, size - len, "%%%lu", (unsigned long)sin6->sin6_scope_id) >=
-            (int)(size - len)) {
-        return GREET_ETOOBIG;
+    if (af == AF_INET6 && sin6->sin6_scope_id != 0) {
+        snprintf(text + n, sizeof text - n, "%%%lu", (unsigned long)sin6->sin6_scope_id);
+        n = strlen(text);
     }
+    if (n >= size) {
+        return gpw_fail(GREET_ETOOBIG);
+    }
+    memcpy(buf, text, n + 1);
     return GREET_OK;
 }
 
 uint16_t gp_addr_port(const gp_addr *addr)
 {
-    const struct sockaddr *sa = (const struct sockaddr *)addr->u.bytes;
+    struct sockaddr_storage ss;
+    int af = addr_view(addr, &ss);
 
-    if (sa->sa_family == AF_INET) {
-        return ntohs(((const struct sockaddr_in *)addr->u.bytes)->sin_port);
+    if (af == AF_INET) {
+        return ntohs(((const struct sockaddr_in *)&ss)->sin_port);
     }
-    if (sa->sa_family == AF_INET6) {
-        return ntohs(((const struct sockaddr_in6 *)addr->u.bytes)->sin6_port);
+    if (af == AF_INET6) {
+        return ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
     }
     return 0;
 }
 
 int gp_addr_family(const gp_addr *addr)
 {
-    const struct sockaddr *sa = (const struct sockaddr *)addr->u.bytes;
+    struct sockaddr_storage ss;
 
-    if (sa->sa_family == AF_INET) {
+    switch (addr_view(addr, &ss)) {
+    case AF_INET:
         return GP_AF_INET4;
+    case AF_INET6:
+        return GP_AF_INET6;
+    default:
+        return GP_AF_ANY;
     }
-    return sa->sa_family == AF_INET6 ? GP_AF_INET6 : GP_AF_ANY;
-}
-
-int gp_addr_format(const gp_addr *addr, char *buf, size_t size)
-{
-    char host[GP_ADDRSTR_MAX];
-    int rc = gp_addr_host(addr, host, sizeof host);
-    int n;
-
-    if (rc != GREET_OK) {
-        return rc;
-    }
-    if (gp_addr_family(addr) == GP_AF_INET6) {
-        n = snprintf(buf, size, "[%s]:%u", host, (unsigned)gp_addr_port(addr));
-    } else {
-        n = snprintf(buf, size, "%s:%u", host, (unsigned)gp_addr_port(addr));
-    }
-    return (n < 0 || (size_t)n >= size) ? GREET_ETOOBIG : GREET_OK;
 }
 
 int gp_hostname(char *buf, size_t size)
@@ -191,7 +190,7 @@ int gp_hostname(char *buf, size_t size)
         return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
     }
     if (gpw_narrow(wide, buf, size) == 0) {
-        return GREET_ETOOBIG;
+        return gpw_fail(GREET_ETOOBIG);
     }
     return GREET_OK;
 }

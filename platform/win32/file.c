@@ -52,7 +52,7 @@ static FILE *open_exclusive(const wchar_t *wpath, const char *mode, int *rc)
     FILE *f;
 
     if (flags == 0) {
-        *rc = GREET_EINVAL;
+        *rc = gpw_fail(GREET_EINVAL);
         return NULL;
     }
     for (i = 0; mode[i] != '\0'; i++) {
@@ -95,7 +95,7 @@ FILE *gp_fopen(const char *path, const char *mode, int *err)
 {
     wchar_t *wpath = NULL;
     FILE *f = NULL;
-    int rc = strlen(mode) < MODE_MAX ? gpw_widen(path, &wpath) : GREET_EINVAL;
+    int rc = strlen(mode) < MODE_MAX ? gpw_widen(path, &wpath) : gpw_fail(GREET_EINVAL);
 
     if (rc == GREET_OK) {
         f = strchr(mode, 'x') ? open_exclusive(wpath, mode, &rc) : open_plain(wpath, mode, &rc);
@@ -213,7 +213,7 @@ int gp_mkdir_p(const char *path)
     }
     n = wcslen(w);
     i = root_len(w);
-    rc = n == 0 ? GREET_EINVAL : GREET_OK;
+    rc = n == 0 ? gpw_fail(GREET_EINVAL) : GREET_OK;
     /* Create each prefix that ends at a separator, then the whole path. */
     while (rc == GREET_OK && i < n) {
         while (i < n && !is_sep(w[i])) {

@@ -64,6 +64,7 @@ static const struct oserr_entry wsa_table[] = {
     ENTRY(WSAEACCES, GREET_EACCES),
     ENTRY(WSAEMFILE, GREET_EMFILE),
     ENTRY(WSAECANCELLED, GREET_ECANCELED),
+    ENTRY(WSA_OPERATION_ABORTED, GREET_ECANCELED),
     ENTRY(WSAEOPNOTSUPP, GREET_EUNSUPPORTED),
     ENTRY(WSAHOST_NOT_FOUND, GREET_ENOHOST),
     ENTRY(WSANO_DATA, GREET_ENOHOST),
@@ -200,13 +201,19 @@ void gp_oserr_clear(void)
     last_kind = GP_OSERR_NONE;
 }
 
+int gpw_fail(int code)
+{
+    gp_oserr_clear();
+    return code;
+}
+
 /* The system's own text for a Win32 or Winsock code, in UTF-8 without the trailing CR/LF; "" when
  * the system has none. */
 static void system_text(DWORD raw, char *buf, size_t size)
 {
     wchar_t wide[512];
     DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, raw,
-                             0, wide, sizeof wide / sizeof wide[0], NULL);
+                             0, wide, (DWORD)(sizeof wide / sizeof wide[0]), NULL);
 
     while (n > 0 && (wide[n - 1] == L'\r' || wide[n - 1] == L'\n' || wide[n - 1] == L' ')) {
         n--;

@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "gp.h"
+#include "gpw.h"
 
 static SOCKET to_os(gp_socket s)
 {
@@ -92,7 +93,7 @@ static int select_one(SOCKET s, int mask, int timeout_ms)
     if (n == SOCKET_ERROR) {
         return sock_error();
     }
-    return n == 0 ? GREET_ETIMEDOUT : GREET_OK;
+    return n == 0 ? gpw_fail(GREET_ETIMEDOUT) : GREET_OK;
 }
 
 static int finish_connect(SOCKET s, int timeout_ms)
@@ -228,7 +229,7 @@ int gp_sock_shutdown(gp_socket s, int how)
     static const int modes[] = {SD_RECEIVE, SD_SEND, SD_BOTH};
 
     if (how < GP_SHUT_RD || how > GP_SHUT_RDWR) {
-        return GREET_EINVAL;
+        return gpw_fail(GREET_EINVAL);
     }
     if (shutdown(to_os(s), modes[how]) != 0) {
         return sock_error();
@@ -280,7 +281,9 @@ int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
         if (err == WSAESHUTDOWN) {
             return GREET_OK;
         }
-        if (err != WSAEINTR) {
+        /* A receive cancelled by gp_sock_shutdown ends with one of these; asking again sees
+         * the shutdown (or data that arrived first). */
+        if (err != WSAEINTR && err != WSA_OPERATION_ABORTED) {
             return gp_oserr_set(GP_OSERR_SOCKET, err);
         }
     }
@@ -292,7 +295,7 @@ int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms)
     DWORD snd = (DWORD)send_ms;
 
     if (recv_ms < 0 || send_ms < 0) {
-        return GREET_EINVAL;
+        return gpw_fail(GREET_EINVAL);
     }
     if (setsockopt(to_os(s), SOL_SOCKET, SO_RCVTIMEO, (const char *)&rcv, (int)sizeof rcv) != 0 ||
         setsockopt(to_os(s), SOL_SOCKET, SO_SNDTIMEO, (const char *)&snd, (int)sizeof snd) != 0) {

@@ -3,6 +3,7 @@
 #include <windows.h>
 
 #include "gp.h"
+#include "gpw.h"
 
 static volatile LONG requested;
 static HANDLE stop_event;
@@ -78,7 +79,7 @@ int gp_stop_wait(int timeout_ms)
         return GREET_OK;
     }
     if (rc == WAIT_TIMEOUT) {
-        return GREET_ETIMEDOUT;
+        return gpw_fail(GREET_ETIMEDOUT);
     }
     return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
 }

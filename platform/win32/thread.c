@@ -7,6 +7,7 @@
 #include <windows.h>
 
 #include "gp.h"
+#include "gpw.h"
 
 struct gp_thread {
     HANDLE handle;
@@ -56,12 +57,12 @@ int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_si
     int rc;
 
     if (stack_size != (unsigned)stack_size) {
-        return GREET_EINVAL;
+        return gpw_fail(GREET_EINVAL);
     }
     start = (struct thread_start *)malloc(sizeof *start);
     if (!start || (out && !(t = (gp_thread *)malloc(sizeof *t)))) {
         free(start);
-        return GREET_ENOMEM;
+        return gpw_fail(GREET_ENOMEM);
     }
     start->fn = fn;
     start->arg = arg;
@@ -98,7 +99,7 @@ int gp_mutex_create(gp_mutex **out)
 
     *out = m;
     if (!m) {
-        return GREET_ENOMEM;
+        return gpw_fail(GREET_ENOMEM);
     }
     InitializeSRWLock(&m->lock);
     return GREET_OK;
@@ -125,7 +126,7 @@ int gp_cond_create(gp_cond **out)
 
     *out = c;
     if (!c) {
-        return GREET_ENOMEM;
+        return gpw_fail(GREET_ENOMEM);
     }
     InitializeConditionVariable(&c->cv);
     return GREET_OK;
@@ -155,7 +156,8 @@ int gp_cond_wait(gp_cond *c, gp_mutex *m, int timeout_ms)
         return GREET_OK;
     }
     err = GetLastError();
-    return err == ERROR_TIMEOUT ? GREET_ETIMEDOUT : gp_oserr_set(GP_OSERR_WIN32, (int)err);
+    return err == ERROR_TIMEOUT ? gpw_fail(GREET_ETIMEDOUT)
+                                : gp_oserr_set(GP_OSERR_WIN32, (int)err);
 }
 
 long gp_atomic_load(gp_atomic *a)

@@ -102,6 +102,9 @@ int main(int argc, char **argv)
 {
     int rc;
 
+    /* C says stderr starts unbuffered, but the Windows CRT buffers it fully when it is a pipe
+     * or a file: messages and server logs would then only appear at exit. */
+    setvbuf(stderr, NULL, _IONBF, 0);
     if (gp_args_utf8(&argc, &argv) != 0) {
         fputs("greet: cannot read the command line\n", stderr);
         return CLI_EXIT_FAILURE;

@@ -48,8 +48,25 @@ struct Process::Impl {
     void append(int which, const char *data, size_t len)
     {
         std::lock_guard<std::mutex> lock(m);
+        size_t from = bufs[which].empty() ? 0 : bufs[which].size() - 1;
         bufs[which].append(data, len);
+        if (which == STREAM_ERR) {
+            text_line_ends(bufs[which], from);
+        }
         cv.notify_all();
+    }
+    // stderr is a text stream: the Windows CRT writes its line ends as CRLF. Tests compare
+    // messages with '\n' on every system; stdout stays byte-exact (greet makes it binary).
+    static void text_line_ends(std::string &s, size_t from)
+    {
+#ifdef _WIN32
+        for (size_t i = s.find("\r\n", from); i != std::string::npos; i = s.find("\r\n", i)) {
+            s.erase(i, 1);
+        }
+#else
+        (void)s;
+        (void)from;
+#endif
     }
     void finish(int which)
     {

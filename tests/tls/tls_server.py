@@ -20,15 +20,18 @@ CERTS = ["server", "unknown", "expired", "wronghost"]
 LIFETIME_S = 900
 
 REPLY = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
-LARGE = bytes((i * 131 + i // 7) & 0xFF for i in range(3 * 1024 * 1024 + 17))
 SCENARIOS = {
     "/reply": REPLY,
     "/abrupt": REPLY,
     "/short-abrupt": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello",
     "/chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-    "/large": b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + LARGE,
 }
+
+
+def large_reply():
+    body = bytes((i * 131 + i // 7) & 0xFF for i in range(3 * 1024 * 1024 + 17))
+    return b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + body
 
 
 def read_head(conn):
@@ -69,6 +72,7 @@ def serve(listener, context):
 
 
 def run(list_file):
+    SCENARIOS["/large"] = large_reply()
     lines = []
     for cert in CERTS:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
