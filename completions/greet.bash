@@ -9,7 +9,7 @@ _greet() {
     local global_opts="--help --version -h -V"
     local server_opts="--bind --port --backlog --max-clients --idle-timeout --delay --greeting --max-line --quiet --verbose --help -b -p -q -v -h"
     local client_opts="--port --lines --timeout --help -p -l -t -4 -6 -h"
-    local fetch_opts="--output --remote-name --create-dirs --head --include --dump-header --header --location --max-redirs --fail --connect-timeout --max-time --ipv4 --ipv6 --cacert --insecure --no-progress --silent --verbose -o -O -I -i -D -H -L -f -m -4 -6 -k -s -v"
+    local fetch_opts="--output --remote-name --create-dirs --head --include --dump-header --header --location --max-redirs --fail --connect-timeout --max-time --ipv4 --ipv6 --cacert --insecure --no-progress --silent --verbose --help -o -O -I -i -D -H -L -f -m -4 -6 -k -s -v -h"
 
     if ((COMP_CWORD == 1)); then
         mapfile -t COMPREPLY < <(compgen -W "$commands $global_opts" -- "$cur")

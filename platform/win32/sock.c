@@ -44,7 +44,7 @@ static int open_socket(const gp_addr *addr, SOCKET *out)
     /* Not inheritable: a child process (the tests start greet.exe) holding a copy would keep a
      * closed listener's port busy and a closed connection open. Overlapped, as socket() makes
      * them, so that SO_RCVTIMEO and SO_SNDTIMEO apply. */
-    SOCKET s;
+    SOCKET s = INVALID_SOCKET;
 
     /* An empty or oversized address is the caller's mistake; Winsock would pick a family. */
     if (addr->len < sizeof(ADDRESS_FAMILY) || addr->len > sizeof(SOCKADDR_STORAGE)) {
@@ -136,7 +136,7 @@ static int connect_within(SOCKET s, const gp_addr *addr, int timeout_ms)
 
 int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out)
 {
-    SOCKET s;
+    SOCKET s = INVALID_SOCKET;
     int rc;
 
     *out = GP_SOCKET_INVALID;
@@ -162,7 +162,7 @@ int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
      * take our connections; Windows needs no option to rebind a port in TIME_WAIT. */
     BOOL exclusive = TRUE;
     DWORD v6only = 0;
-    SOCKET s;
+    SOCKET s = INVALID_SOCKET;
     int rc;
 
     *out = GP_SOCKET_INVALID;
@@ -191,7 +191,7 @@ int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
 {
     struct sockaddr_storage ss;
     int len;
-    SOCKET s;
+    SOCKET s = INVALID_SOCKET;
     int rc;
 
     *out = GP_SOCKET_INVALID;

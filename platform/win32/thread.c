@@ -53,7 +53,7 @@ int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_si
 {
     struct thread_start *start;
     gp_thread *t = NULL;
-    HANDLE h;
+    HANDLE h = NULL;
     int rc;
 
     if (stack_size != (unsigned)stack_size) {

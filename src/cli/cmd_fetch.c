@@ -44,6 +44,8 @@ static const char help[] =
     "  -k, --insecure         do not check the certificate (warns: anyone on the path could\n"
     "                         read and change the transfer)\n"
     "\n"
+    "  -h, --help             show this help\n"
+    "\n"
     "With -o, the status line and header fields are printed to stdout (as the tutorial does)\n"
     "unless -s is given. Errors are always printed on stderr, one line naming the cause.\n"
     "Exit codes: 0 ok, 2 usage or bad URL, 3 host not found, 4 connection failed, 5 timed out,\n"
@@ -70,7 +72,8 @@ enum {
     OPT_CONNECT_TIMEOUT,
     OPT_MAX_TIME,
     OPT_CACERT,
-    OPT_INSECURE
+    OPT_INSECURE,
+    OPT_HELP
 };
 
 static const struct cli_opt options[] = {
@@ -93,6 +96,7 @@ static const struct cli_opt options[] = {
     {OPT_MAX_TIME, 'm', "max-time", CLI_REQUIRED_ARG},
     {OPT_CACERT, 0, "cacert", CLI_REQUIRED_ARG},
     {OPT_INSECURE, 'k', "insecure", CLI_NO_ARG},
+    {OPT_HELP, 'h', "help", CLI_NO_ARG},
     {0, 0, NULL, 0}};
 
 #define MAX_SECONDS_MS (86400L * 1000L) /* a day is plenty and fits every long */
@@ -107,6 +111,8 @@ struct args {
 };
 
 /* Everything a download writes to, as the sink's context. */
+enum { HELP_SHOWN = -1 };
+
 struct run {
     const struct args *a;
     struct cli_out out; /* with -o/-O */
@@ -184,11 +190,16 @@ static int set_option(struct cli_parser *p, struct args *a, int id)
     }
 }
 
+/* CLI_EXIT_OK to go on, HELP_SHOWN after --help, or an exit code. */
 static int parse_args(struct cli_parser *p, struct args *a)
 {
     int id;
 
     while ((id = cli_next_opt(p, options)) != CLI_OPT_END) {
+        if (id == OPT_HELP) {
+            fputs(help, stdout);
+            return HELP_SHOWN;
+        }
         if (id == CLI_OPT_ERROR || set_option(p, a, id) != 0) {
             return CLI_EXIT_USAGE;
         }
@@ -439,6 +450,8 @@ static int run(int argc, char **argv)
         gp_stdout_binary();
         gp_stop_install();
         code = download(&a);
+    } else if (code == HELP_SHOWN) {
+        code = CLI_EXIT_OK;
     }
     cli_parser_free(&p);
     free(a.headers);

@@ -351,3 +351,13 @@ TEST_F(FetchCli, UsageErrorsAreExitTwo)
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("Bad header"), std::string::npos) << r.err;
 }
+
+TEST_F(FetchCli, HelpIsTheSameAsGreetHelpFetch)
+{
+    ProcessResult r = greet({"--help"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("--max-redirs"), std::string::npos) << r.out;
+    ProcessResult viahelp = greet_test::run_process({greet_test::greet_exe(), "help", "fetch"});
+    EXPECT_EQ(viahelp.out, r.out);
+    EXPECT_EQ(greet({"-h"}).out, r.out);
+}
