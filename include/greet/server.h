@@ -1,5 +1,7 @@
-/* The greeting server as a library: the tutorial's thread-per-connection TCP server, started on
- * its own accept thread and stopped cleanly. The protocol is described in docs/protocol.md.
+/* The greeting server as a library, started on threads of its own and stopped cleanly. Two
+ * models serve the same protocol, byte for byte and log line for log line: the tutorial's thread
+ * per connection, and event loops (a few threads, each serving many connections). The protocol
+ * is described in docs/protocol.md.
  *
  *     greet_server_config cfg;
  *     greet_server *srv;
@@ -45,6 +47,14 @@ enum greet_log_level {
  * server's threads, possibly at the same time; the library never prints by itself. */
 typedef void (*greet_log_fn)(void *user, int level, const char *message);
 
+/* How connections are served (greet_server_config.model). */
+enum greet_server_model {
+    GREET_SERVER_DEFAULT = 0,  /* the library's choice */
+    GREET_SERVER_THREADS = 1,  /* one thread per connection (the tutorial's model) */
+    GREET_SERVER_EVENTS = 2,   /* cfg.workers event loops, each serving many connections */
+    GREET_SERVER_PROCESSES = 3 /* one process per connection (GREET_EUNSUPPORTED where absent) */
+};
+
 typedef struct greet_server_config {
     const char *bind;     /* address or host name to listen on; NULL: all interfaces, IPv6 and
                              IPv4 (dual-stack "::"), or IPv4 only where IPv6 is unavailable */
@@ -60,6 +70,9 @@ typedef struct greet_server_config {
     greet_log_fn log;     /* NULL: no logging */
     void *log_user;       /* first argument of log */
     int log_level;        /* messages above this level are not formatted at all */
+    int model;            /* enum greet_server_model */
+    int workers;          /* event loops of GREET_SERVER_EVENTS; 0: one per CPU this process
+                             may run on */
 } greet_server_config;
 
 /* Counters, read at one instant. */

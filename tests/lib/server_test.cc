@@ -447,6 +447,12 @@ TEST(Server, InvalidConfigIsRejected)
     TestServer s;
     s.cfg.port = 70000;
     EXPECT_EQ(s.start(), GREET_EINVAL);
+    s.cfg.port = 0;
+    s.cfg.model = 99;
+    EXPECT_EQ(s.start(), GREET_EINVAL);
+    s.cfg.model = GREET_SERVER_THREADS;
+    s.cfg.workers = -1;
+    EXPECT_EQ(s.start(), GREET_EINVAL);
 }
 
 TEST(Server, StopOfNullIsANoOp)

@@ -1,0 +1,379 @@
+/* The server's shared core: configuration, listener, admission, log lines, drain and counters,
+ * whatever the engine (see server_core.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "server_core.h"
+
+#define ACCEPT_BACKOFF_MS 100 /* pause after accept fails for lack of descriptors or memory */
+#define MAPPED_V4_PREFIX  "::ffff:"
+
+void gi_server_log(greet_server *srv, int level, const char *fmt, ...)
+{
+    char line[GI_SERVER_LOG_LINE_MAX];
+    va_list ap;
+
+    if (!srv->cfg.log || level > srv->cfg.log_level) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    srv->cfg.log(srv->cfg.log_user, level, line);
+}
+
+void greet_server_config_init(greet_server_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->port = GREET_DEFAULT_PORT;
+    cfg->backlog = GREET_DEFAULT_BACKLOG;
+    cfg->max_clients = GREET_DEFAULT_MAX_CLIENTS;
+    cfg->greeting = GREET_DEFAULT_GREETING;
+    cfg->max_line = GREET_DEFAULT_MAX_LINE;
+    cfg->drain_ms = GREET_DEFAULT_DRAIN_MS;
+    cfg->stack_size = GREET_DEFAULT_STACK_SIZE;
+    cfg->log_level = GREET_LOG_INFO;
+    cfg->model = GREET_SERVER_DEFAULT;
+}
+
+/* As the tutorial prints it: "127.0.0.1:5000" also for an IPv4 client of a dual-stack listener
+ * ("[::ffff:127.0.0.1]:5000" to the OS). */
+void gi_server_format_peer(const gp_addr *addr, char *buf, size_t size)
+{
+    char host[GP_ADDRSTR_MAX];
+    size_t plen = sizeof MAPPED_V4_PREFIX - 1;
+
+    if (gp_addr_host(addr, host, sizeof host) == GREET_OK &&
+        strncmp(host, MAPPED_V4_PREFIX, plen) == 0 && strchr(host + plen, '.')) {
+        snprintf(buf, size, "%s:%u", host + plen, (unsigned)gp_addr_port(addr));
+    } else if (gp_addr_format(addr, buf, size) != GREET_OK) {
+        snprintf(buf, size, "?");
+    }
+}
+
+/* ---- Connections -------------------------------------------------------------------------- */
+
+int gi_server_admit(greet_server *srv)
+{
+    int ok;
+
+    gp_mutex_lock(srv->lock);
+    ok = srv->cfg.max_clients == 0 || srv->active < srv->cfg.max_clients;
+    if (ok) {
+        srv->active++;
+        srv->accepted++;
+    } else {
+        srv->rejected++;
+    }
+    gp_mutex_unlock(srv->lock);
+    return ok;
+}
+
+void gi_server_reject_busy(greet_server *srv, gp_socket s, const char *peer)
+{
+    gi_server_log(srv, GREET_LOG_WARN, "connection with %s refused: %ld clients already", peer,
+                  srv->cfg.max_clients);
+    gp_sock_send_all(s, GREET_BUSY_MESSAGE, sizeof GREET_BUSY_MESSAGE - 1);
+    gp_sock_shutdown(s, GP_SHUT_WR);
+    gp_sock_close(s);
+}
+
+void gi_server_conn_begin(greet_server *srv, const char *peer)
+{
+    gi_server_log(srv, GREET_LOG_INFO, "connection with %s", peer);
+}
+
+/* The "connection from HOST:PORT closed" line, with the reason when it was not the client's. */
+static void closed_text(greet_server *srv, const char *peer, int why, size_t max_line, char *buf,
+                        size_t size)
+{
+    int stopping = gi_server_stopping(srv);
+    char text[256];
+
+    if (why == GI_PROTO_EXIT || (why == GREET_OK && !stopping)) {
+        snprintf(buf, size, "connection from %s closed", peer);
+    } else if (why == GI_PROTO_OVERLONG) {
+        snprintf(buf, size, "connection from %s closed (line longer than %lu bytes)", peer,
+                 (unsigned long)max_line);
+    } else if (why == GREET_ETIMEDOUT) {
+        snprintf(buf, size, "connection from %s closed (idle for %d ms)", peer,
+                 srv->cfg.idle_timeout_ms);
+    } else if (stopping) {
+        snprintf(buf, size, "connection from %s closed (server stopping)", peer);
+    } else {
+        snprintf(buf, size, "connection from %s closed (%s)", peer,
+                 greet_error_text(why, text, sizeof text));
+    }
+}
+
+void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max_line)
+{
+    char line[GI_SERVER_LOG_LINE_MAX];
+
+    closed_text(srv, peer, why, max_line, line, sizeof line);
+    gp_mutex_lock(srv->lock);
+    srv->active--;
+    if (gp_atomic_load(&srv->stopping)) {
+        gp_cond_broadcast(srv->changed);
+    }
+    gp_mutex_unlock(srv->lock);
+    /* Logged once the connection no longer counts, so that a reader of the log may connect
+     * again at once. */
+    gi_server_log(srv, GREET_LOG_INFO, "%s", line);
+}
+
+int gi_server_accept_failed(greet_server *srv, int rc)
+{
+    char text[256];
+
+    /* A client that gave up before accept, or a wake-up with nothing to accept, is normal. */
+    if (rc == GREET_EAGAIN || rc == GREET_ECONNABORTED || rc == GREET_ECONNRESET ||
+        rc == GREET_EINTR) {
+        return 0;
+    }
+    gi_server_log(srv, GREET_LOG_WARN, "accept: %s", greet_error_text(rc, text, sizeof text));
+    return ACCEPT_BACKOFF_MS;
+}
+
+/* ---- Stop and drain ----------------------------------------------------------------------- */
+
+int gi_server_stopping(greet_server *srv)
+{
+    return gp_atomic_load(&srv->stopping) != 0;
+}
+
+int gi_server_closing(greet_server *srv)
+{
+    int closing;
+
+    gp_mutex_lock(srv->lock);
+    closing = srv->closing;
+    gp_mutex_unlock(srv->lock);
+    return closing;
+}
+
+uint64_t gi_server_drain_deadline(greet_server *srv)
+{
+    return srv->drain_end;
+}
+
+int gi_server_sleep_until(greet_server *srv, uint64_t end)
+{
+    uint64_t now;
+    int rc;
+
+    gp_mutex_lock(srv->lock);
+    while (!srv->closing && (now = gp_clock_ms()) < end) {
+        gp_cond_wait(srv->changed, srv->lock, (int)(end - now));
+    }
+    rc = srv->closing ? GREET_ECANCELED : GREET_OK;
+    gp_mutex_unlock(srv->lock);
+    return rc;
+}
+
+long gi_server_wait_idle(greet_server *srv, uint64_t end)
+{
+    uint64_t now;
+    long left;
+
+    gp_mutex_lock(srv->lock);
+    while (srv->active > 0) {
+        if (end == 0) {
+            gp_cond_wait(srv->changed, srv->lock, -1);
+        } else if ((now = gp_clock_ms()) < end) {
+            gp_cond_wait(srv->changed, srv->lock, (int)(end - now));
+        } else {
+            break;
+        }
+    }
+    left = srv->active;
+    gp_mutex_unlock(srv->lock);
+    return left;
+}
+
+long gi_server_begin_closing(greet_server *srv)
+{
+    long left;
+
+    gp_mutex_lock(srv->lock);
+    srv->closing = 1;
+    left = srv->active;
+    gp_cond_broadcast(srv->changed);
+    gp_mutex_unlock(srv->lock);
+    if (left > 0) {
+        gi_server_log(srv, GREET_LOG_INFO, "closed %ld connections still busy after %d ms", left,
+                      srv->cfg.drain_ms);
+    }
+    return left;
+}
+
+/* ---- Start and stop ----------------------------------------------------------------------- */
+
+static int listen_any(greet_server *srv, const char *host)
+{
+    gp_addr addrs[GP_RESOLVE_MAX];
+    size_t n = 0, i;
+    int rc = gp_resolve(host, (uint16_t)srv->cfg.port, GP_AF_ANY, 1, addrs, GP_RESOLVE_MAX, &n);
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    for (i = 0; i < n; i++) {
+        rc = gp_sock_listen(&addrs[i], srv->cfg.backlog, &srv->listener);
+        if (rc == GREET_OK) {
+            return gp_sock_local_addr(srv->listener, &srv->local);
+        }
+    }
+    return rc;
+}
+
+static int open_listener(greet_server *srv)
+{
+    int rc;
+
+    if (srv->cfg.bind) {
+        rc = listen_any(srv, srv->cfg.bind);
+    } else {
+        rc = listen_any(srv, "::");
+        /* No IPv6 on this machine: IPv4 only. A port in use or forbidden is the answer as is. */
+        if (rc != GREET_OK && rc != GREET_EADDRINUSE && rc != GREET_EACCES) {
+            rc = listen_any(srv, "0.0.0.0");
+        }
+    }
+    if (rc == GREET_OK) {
+        rc = gp_sock_set_nonblocking(srv->listener, 1);
+    }
+    return rc;
+}
+
+static void server_free(greet_server *srv)
+{
+    gp_sock_close(srv->listener);
+    if (srv->changed) {
+        gp_cond_destroy(srv->changed);
+    }
+    if (srv->lock) {
+        gp_mutex_destroy(srv->lock);
+    }
+    if (srv->net_started) {
+        gp_net_fini();
+    }
+    free(srv->greeting);
+    free(srv);
+}
+
+static const struct gi_server_engine *engine_for(int model)
+{
+    switch (model) {
+    case GREET_SERVER_DEFAULT:
+    case GREET_SERVER_THREADS:
+        return &gi_server_threads;
+    default:
+        return NULL;
+    }
+}
+
+static int server_init(greet_server *srv, const greet_server_config *cfg)
+{
+    const char *greeting = cfg->greeting ? cfg->greeting : "";
+    int rc;
+
+    srv->cfg = *cfg;
+    srv->cfg.greeting = NULL;
+    srv->listener = GP_SOCKET_INVALID;
+    srv->engine = engine_for(cfg->model);
+    srv->greeting_len = strlen(greeting) + 1;
+    srv->greeting = malloc(srv->greeting_len);
+    if (!srv->greeting) {
+        return GREET_ENOMEM;
+    }
+    memcpy(srv->greeting, greeting, srv->greeting_len - 1);
+    srv->greeting[srv->greeting_len - 1] = '\n';
+    rc = gp_mutex_create(&srv->lock);
+    if (rc == GREET_OK) {
+        rc = gp_cond_create(&srv->changed);
+    }
+    if (rc == GREET_OK) {
+        rc = gp_net_init();
+        srv->net_started = rc == GREET_OK;
+    }
+    return rc;
+}
+
+static int config_valid(const greet_server_config *cfg)
+{
+    return cfg->port <= 65535 && cfg->backlog > 0 && cfg->max_clients >= 0 &&
+           cfg->idle_timeout_ms >= 0 && cfg->delay_ms >= 0 && cfg->drain_ms >= 0 &&
+           cfg->workers >= 0;
+}
+
+int greet_server_start(const greet_server_config *cfg, greet_server **out)
+{
+    greet_server *srv;
+    char where[GP_ADDRSTR_MAX];
+    int rc;
+
+    *out = NULL;
+    if (!cfg || !config_valid(cfg)) {
+        return GREET_EINVAL;
+    }
+    if (!engine_for(cfg->model)) {
+        return cfg->model >= GREET_SERVER_THREADS && cfg->model <= GREET_SERVER_PROCESSES
+                   ? GREET_EUNSUPPORTED
+                   : GREET_EINVAL;
+    }
+    srv = calloc(1, sizeof *srv);
+    if (!srv) {
+        return GREET_ENOMEM;
+    }
+    rc = server_init(srv, cfg);
+    if (rc == GREET_OK) {
+        rc = open_listener(srv);
+    }
+    if (rc == GREET_OK) {
+        rc = srv->engine->start(srv);
+    }
+    if (rc != GREET_OK) {
+        server_free(srv);
+        return rc;
+    }
+    greet_server_address(srv, where, sizeof where);
+    gi_server_log(srv, GREET_LOG_INFO, "listening on %s", where);
+    *out = srv;
+    return GREET_OK;
+}
+
+unsigned greet_server_port(const greet_server *srv)
+{
+    return gp_addr_port(&srv->local);
+}
+
+int greet_server_address(const greet_server *srv, char *buf, size_t size)
+{
+    return gp_addr_format(&srv->local, buf, size);
+}
+
+void greet_server_stats_get(greet_server *srv, greet_server_stats *out)
+{
+    gp_mutex_lock(srv->lock);
+    out->active = srv->active;
+    out->accepted = srv->accepted;
+    out->rejected = srv->rejected;
+    gp_mutex_unlock(srv->lock);
+}
+
+void greet_server_stop(greet_server *srv)
+{
+    if (!srv) {
+        return;
+    }
+    srv->drain_end = gp_clock_ms() + (uint64_t)srv->cfg.drain_ms + 1;
+    gp_atomic_store(&srv->stopping, 1);
+    srv->engine->stop(srv);
+    srv->engine->join(srv);
+    gi_server_log(srv, GREET_LOG_INFO, "stopped");
+    server_free(srv);
+}

@@ -1,0 +1,108 @@
+/* The server's shared core, and the interface its engines implement.
+ *
+ * What a connection's life means to an operator is decided here, whatever the model: admission
+ * (--max-clients and the busy reply), the log lines ("connection with ...", "connection from ...
+ * closed (reason)"), the idle and delay rules, stop and drain, and the counters. An engine
+ * (server_threads.c, server_events.c, ...) only moves bytes: it accepts, asks the core whether to
+ * admit, feeds received bytes to proto.c, sends the replies, and tells the core how each
+ * connection ended. The caller of greet_server_start never learns which engine it got.
+ *
+ * The core's functions take plain values (a peer string, a close reason) rather than an engine's
+ * connection object, so an engine whose connections live elsewhere (another process) can report
+ * for them too. */
+#ifndef GREET_LIB_SERVER_CORE_H
+#define GREET_LIB_SERVER_CORE_H
+
+#include <stdint.h>
+
+#include "gp.h"
+#include "greet/server.h"
+
+#if defined(__GNUC__)
+#define GI_SERVER_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#else
+#define GI_SERVER_PRINTF(fmt, first)
+#endif
+
+#define GI_SERVER_LOG_LINE_MAX 512
+
+/* One server model. The core calls start once after the listener is open, then, at
+ * greet_server_stop, stop once and join once, in that order, from the same thread. */
+struct gi_server_engine {
+    const char *name;
+    /* Begins accepting on srv->listener (non-blocking); srv->engine_state is the engine's. */
+    int (*start)(greet_server *srv);
+    /* Stops accepting and drains: the engine stops reading from clients, lets in-flight replies
+     * finish until gi_server_drain_deadline, then closes what is left (gi_server_closing turns
+     * true at that moment). May return before every connection ended. */
+    void (*stop)(greet_server *srv);
+    /* Waits until every connection and every thread or process of the engine ended, and frees
+     * srv->engine_state. */
+    void (*join)(greet_server *srv);
+};
+
+extern const struct gi_server_engine gi_server_threads;
+
+struct greet_server {
+    greet_server_config cfg;
+    char *greeting; /* the configured text and its "\n" */
+    size_t greeting_len;
+    gp_socket listener;
+    gp_addr local;
+    const struct gi_server_engine *engine;
+    void *engine_state;
+    gp_atomic stopping; /* set once by greet_server_stop: accepting ends, the drain begins */
+    int net_started;
+    gp_mutex *lock;   /* guards everything below */
+    gp_cond *changed; /* a connection ended during stop, or the drain time is over */
+    long active;
+    unsigned long accepted, rejected;
+    uint64_t drain_end; /* clock value at which the drain time is over (set at stop) */
+    int closing;        /* drain time over: delays end, sockets are shut */
+};
+
+void gi_server_log(greet_server *srv, int level, const char *fmt, ...) GI_SERVER_PRINTF(3, 4);
+
+/* "127.0.0.1:5000" for addr, also for an IPv4 client of a dual-stack listener. */
+void gi_server_format_peer(const gp_addr *addr, char *buf, size_t size);
+
+/* Counts a new connection in unless the server is full: non-zero when admitted. A connection
+ * admitted must end with gi_server_conn_end. */
+int gi_server_admit(greet_server *srv);
+
+/* Sends the busy reply to a client that was not admitted, logs it, and closes s. */
+void gi_server_reject_busy(greet_server *srv, gp_socket s, const char *peer);
+
+/* Logs "connection with PEER" for an admitted connection. */
+void gi_server_conn_begin(greet_server *srv, const char *peer);
+
+/* Ends an admitted connection: it no longer counts, and "connection from PEER closed (reason)"
+ * is logged. why is GREET_OK (end of stream), GI_PROTO_EXIT, GI_PROTO_OVERLONG, GREET_ETIMEDOUT
+ * (the idle limit) or the error that ended it; max_line is the limit proto.c applied. */
+void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max_line);
+
+/* Logs an accept failure other than the normal ones (a client that gave up, a spurious wake-up)
+ * and returns how long the acceptor should pause, in ms (0: go on at once). */
+int gi_server_accept_failed(greet_server *srv, int rc);
+
+/* Non-zero once greet_server_stop began. */
+int gi_server_stopping(greet_server *srv);
+
+/* Non-zero once the drain time is over (delays end, sockets are shut). */
+int gi_server_closing(greet_server *srv);
+
+/* The clock value at which stop's drain time is over; meaningful once stopping. */
+uint64_t gi_server_drain_deadline(greet_server *srv);
+
+/* Blocks until the clock passes end or the drain time is over: GREET_OK after the full wait,
+ * GREET_ECANCELED when cut short. For engines whose replies wait on a thread. */
+int gi_server_sleep_until(greet_server *srv, uint64_t end);
+
+/* Blocks until no admitted connection is left, or (end != 0) the clock passes end; returns the
+ * number still active. */
+long gi_server_wait_idle(greet_server *srv, uint64_t end);
+
+/* Marks the drain time over and wakes gi_server_sleep_until; returns the connections left. */
+long gi_server_begin_closing(greet_server *srv);
+
+#endif
