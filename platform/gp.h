@@ -250,6 +250,33 @@ int gp_mkdir_p(const char *path);
  * there is none: path[0..i) is the folder part. */
 size_t gp_path_dirlen(const char *path);
 
+/* What an output path names, for writers that must not replace what is there. */
+enum gp_file_kind {
+    GP_FILE_NONE = 0, /* nothing (or a link to nothing) */
+    GP_FILE_REGULAR,  /* a regular file: safe to replace by renaming a new file over it */
+    GP_FILE_DIR,      /* a folder */
+    GP_FILE_SPECIAL   /* a device (/dev/null, NUL, CON), FIFO, socket or terminal: write in place */
+};
+
+/* The kind of what path names, following symbolic links (reparse points on Windows), into *kind,
+ * and into *writable non-zero when this process may write it: on POSIX the permission bits for
+ * the process's user (access W_OK), and a regular file with no write bit at all counts as
+ * read-only even for root; on Windows the read-only attribute. A path that does not exist (or a
+ * link to nothing) is GP_FILE_NONE and writable. */
+int gp_file_kind(const char *path, int *kind, int *writable);
+
+/* The path a write to path finally reaches, in *out (free() it): path itself, or, when path is a
+ * symbolic link (a reparse point on Windows), what it points to, hop by hop, relative targets
+ * taken from the link's folder. The target need not exist (on Windows it must: a reparse point
+ * to nothing is an error, never replaced). More than 40 hops is a failure (the OS's "too many
+ * levels of symbolic links"). Not for special files: /dev/stdout's target is no path. */
+int gp_path_follow(const char *path, char **out);
+
+/* Gives the file `to` the permission bits of the file `from`, and its owner and group where the
+ * process may set them (a refusal there is ignored: only root may give files away on POSIX).
+ * Windows files keep the attributes of `from` except read-only. */
+int gp_file_copy_mode(const char *from, const char *to);
+
 /* ---- Process and console ------------------------------------------------------------------ */
 
 /* Switches stdout to binary mode (_setmode on Windows; nothing on POSIX). */

@@ -145,3 +145,100 @@ size_t gp_path_dirlen(const char *path)
 
     return slash == NULL ? 0 : (size_t)(slash - path) + 1;
 }
+
+int gp_file_kind(const char *path, int *kind, int *writable)
+{
+    struct stat st;
+
+    *kind = GP_FILE_NONE;
+    *writable = 1;
+    if (stat(path, &st) != 0) {
+        /* Nothing there (or a dangling link) is a file still to create; anything else is the
+         * OS's answer, e.g. a folder on the way that may not be searched. */
+        return errno == ENOENT ? GREET_OK : gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    *kind = S_ISREG(st.st_mode)   ? GP_FILE_REGULAR
+            : S_ISDIR(st.st_mode) ? GP_FILE_DIR
+                                  : GP_FILE_SPECIAL;
+    /* A file without any write permission bit is read-only even for root, who could write it:
+     * the bits say the owner wants it kept (rm asks too, and Windows' read-only attribute is the
+     * same rule). */
+    *writable = access(path, W_OK) == 0 && (S_ISREG(st.st_mode) ? (st.st_mode & 0222) != 0 : 1);
+    return GREET_OK;
+}
+
+#define LINK_HOPS_MAX 40 /* Linux's own limit for a path's links */
+
+/* The target of the link at cur (a new string), relative targets joined to cur's folder. */
+static int link_target(const char *cur, ssize_t cap, char **next)
+{
+    char *target = malloc((size_t)cap + 1);
+    size_t dir = gp_path_dirlen(cur);
+    ssize_t n;
+
+    if (!target) {
+        gp_oserr_clear();
+        return GREET_ENOMEM;
+    }
+    n = readlink(cur, target, (size_t)cap);
+    if (n < 0) {
+        free(target);
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    target[n] = '\0';
+    *next = malloc(dir + (size_t)n + 1);
+    if (*next) {
+        memcpy(*next, cur, target[0] == '/' ? 0 : dir);
+        memcpy(*next + (target[0] == '/' ? 0 : dir), target, (size_t)n + 1);
+    }
+    free(target);
+    return *next ? GREET_OK : GREET_ENOMEM;
+}
+
+int gp_path_follow(const char *path, char **out)
+{
+    struct stat st;
+    size_t len = strlen(path);
+    char *cur = malloc(len + 1);
+    char *next = NULL;
+    int hops, rc = GREET_OK;
+
+    if (!cur) {
+        gp_oserr_clear();
+        return GREET_ENOMEM;
+    }
+    memcpy(cur, path, len + 1);
+    for (hops = 0; rc == GREET_OK && lstat(cur, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+        if (hops == LINK_HOPS_MAX) {
+            rc = gp_oserr_set(GP_OSERR_ERRNO, ELOOP);
+            break;
+        }
+        /* st_size is the target's length, except on file systems that report 0. */
+        rc = link_target(cur, st.st_size > 0 ? (ssize_t)st.st_size : 4096, &next);
+        free(cur);
+        cur = next;
+    }
+    if (rc != GREET_OK) {
+        free(cur);
+        return rc;
+    }
+    gp_oserr_clear();
+    *out = cur;
+    return GREET_OK;
+}
+
+int gp_file_copy_mode(const char *from, const char *to)
+{
+    struct stat st;
+
+    if (stat(from, &st) != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    /* Only root may give a file away; anyone else keeps their own file, which is no error. The
+     * owner first: chown may clear set-id bits that the chmod then restores. */
+    (void)!chown(to, st.st_uid, st.st_gid);
+    if (chmod(to, st.st_mode & 07777) != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    return GREET_OK;
+}

@@ -242,3 +242,135 @@ size_t gp_path_dirlen(const char *path)
     }
     return len;
 }
+
+/* Opens path for its metadata only, following reparse points; INVALID_HANDLE_VALUE on failure. */
+static HANDLE open_meta(const wchar_t *w)
+{
+    return CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+}
+
+static int is_missing(DWORD err)
+{
+    return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND;
+}
+
+int gp_file_kind(const char *path, int *kind, int *writable)
+{
+    BY_HANDLE_FILE_INFORMATION info;
+    wchar_t *w;
+    HANDLE h;
+    int rc = gpw_widen(path, &w);
+
+    *kind = GP_FILE_NONE;
+    *writable = 1;
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    h = open_meta(w);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE) {
+        return is_missing(GetLastError()) ? GREET_OK : win32_error();
+    }
+    /* Devices (NUL, CON, COM1), pipes and consoles are not disk files: written in place. */
+    if (GetFileType(h) != FILE_TYPE_DISK) {
+        *kind = GP_FILE_SPECIAL;
+    } else if (GetFileInformationByHandle(h, &info)) {
+        *kind = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? GP_FILE_DIR : GP_FILE_REGULAR;
+        *writable = !(info.dwFileAttributes & FILE_ATTRIBUTE_READONLY);
+    } else {
+        rc = win32_error();
+    }
+    CloseHandle(h);
+    return rc;
+}
+
+/* "\\?\C:\x" -> "C:\x" and "\\?\UNC\srv\x" -> "\\srv\x": the forms every other call accepts. */
+static const wchar_t *plain_form(wchar_t *p)
+{
+    if (wcsncmp(p, L"\\\\?\\UNC\\", 8) == 0) {
+        p[6] = L'\\';
+        return p + 6;
+    }
+    return wcsncmp(p, L"\\\\?\\", 4) == 0 ? p + 4 : p;
+}
+
+/* The final path of an existing reparse point, as UTF-8 in *out. */
+static int final_path(const wchar_t *w, char **out)
+{
+    HANDLE h = open_meta(w);
+    wchar_t buf[32768];
+    DWORD n;
+    size_t need;
+    const wchar_t *p;
+    int rc = GREET_OK;
+
+    if (h == INVALID_HANDLE_VALUE) {
+        return win32_error(); /* a link to nothing: refused rather than replaced */
+    }
+    n = GetFinalPathNameByHandleW(h, buf, sizeof buf / sizeof buf[0], FILE_NAME_NORMALIZED);
+    if (n == 0 || n >= sizeof buf / sizeof buf[0]) {
+        rc = win32_error();
+    }
+    CloseHandle(h);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    p = plain_form(buf);
+    need = gpw_narrow(p, NULL, 0);
+    *out = need ? malloc(need) : NULL;
+    if (!*out || gpw_narrow(p, *out, need) == 0) {
+        free(*out);
+        *out = NULL;
+        return gpw_fail(GREET_ENOMEM);
+    }
+    return GREET_OK;
+}
+
+int gp_path_follow(const char *path, char **out)
+{
+    wchar_t *w;
+    DWORD attr;
+    size_t len = strlen(path);
+    int rc = gpw_widen(path, &w);
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    attr = GetFileAttributesW(w);
+    if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_REPARSE_POINT)) {
+        rc = final_path(w, out);
+    } else {
+        *out = malloc(len + 1);
+        rc = *out ? GREET_OK : gpw_fail(GREET_ENOMEM);
+        if (*out) {
+            memcpy(*out, path, len + 1);
+        }
+    }
+    free(w);
+    return rc;
+}
+
+int gp_file_copy_mode(const char *from, const char *to)
+{
+    const DWORD kept = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM |
+                       FILE_ATTRIBUTE_NOT_CONTENT_INDEXED | FILE_ATTRIBUTE_ARCHIVE;
+    wchar_t *wfrom = NULL;
+    wchar_t *wto = NULL;
+    DWORD attr;
+    int rc = gpw_widen(from, &wfrom);
+
+    if (rc == GREET_OK) {
+        rc = gpw_widen(to, &wto);
+    }
+    if (rc == GREET_OK) {
+        attr = GetFileAttributesW(wfrom);
+        if (attr == INVALID_FILE_ATTRIBUTES ||
+            !SetFileAttributesW(wto, (attr & kept) ? (attr & kept) : FILE_ATTRIBUTE_NORMAL)) {
+            rc = win32_error();
+        }
+    }
+    free(wfrom);
+    free(wto);
+    return rc;
+}

@@ -17,7 +17,9 @@ static const char help[] =
     "\n"
     "Output:\n"
     "  -o, --output FILE      write the body to FILE (UTF-8 name; it appears only once the\n"
-    "                         download is complete, an existing FILE stays untouched on failure)\n"
+    "                         download is complete, an existing FILE stays untouched on failure\n"
+    "                         and keeps its permissions; '-' is stdout; a device or FIFO is\n"
+    "                         written in place; a read-only FILE is refused, exit 8)\n"
     "  -O, --remote-name      write to a file named like the URL's last path segment, in the\n"
     "                         current folder (index.html when the path ends in '/')\n"
     "      --create-dirs      create FILE's missing folders\n"
@@ -122,6 +124,7 @@ struct run {
     struct cli_progress bar;
     int write_err; /* the first failure writing somewhere, reported by us */
     const char *write_target;
+    int not_modified; /* the final response is a 304: an existing output stays as it was */
 };
 
 static int set_option(struct cli_parser *p, struct args *a, int id)
@@ -313,6 +316,7 @@ static int on_response(void *ctx, const struct greet_fetch_response *resp)
     if (r->a->verbose) {
         show_lines("< ", resp->head, resp->head_len);
     }
+    r->not_modified = resp->status == 304 && !resp->redirecting;
     if (r->a->include) {
         rc = put_body(r, resp->head, resp->head_len);
     }
@@ -356,7 +360,7 @@ static int open_outputs(struct run *r, const struct args *a)
                              greet_error_text(rc, text, sizeof text));
         }
     }
-    if (a->output) {
+    if (a->output && strcmp(a->output, "-") != 0) { /* "-o -" is stdout, as with curl */
         rc = cli_out_open(&r->out, a->output, a->create_dirs);
         if (rc != GREET_OK) {
             return CLI_EXIT_WRITE;
@@ -368,13 +372,14 @@ static int open_outputs(struct run *r, const struct args *a)
     return CLI_EXIT_OK;
 }
 
-/* Closes what the download wrote to: the output file renamed into place only when ok. */
+/* Closes what the download wrote to: the output file renamed into place only when ok, and not
+ * after a 304, whose empty body must not replace the copy the request was conditional on. */
 static int close_outputs(struct run *r, int ok)
 {
     int code = CLI_EXIT_OK;
 
     if (r->to_file) {
-        if (!ok) {
+        if (!ok || r->not_modified) {
             cli_out_discard(&r->out);
         } else if (cli_out_commit(&r->out) != GREET_OK) {
             code = CLI_EXIT_WRITE;
@@ -417,6 +422,10 @@ static int download(const struct args *a)
     }
     if (rc != GREET_OK) {
         return cli_error("fetch", cli_exit_for(rc), "%s: %s", a->url, res.message);
+    }
+    if (r.not_modified && !a->silent) {
+        cli_error("fetch", 0, "%s: not modified (304)%s%s%s", a->url, r.to_file ? "; " : "",
+                  r.to_file ? a->output : "", r.to_file ? " was left as it was" : "");
     }
     return code;
 }

@@ -10,21 +10,27 @@
 #include "greet/fetch.h"
 
 /* An output file written under a temporary name beside it and renamed into place by
- * cli_out_commit, so that a failed download never leaves a partial file nor clobbers an old one. */
+ * cli_out_commit, so that a failed download never leaves a partial file nor clobbers an old one.
+ * A device, FIFO or socket is written in place instead (it cannot be replaced). */
 struct cli_out {
     FILE *fp;
-    const char *path; /* the final name */
+    const char *path; /* the name the user gave, for messages */
+    char *target;     /* what it finally names (symbolic links followed) */
     char *temp;       /* the temporary name, NULL once committed or discarded */
+    int in_place;     /* the target is a device, FIFO or socket, written directly */
 };
 
-/* Creates the temporary file for path (and path's folders first when create_dirs). On failure
- * prints the reason and returns a greet_err. */
+/* Opens the output for path (and path's folders first when create_dirs): a temporary file beside
+ * path's final target with the old file's permissions, or the target itself when it is not a
+ * regular file. A folder, or a file the user may not write, is refused (GREET_EISDIR,
+ * GREET_EACCES) and left as it was. On failure prints the reason and returns a greet_err. */
 int cli_out_open(struct cli_out *o, const char *path, int create_dirs);
 
 /* Writes len bytes; a greet_err when the file cannot take them. */
 int cli_out_write(struct cli_out *o, const void *data, size_t len);
 
-/* Flushes, closes and renames the file into place; on failure prints the reason, removes the
+/* Flushes, closes and renames the file into place (a target written in place is just closed:
+ * what reached it cannot be taken back); on failure prints the reason, removes the
  * temporary file and returns a greet_err. */
 int cli_out_commit(struct cli_out *o);
 

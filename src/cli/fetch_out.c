@@ -1,5 +1,8 @@
 /* The output file of `greet fetch -o`: a temporary file beside the target, renamed over it only
- * once every byte is on disk. */
+ * once every byte is on disk. What is there already decides how: a regular file is replaced and
+ * the new one keeps its permissions, a symbolic link is followed and its target replaced, a
+ * device, FIFO or socket (/dev/null, /dev/stdout, NUL) is written in place, never renamed over,
+ * and a file the user may not write is refused and left as it was. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +55,7 @@ static int make_dirs(const char *path)
 static int open_temp(struct cli_out *o)
 {
     static unsigned counter;
-    size_t cap = strlen(o->path) + 64;
+    size_t cap = strlen(o->target) + 64;
     int i, err = GREET_EEXIST;
 
     o->temp = malloc(cap);
@@ -60,7 +63,7 @@ static int open_temp(struct cli_out *o)
         return GREET_ENOMEM;
     }
     for (i = 0; i < TEMP_TRIES && err == GREET_EEXIST; i++) {
-        snprintf(o->temp, cap, "%s.greet-%lu-%u.tmp", o->path, gp_process_id(), counter++);
+        snprintf(o->temp, cap, "%s.greet-%lu-%u.tmp", o->target, gp_process_id(), counter++);
         o->fp = gp_fopen(o->temp, "wbx", &err);
         if (o->fp) {
             return GREET_OK;
@@ -71,9 +74,27 @@ static int open_temp(struct cli_out *o)
     return err;
 }
 
+/* The file already there, which the download replaces: a link's target, its kind and mode. */
+static int open_beside(struct cli_out *o, int kind)
+{
+    int rc = open_temp(o);
+
+    if (rc != GREET_OK) {
+        return report("create a file beside", o->path, rc);
+    }
+    /* The body must never be readable by more people than the old file was, not even for the
+     * length of the download: the mode is copied before the first byte is written. */
+    rc = kind == GP_FILE_REGULAR ? gp_file_copy_mode(o->target, o->temp) : GREET_OK;
+    if (rc != GREET_OK) {
+        report("copy the permissions of", o->path, rc);
+        cli_out_discard(o);
+    }
+    return rc;
+}
+
 int cli_out_open(struct cli_out *o, const char *path, int create_dirs)
 {
-    int rc;
+    int rc, kind = GP_FILE_NONE, writable = 1;
 
     memset(o, 0, sizeof *o);
     o->path = path;
@@ -83,8 +104,32 @@ int cli_out_open(struct cli_out *o, const char *path, int create_dirs)
             return rc;
         }
     }
-    rc = open_temp(o);
-    return rc != GREET_OK ? report("create a file beside", path, rc) : GREET_OK;
+    /* The kind first, on the name as given: a device behind a link (/dev/stdout) is written
+     * through the name, which the OS resolves; only files are followed to a path to replace. */
+    rc = gp_file_kind(path, &kind, &writable);
+    if (rc != GREET_OK) {
+        return report("look at", path, rc);
+    }
+    if (kind == GP_FILE_DIR) {
+        gp_oserr_clear();
+        return report("write to", path, GREET_EISDIR);
+    }
+    if (!writable) {
+        gp_oserr_clear();
+        cli_error("fetch", 0, "write to %s: %s (the file is read-only; it was left as it was)",
+                  path, greet_strerror(GREET_EACCES));
+        return GREET_EACCES;
+    }
+    if (kind == GP_FILE_SPECIAL) {
+        o->in_place = 1;
+        o->fp = gp_fopen(path, "wb", &rc);
+        return o->fp ? GREET_OK : report("open", path, rc);
+    }
+    rc = gp_path_follow(path, &o->target);
+    if (rc != GREET_OK) {
+        return report("follow the link", path, rc);
+    }
+    return open_beside(o, kind);
 }
 
 int cli_out_write(struct cli_out *o, const void *data, size_t len)
@@ -112,15 +157,15 @@ int cli_out_commit(struct cli_out *o)
         cli_out_discard(o);
         return rc;
     }
-    rc = gp_file_replace(o->temp, o->path);
+    rc = o->in_place ? GREET_OK : gp_file_replace(o->temp, o->target);
     if (rc != GREET_OK) {
         report("rename the download to", o->path, rc);
-        cli_out_discard(o);
-        return rc;
+    } else {
+        free(o->temp); /* renamed: nothing left to remove */
+        o->temp = NULL;
     }
-    free(o->temp);
-    o->temp = NULL;
-    return GREET_OK;
+    cli_out_discard(o);
+    return rc;
 }
 
 void cli_out_discard(struct cli_out *o)
@@ -134,4 +179,6 @@ void cli_out_discard(struct cli_out *o)
         free(o->temp);
         o->temp = NULL;
     }
+    free(o->target);
+    o->target = NULL;
 }

@@ -6,11 +6,17 @@
 #include <algorithm>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 using greet_test::HttpServer;
 using greet_test::ok_reply;
@@ -193,6 +199,115 @@ TEST_F(FetchCli, WindowsBackslashPathWithChineseName)
                              win + "\\photo\\\xe6\x96\xb0\xe6\xb5\xaa.html"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_file_utf8(dir.file("photo/\xe6\x96\xb0\xe6\xb5\xaa.html")), kBody);
+}
+#endif
+
+// ---- What is at the output path already --------------------------------------------------------
+
+TEST_F(FetchCli, DashOutputIsStdout)
+{
+    server.on("/", ok_reply(kBody));
+    ProcessResult r = greet({server.url("/"), "-o", "-"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, kBody);
+    EXPECT_FALSE(gp_path_exists("-"));
+}
+
+TEST_F(FetchCli, NotModifiedLeavesTheFileAndSaysSo)
+{
+    server.on("/c", raw("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n"));
+    std::string file = dir.file("page.html");
+    ASSERT_EQ(write_file_utf8(file, "cached copy"), GREET_OK);
+    ProcessResult r = greet({server.url("/c"), "-H", "If-None-Match: \"v1\"", "-o", file});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file_utf8(file), "cached copy");
+    EXPECT_NE(r.err.find("not modified"), std::string::npos) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"page.html"});
+    ProcessResult quiet = greet({"-s", server.url("/c"), "-o", file});
+    EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+    EXPECT_EQ(quiet.err, "");
+    EXPECT_EQ(read_file_utf8(file), "cached copy");
+}
+
+TEST_F(FetchCli, FolderTargetIsRefused)
+{
+    server.on("/", ok_reply(kBody));
+    ProcessResult r = greet({"-s", server.url("/"), "-o", dir.path()});
+    EXPECT_EQ(r.exit_code, 8) << r.err;
+    EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
+}
+
+#ifndef _WIN32
+mode_t mode_of(const std::string &path)
+{
+    struct stat st;
+    return lstat(path.c_str(), &st) == 0 ? st.st_mode : 0;
+}
+
+TEST_F(FetchCli, ReplacedFileKeepsItsPermissions)
+{
+    server.on("/", ok_reply(kBody));
+    std::string file = dir.file("secret.html");
+    ASSERT_EQ(write_file_utf8(file, "old"), GREET_OK);
+    ASSERT_EQ(chmod(file.c_str(), 0600), 0);
+    ProcessResult r = greet({"-s", server.url("/"), "-o", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file_utf8(file), kBody);
+    EXPECT_EQ(mode_of(file) & 07777, 0600u);
+}
+
+TEST_F(FetchCli, SymlinkIsFollowedAndStaysALink)
+{
+    server.on("/", ok_reply(kBody));
+    std::string target = dir.file("real.html");
+    std::string link = dir.file("link.html");
+    ASSERT_EQ(write_file_utf8(target, "old"), GREET_OK);
+    ASSERT_EQ(symlink("real.html", link.c_str()), 0);
+    ProcessResult r = greet({"-s", server.url("/"), "-o", link});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(S_ISLNK(mode_of(link)));
+    EXPECT_EQ(read_file_utf8(target), kBody);
+    EXPECT_EQ(list_dir(dir.path()), (std::vector<std::string>{"link.html", "real.html"}));
+}
+
+TEST_F(FetchCli, ReadOnlyFileIsRefusedAndUntouched)
+{
+    server.on("/", ok_reply(kBody));
+    std::string file = dir.file("ro.html");
+    ASSERT_EQ(write_file_utf8(file, "keep me"), GREET_OK);
+    ASSERT_EQ(chmod(file.c_str(), 0444), 0);
+    ProcessResult r = greet({"-s", server.url("/"), "-o", file});
+    EXPECT_EQ(r.exit_code, 8) << r.err;
+    EXPECT_NE(r.err.find("read-only"), std::string::npos) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1u) << r.err;
+    EXPECT_EQ(read_file_utf8(file), "keep me");
+    EXPECT_EQ(mode_of(file) & 07777, 0444u);
+    EXPECT_TRUE(server.requests().empty()); // refused before connecting
+}
+
+TEST_F(FetchCli, FifoIsWrittenInPlace)
+{
+    server.on("/", ok_reply(kBody));
+    std::string fifo = dir.file("pipe");
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    std::string got;
+    std::thread reader([&] { got = read_file_utf8(fifo); });
+    ProcessResult r = greet({"-s", server.url("/"), "-o", fifo});
+    reader.join();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(got, kBody);
+    EXPECT_TRUE(S_ISFIFO(mode_of(fifo)));
+    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"pipe"});
+}
+
+TEST_F(FetchCli, DevStdoutIsWrittenInPlace)
+{
+    server.on("/", ok_reply(kBody));
+    ProcessResult r = greet({"-s", server.url("/"), "-o", "/dev/stdout"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, kBody);
 }
 #endif
 

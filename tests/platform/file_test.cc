@@ -1,4 +1,5 @@
-// Files by UTF-8 name: create, exclusive create, atomic replace, remove, mkdir -p.
+// Files by UTF-8 name: create, exclusive create, atomic replace, remove, mkdir -p, and what an
+// output path names (kind, writable, link target, mode).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -107,6 +108,35 @@ TEST(File, DirlenIsTheFolderPart)
     EXPECT_EQ(gp_path_dirlen("D:sina.html"), 2u);
     EXPECT_EQ(gp_path_dirlen("D:\\photo/sub\\x"), 13u);
 #endif
+}
+
+TEST(File, KindTellsNothingFileAndFolder)
+{
+    TempDir dir;
+    std::string file = dir.file(kChineseName);
+    int kind = -1, writable = -1;
+
+    ASSERT_EQ(gp_file_kind(file.c_str(), &kind, &writable), GREET_OK);
+    EXPECT_EQ(kind, GP_FILE_NONE);
+    EXPECT_EQ(writable, 1);
+    ASSERT_EQ(write_file_utf8(file, "x"), GREET_OK);
+    ASSERT_EQ(gp_file_kind(file.c_str(), &kind, &writable), GREET_OK);
+    EXPECT_EQ(kind, GP_FILE_REGULAR);
+    EXPECT_EQ(writable, 1);
+    ASSERT_EQ(gp_file_kind(dir.path().c_str(), &kind, &writable), GREET_OK);
+    EXPECT_EQ(kind, GP_FILE_DIR);
+}
+
+TEST(File, FollowOfAPlainPathIsThePathItself)
+{
+    TempDir dir;
+    std::string file = dir.file(kChineseName);
+    char *out = nullptr;
+
+    ASSERT_EQ(write_file_utf8(file, "x"), GREET_OK);
+    ASSERT_EQ(gp_path_follow(file.c_str(), &out), GREET_OK);
+    EXPECT_EQ(std::string(out), file);
+    free(out);
 }
 
 } // namespace

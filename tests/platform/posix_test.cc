@@ -8,12 +8,15 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <string>
 #include <thread>
 
 #include "gp.h"
+#include "support/temp_dir.h"
 
 namespace
 {
@@ -141,6 +144,53 @@ TEST(Posix, SignalDuringABlockingRecvIsRetried)
     EXPECT_EQ(rc, GREET_OK);
     EXPECT_EQ(std::string(buf, got), "data");
     gp_stop_reset();
+}
+
+TEST(Posix, FollowGoesThroughRelativeAndAbsoluteLinksToAMissingTarget)
+{
+    TempDir dir;
+    char *out = nullptr;
+
+    ASSERT_EQ(mkdir(dir.file("sub").c_str(), 0777), 0);
+    ASSERT_EQ(symlink("sub/real", dir.file("rel").c_str()), 0);
+    ASSERT_EQ(symlink(dir.file("rel").c_str(), dir.file("abs").c_str()), 0);
+    ASSERT_EQ(gp_path_follow(dir.file("abs").c_str(), &out), GREET_OK);
+    EXPECT_EQ(std::string(out), dir.file("sub/real"));
+    free(out);
+    ASSERT_EQ(symlink("loop", dir.file("loop").c_str()), 0);
+    EXPECT_NE(gp_path_follow(dir.file("loop").c_str(), &out), GREET_OK);
+}
+
+TEST(Posix, KindOfAFifoIsSpecialAndAFileWithoutWriteBitsIsReadOnly)
+{
+    TempDir dir;
+    int kind = -1, writable = -1;
+
+    ASSERT_EQ(mkfifo(dir.file("fifo").c_str(), 0600), 0);
+    ASSERT_EQ(gp_file_kind(dir.file("fifo").c_str(), &kind, &writable), GREET_OK);
+    EXPECT_EQ(kind, GP_FILE_SPECIAL);
+    ASSERT_EQ(gp_file_kind("/dev/null", &kind, &writable), GREET_OK);
+    EXPECT_EQ(kind, GP_FILE_SPECIAL);
+    EXPECT_EQ(writable, 1);
+    ASSERT_EQ(write_file_utf8(dir.file("ro"), "x"), GREET_OK);
+    ASSERT_EQ(chmod(dir.file("ro").c_str(), 0444), 0);
+    ASSERT_EQ(gp_file_kind(dir.file("ro").c_str(), &kind, &writable), GREET_OK);
+    EXPECT_EQ(kind, GP_FILE_REGULAR);
+    EXPECT_EQ(writable, 0); // also for root
+}
+
+TEST(Posix, CopyModeGivesTheOldFilesPermissionBits)
+{
+    TempDir dir;
+    struct stat st;
+
+    ASSERT_EQ(write_file_utf8(dir.file("old"), "x"), GREET_OK);
+    ASSERT_EQ(write_file_utf8(dir.file("new"), "y"), GREET_OK);
+    ASSERT_EQ(chmod(dir.file("old").c_str(), 0640), 0);
+    ASSERT_EQ(gp_file_copy_mode(dir.file("old").c_str(), dir.file("new").c_str()), GREET_OK);
+    ASSERT_EQ(stat(dir.file("new").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0640u);
+    EXPECT_NE(gp_file_copy_mode(dir.file("missing").c_str(), dir.file("new").c_str()), GREET_OK);
 }
 
 } // namespace
