@@ -1,6 +1,7 @@
 # What `cmake --install` puts where: the program, libgreet with its public headers, the CMake
-# package (find_package(greet CONFIG) -> greet::greet), greet.pc, the man page, the bash
-# completion and the documents. GNU layout on every OS, so the Windows .zip looks the same.
+# package (find_package(greet CONFIG) -> greet::greet), greet.pc, the man page, the bash, zsh
+# and PowerShell completions and the documents. GNU layout on every OS, so the Windows .zip
+# looks the same.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -53,4 +54,7 @@ install(FILES "${PROJECT_BINARY_DIR}/greet.pc" DESTINATION "${CMAKE_INSTALL_LIBD
 install(FILES docs/greet.1 DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
 install(FILES completions/greet.bash DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions"
     RENAME greet)
+install(FILES completions/_greet DESTINATION "${CMAKE_INSTALL_DATADIR}/zsh/site-functions")
+# PowerShell has no system-wide completion folder: users dot-source the file from their profile.
+install(FILES completions/greet.ps1 DESTINATION "${CMAKE_INSTALL_DATADIR}/greet")
 install(FILES README.md LICENSE CHANGELOG.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")

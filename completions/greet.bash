@@ -1,15 +1,13 @@
 # bash completion for greet(1); installed as share/bash-completion/completions/greet.
-# The option lists are checked against `greet help COMMAND` by ctest (Docs.*).
+# Generated from the option tables in src/cli by `greet --dump-options bash`: do not
+# edit, run `cmake --build --preset dev --target update-docs` instead.
 
 _greet() {
-    local cur prev commands opts
+    local cur prev opts value_opts file_opts operand
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
-    commands="server client fetch help"
-    local global_opts="--help --version -h -V"
-    local server_opts="--bind --port --backlog --max-clients --idle-timeout --delay --greeting --max-line --quiet --verbose --help -b -p -q -v -h"
-    local client_opts="--port --lines --timeout --help -p -l -t -4 -6 -h"
-    local fetch_opts="--output --remote-name --create-dirs --head --include --dump-header --header --location --max-redirs --fail --connect-timeout --max-time --ipv4 --ipv6 --cacert --insecure --no-progress --silent --verbose --help -o -O -I -i -D -H -L -f -m -4 -6 -k -s -v -h"
+    local commands="server client fetch help"
+    local global_opts="-h --help -V --version"
 
     if ((COMP_CWORD == 1)); then
         mapfile -t COMPREPLY < <(compgen -W "$commands $global_opts" -- "$cur")
@@ -21,28 +19,35 @@ _greet() {
         ((COMP_CWORD == 2)) && mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
         return
         ;;
-    server) opts=$server_opts ;;
-    client) opts=$client_opts ;;
-    fetch) opts=$fetch_opts ;;
+    server)
+        opts="-b --bind -p --port --backlog --max-clients --idle-timeout --delay --greeting --max-line -q --quiet -v --verbose -h --help"
+        value_opts=" -b --bind -p --port --backlog --max-clients --idle-timeout --delay --greeting --max-line "
+        file_opts="  "
+        operand=""
+        ;;
+    client)
+        opts="-p --port -l --lines -t --timeout -4 -6 -h --help"
+        value_opts=" -p --port -t --timeout "
+        file_opts="  "
+        operand=hostname
+        ;;
+    fetch)
+        opts="-o --output -O --remote-name --create-dirs -i --include -I --head -D --dump-header -s --silent -v --verbose --no-progress -H --header -L --location --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --cacert -k --insecure -h --help"
+        value_opts=" -o --output -D --dump-header -H --header --max-redirs --connect-timeout -m --max-time --cacert "
+        file_opts=" -o --output -D --dump-header --cacert "
+        operand=""
+        ;;
     *) return ;;
     esac
 
-    case $prev in
-    -o | --output | -D | --dump-header | --cacert)
+    if [[ $file_opts == *" $prev "* ]]; then
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    elif [[ $value_opts == *" $prev "* ]]; then
         return
-        ;;
-    -b | --bind | -p | --port | --backlog | --max-clients | --idle-timeout | --delay | \
-        --greeting | --max-line | -t | --timeout | -H | --header | --max-redirs | \
-        --connect-timeout | -m | --max-time)
-        return
-        ;;
-    esac
-
-    if [[ $cur == -* ]]; then
+    elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
-    elif [[ ${COMP_WORDS[1]} == client ]]; then
-        mapfile -t COMPREPLY < <(compgen -A hostname -- "$cur")
+    elif [[ -n $operand ]]; then
+        mapfile -t COMPREPLY < <(compgen -A "$operand" -- "$cur")
     fi
 }
 complete -F _greet greet

@@ -1,7 +1,8 @@
-/* The greet program's shared pieces: exit codes, the subcommands, and the option parser. */
+/* The greet program's shared pieces: exit codes, the subcommands and their option tables. */
 #ifndef GREET_CLI_H
 #define GREET_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Lets gcc and clang check printf-style calls; other compilers skip the check. */
@@ -28,63 +29,172 @@ enum cli_exit {
     CLI_EXIT_REDIRECTS = 11 /* too many redirects, or a redirect loop */
 };
 
-/* One subcommand: its name, a one-line summary, its full help text, and its entry point, which
- * receives argv[0] == name and returns a cli_exit code. */
+/* ---- Option tables ------------------------------------------------------------------------
+ * Each command describes its options once, in one `struct cli_opt` array: the parser, `greet
+ * help CMD`, the man page's option lists and the bash, zsh and PowerShell completions all come
+ * from it (src/cli/opt.c parses, src/cli/opt_doc.c writes the rest; ctest's
+ * Docs.GeneratedFilesMatchTables fails when docs/greet.1 or completions/ differ from it).
+ *
+ * A row says what the option stores and where, through one of the CLI_FLAG, CLI_STRING,
+ * CLI_NUMBER, CLI_SECONDS or CLI_CALL macros below. The target is a member of the command's
+ * settings struct, checked at compile time: naming a member of the wrong type does not build.
+ * An option whose effect is more than one store gets a CLI_CALL function. */
+
+/* How a row's argument is read. CLI_KIND_END (an all-zero row) ends a table. */
+enum cli_kind {
+    CLI_KIND_END = 0,
+    CLI_KIND_HEADING, /* not an option: a heading ("Output:") in the help and the man page */
+    CLI_KIND_HELP,    /* prints the command's help and stops */
+    CLI_KIND_FLAG,    /* no argument: stores the row's value */
+    CLI_KIND_STRING,  /* stores the argument itself */
+    CLI_KIND_NUMBER,  /* a whole number from min to max */
+    CLI_KIND_SECONDS, /* seconds with an optional fraction ("2.5"), stored as ms, at most max */
+    CLI_KIND_CALL     /* hands the argument (NULL when the row has none) to a function */
+};
+
+/* The C type of the settings member a row writes. */
+enum cli_store {
+    CLI_STORE_none = 0,
+    CLI_STORE_int,
+    CLI_STORE_long,
+    CLI_STORE_unsigned,
+    CLI_STORE_size_t,
+    CLI_STORE_string /* const char * */
+};
+
+/* Applies an option to the command's settings: 0, or -1 after printing why the argument is bad
+ * (cli_usage_error). */
+typedef int (*cli_call_fn)(void *settings, const char *arg);
+
+struct cli_action {
+    enum cli_kind kind;
+    enum cli_store store;
+    size_t offset; /* of the member in the settings struct */
+    long min, max; /* CLI_NUMBER's range; CLI_SECONDS: max in ms; CLI_FLAG: min is the value */
+    cli_call_fn call;
+};
+
+struct cli_opt {
+    const char *long_name; /* without "--"; NULL when there is none */
+    char short_name;       /* 0 when there is none */
+    /* The argument's name in the help ("N", "FILE"); NULL when the option takes none. The
+     * shells complete file names after an argument named FILE. */
+    const char *arg;
+    const char *help;         /* lower case, no final period: "server port" */
+    const char *default_text; /* shown as "(default: ...)"; NULL to show none */
+    struct cli_action action;
+};
+
+/* offsetof(T, member), which fails to compile unless the member has type ctype. */
+#define CLI_MEMBER(T, member, ctype)                                                               \
+    (offsetof(T, member) + 0 * sizeof((ctype *)0 == &((T *)0)->member))
+
+/* The last field of a row: what the option does. ctype is one of int, long, unsigned, size_t. */
+#define CLI_FLAG(T, member, value)                                                                 \
+    {                                                                                              \
+        CLI_KIND_FLAG, CLI_STORE_int, CLI_MEMBER(T, member, int), (value), 0, NULL                 \
+    }
+#define CLI_STRING(T, member)                                                                      \
+    {                                                                                              \
+        CLI_KIND_STRING, CLI_STORE_string, CLI_MEMBER(T, member, const char *), 0, 0, NULL         \
+    }
+#define CLI_NUMBER(T, member, ctype, min, max)                                                     \
+    {                                                                                              \
+        CLI_KIND_NUMBER, CLI_STORE_##ctype, CLI_MEMBER(T, member, ctype), (min), (max), NULL       \
+    }
+#define CLI_SECONDS(T, member, ctype, max_ms)                                                      \
+    {                                                                                              \
+        CLI_KIND_SECONDS, CLI_STORE_##ctype, CLI_MEMBER(T, member, ctype), 0, (max_ms), NULL       \
+    }
+#define CLI_CALL(fn)                                                                               \
+    {                                                                                              \
+        CLI_KIND_CALL, CLI_STORE_none, 0, 0, 0, (fn)                                               \
+    }
+#define CLI_HELP                                                                                   \
+    {                                                                                              \
+        CLI_KIND_HELP, CLI_STORE_none, 0, 0, 0, NULL                                               \
+    }
+
+/* Whole rows that are not options of their own. */
+#define CLI_HEADING(text)                                                                          \
+    {                                                                                              \
+        NULL, 0, NULL, (text), NULL,                                                               \
+        {                                                                                          \
+            CLI_KIND_HEADING, CLI_STORE_none, 0, 0, 0, NULL                                        \
+        }                                                                                          \
+    }
+#define CLI_HELP_ROW                                                                               \
+    {                                                                                              \
+        "help", 'h', NULL, "show this help", NULL, CLI_HELP                                        \
+    }
+#define CLI_TABLE_END                                                                              \
+    {                                                                                              \
+        NULL, 0, NULL, NULL, NULL,                                                                 \
+        {                                                                                          \
+            CLI_KIND_END, CLI_STORE_none, 0, 0, 0, NULL                                            \
+        }                                                                                          \
+    }
+
+/* One subcommand. Its help is made from these fields: "Usage: greet NAME OPERANDS", about, the
+ * options, then notes. */
 struct cli_command {
     const char *name;
-    const char *summary;
-    const char *help;
-    int (*run)(int argc, char **argv);
+    const char *summary;  /* one line in `greet --help` */
+    const char *operands; /* "[OPTIONS] [HOST [NAME...]]"; the shells complete host names
+                             after a command whose operands name a HOST */
+    const char *about;    /* what the command does, before the options */
+    const struct cli_opt *options;
+    const char *notes; /* after the options: behaviour worth knowing and the exit codes */
+    int (*run)(int argc, char **argv); /* argv[0] == name; returns a cli_exit code */
 };
 
 extern const struct cli_command cli_server_command;
 extern const struct cli_command cli_client_command;
 extern const struct cli_command cli_fetch_command;
 
-/* ---- Option parser: long and short options, portable (no getopt on MSVC) ----------------- */
+/* `greet` itself, with no command: its options (--help, --version) and usage. */
+extern const struct cli_command cli_global_command;
 
-enum cli_opt_arg { CLI_NO_ARG = 0, CLI_REQUIRED_ARG = 1 };
+/* Every command, for `greet --help` and the generated documents; NULL-terminated. */
+extern const struct cli_command *const cli_commands[];
 
-struct cli_opt {
-    int id;                /* returned by cli_next_opt; > 0 */
-    char short_name;       /* 0 when there is none */
-    const char *long_name; /* without "--"; NULL when there is none */
-    int arg;               /* enum cli_opt_arg */
-};
+/* ---- Parser: long and short options, portable (no getopt on MSVC) -----------------------
+ * GNU style: --name, --name=value, --name value, clustered short options (-sSf, -ofile,
+ * -o file), "--" ends the options and a lone "-" is an operand (stdin). */
 
-/* Parser state. Operands (non-options) are gathered in order into operands[]; "--" ends the
- * options, and a lone "-" is an operand (stdin). */
 struct cli_parser {
     int argc;
     char **argv;
-    const char *command; /* for messages: "greet fetch" */
+    const struct cli_command *cmd;
     int index;
     const char *short_rest; /* remaining letters of a cluster like -sSf */
-    const char *arg;        /* argument of the last option returned */
-    char **operands;
+    char **operands;        /* the non-options, in order */
     int operand_count;
 };
 
-enum { CLI_OPT_END = 0, CLI_OPT_ERROR = -1 };
+enum { CLI_HELP_SHOWN = -1 };
 
-/* Starts parsing argv[1..argc) (argv[0] is the command name). Operands are stored in a copy of
- * argv's pointers owned by the parser: call cli_parser_free. Returns 0 or -1 (out of memory). */
-int cli_parser_init(struct cli_parser *p, int argc, char **argv, const char *command);
+/* Reads argv[1..argc) (argv[0] is the command's name) by cmd's table into settings. Returns
+ * CLI_EXIT_OK, CLI_HELP_SHOWN after printing the help, or CLI_EXIT_USAGE after printing the
+ * cause ("greet fetch: unknown option '--x'"). The operands stay in p until cli_parser_free,
+ * even after a failure. */
+int cli_parse(struct cli_parser *p, const struct cli_command *cmd, int argc, char **argv,
+              void *settings);
 void cli_parser_free(struct cli_parser *p);
 
-/* The next option's id, CLI_OPT_END when all arguments are read, or CLI_OPT_ERROR after printing
- * "greet CMD: unknown option '--x'" (or a missing-argument message) to stderr. */
-int cli_next_opt(struct cli_parser *p, const struct cli_opt *opts);
+/* The name to show for an option in messages: "--port", or "-4" when it has no long name. */
+const char *cli_opt_display(const struct cli_opt *o, char *buf, size_t size);
 
-/* Parses a whole decimal number in [min, max]; on failure prints "greet CMD: --NAME: '...' is
- * not a number from MIN to MAX" and returns -1. */
-int cli_parse_long(const struct cli_parser *p, const char *name, const char *text, long min,
-                   long max, long *out);
+/* ---- Documents made from the tables (opt_doc.c) ------------------------------------------ */
 
-/* Parses a non-negative number of seconds with an optional fraction ("2.5") into milliseconds,
- * at most max_ms; prints an error naming the option and returns -1 on bad input. */
-int cli_parse_seconds(const struct cli_parser *p, const char *name, const char *text, long max_ms,
-                      long *out_ms);
+/* `greet help NAME` and `greet NAME --help`. */
+void cli_print_help(const struct cli_command *cmd, FILE *out);
+
+/* The hidden `greet --dump-options FORMAT [COMMAND]`: writes the bash, zsh or PowerShell
+ * completion, the command names (FORMAT commands) or COMMAND's option list for docs/greet.1
+ * (FORMAT man; COMMAND greet for the global options), after checking every table.
+ * cmake/GreetDocs.cmake keeps the files in the tree equal to this output. */
+int cli_dump_options(int argc, char **argv);
 
 /* Prints "greet CMD: MESSAGE\nTry 'greet help CMD'.\n" to stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) CLI_PRINTF(2, 3);

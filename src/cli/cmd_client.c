@@ -17,38 +17,6 @@
 #define WHERE_MAX          (HOSTNAME_MAX + 16)
 #define BUSY_PREFIX        "busy:"
 
-static const char help_text[] =
-    "Usage: greet client [OPTIONS] [HOST [NAME...]]\n"
-    "Connects to a greeting server, prints its greeting, sends each NAME and prints the\n"
-    "reply, then sends \"exit\" (the tutorial's client). HOST defaults to this machine's name;\n"
-    "the names default to the tutorial's guoxiang, yanchendong and wangzipeng. A NAME of '-'\n"
-    "reads names from stdin, one per line, answering each as it comes.\n"
-    "\n"
-    "Options:\n"
-    "  -p, --port N       server port (default 12341)\n"
-    "  -l, --lines        line mode: each name is sent as a line and the reply read up to its\n"
-    "                     newline (default: raw mode, as the tutorial's server expects)\n"
-    "  -t, --timeout S    limit for connecting and for each reply, in seconds (default 10)\n"
-    "  -4                 IPv4 only\n"
-    "  -6                 IPv6 only\n"
-    "  -h, --help         show this help\n"
-    "\n"
-    "Exit codes: 0 success, 1 other failure, 2 usage error, 3 host not resolved,\n"
-    "4 connection refused or unreachable, 5 timed out, 6 server busy or closed early,\n"
-    "8 stdout could not be written.\n";
-
-enum { OPT_PORT = 1, OPT_LINES, OPT_TIMEOUT, OPT_IPV4, OPT_IPV6, OPT_HELP };
-
-static const struct cli_opt options[] = {
-    {OPT_PORT, 'p', "port", CLI_REQUIRED_ARG},
-    {OPT_LINES, 'l', "lines", CLI_NO_ARG},
-    {OPT_TIMEOUT, 't', "timeout", CLI_REQUIRED_ARG},
-    {OPT_IPV4, '4', NULL, CLI_NO_ARG},
-    {OPT_IPV6, '6', NULL, CLI_NO_ARG},
-    {OPT_HELP, 'h', "help", CLI_NO_ARG},
-    {0, 0, NULL, 0},
-};
-
 /* Not const: they travel with argv's names, which are char *. */
 static char *default_names[] = {"guoxiang", "yanchendong", "wangzipeng"};
 
@@ -62,6 +30,21 @@ struct client_opts {
     char where[WHERE_MAX]; /* "host:port" for messages */
 };
 
+static const struct cli_opt options[] = {
+    {"port", 'p', "N", "server port", "12341",
+     CLI_NUMBER(struct client_opts, port, long, 1, 65535)},
+    {"lines", 'l', NULL,
+     "line mode: each name is sent as a line and the reply read up to its newline",
+     "raw mode, as the tutorial's server expects",
+     CLI_FLAG(struct client_opts, mode, GREET_MODE_LINE)},
+    {"timeout", 't', "S", "limit for connecting and for each reply, in seconds", "10",
+     CLI_SECONDS(struct client_opts, timeout_ms, long, MAX_TIMEOUT_MS)},
+    {NULL, '4', NULL, "IPv4 only", NULL, CLI_FLAG(struct client_opts, family, GREET_FAMILY_IPV4)},
+    {NULL, '6', NULL, "IPv6 only", NULL, CLI_FLAG(struct client_opts, family, GREET_FAMILY_IPV6)},
+    CLI_HELP_ROW,
+    CLI_TABLE_END,
+};
+
 struct session {
     const struct client_opts *o;
     greet_client *conn;
@@ -69,33 +52,6 @@ struct session {
 };
 
 /* ---- Options ------------------------------------------------------------------------------ */
-
-static int parse(struct cli_parser *p, struct client_opts *o)
-{
-    int id;
-
-    while ((id = cli_next_opt(p, options)) != CLI_OPT_END) {
-        if (id == CLI_OPT_ERROR) {
-            return CLI_EXIT_USAGE;
-        } else if (id == OPT_HELP) {
-            fputs(help_text, stdout);
-            return -1;
-        } else if (id == OPT_PORT) {
-            if (cli_parse_long(p, "port", p->arg, 1, 65535, &o->port) != 0) {
-                return CLI_EXIT_USAGE;
-            }
-        } else if (id == OPT_TIMEOUT) {
-            if (cli_parse_seconds(p, "timeout", p->arg, MAX_TIMEOUT_MS, &o->timeout_ms) != 0) {
-                return CLI_EXIT_USAGE;
-            }
-        } else if (id == OPT_LINES) {
-            o->mode = GREET_MODE_LINE;
-        } else {
-            o->family = id == OPT_IPV4 ? GREET_FAMILY_IPV4 : GREET_FAMILY_IPV6;
-        }
-    }
-    return CLI_EXIT_OK;
-}
 
 static int choose_host(const struct cli_parser *p, struct client_opts *o)
 {
@@ -277,10 +233,7 @@ static int run(int argc, char **argv)
     o.port = 12341;
     o.mode = GREET_MODE_RAW;
     o.timeout_ms = DEFAULT_TIMEOUT_MS;
-    if (cli_parser_init(&p, argc, argv, "client") != 0) {
-        return cli_error("client", CLI_EXIT_FAILURE, "out of memory");
-    }
-    rc = parse(&p, &o);
+    rc = cli_parse(&p, &cli_client_command, argc, argv, &o);
     if (rc == CLI_EXIT_OK) {
         rc = choose_host(&p, &o);
     }
@@ -299,8 +252,20 @@ static int run(int argc, char **argv)
         rc = cli_error("client", CLI_EXIT_WRITE, "cannot write to stdout");
     }
     cli_parser_free(&p);
-    return rc < 0 ? CLI_EXIT_OK : rc;
+    return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
 }
 
 const struct cli_command cli_client_command = {
-    "client", "the greeting client: send names, print the replies", help_text, run};
+    "client",
+    "the greeting client: send names, print the replies",
+    "[OPTIONS] [HOST [NAME...]]",
+    "Connects to a greeting server, prints its greeting, sends each NAME and prints the\n"
+    "reply, then sends \"exit\" (the tutorial's client). HOST defaults to this machine's name;\n"
+    "the names default to the tutorial's guoxiang, yanchendong and wangzipeng. A NAME of '-'\n"
+    "reads names from stdin, one per line, answering each as it comes.\n",
+    options,
+    "Exit codes: 0 success, 1 other failure, 2 usage error, 3 host not resolved,\n"
+    "4 connection refused or unreachable, 5 timed out, 6 server busy or closed early,\n"
+    "8 stdout could not be written.\n",
+    run,
+};

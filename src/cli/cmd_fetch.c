@@ -10,97 +10,6 @@
 #include "greet/fetch.h"
 #include "greet/url.h"
 
-static const char help[] =
-    "Usage: greet fetch URL [OPTIONS]\n"
-    "Downloads URL (http:// or https://host[:port]/path) with HTTP/1.1 and writes the body,\n"
-    "byte for byte, to stdout or to a file. See docs/http.md.\n"
-    "\n"
-    "Output:\n"
-    "  -o, --output FILE      write the body to FILE (UTF-8 name; it appears only once the\n"
-    "                         download is complete, an existing FILE stays untouched on failure\n"
-    "                         and keeps its permissions; '-' is stdout; a device or FIFO is\n"
-    "                         written in place; a read-only FILE is refused, exit 8)\n"
-    "  -O, --remote-name      write to a file named like the URL's last path segment, in the\n"
-    "                         current folder (index.html when the path ends in '/')\n"
-    "      --create-dirs      create FILE's missing folders\n"
-    "  -i, --include          put the response head before the body in the output\n"
-    "  -I, --head             send HEAD and output the response head only\n"
-    "  -D, --dump-header FILE write the response heads to FILE ('-': stdout)\n"
-    "  -s, --silent           no response head on stdout with -o, no progress bar\n"
-    "  -v, --verbose          show the connection steps, the request and the response head on\n"
-    "                         stderr\n"
-    "      --no-progress      no progress bar (it only shows when stderr is a terminal)\n"
-    "\n"
-    "Request:\n"
-    "  -H, --header 'N: V'    add a header field (repeatable); 'Name:' removes a built-in one\n"
-    "  -L, --location         follow redirects (301, 302, 303, 307, 308)\n"
-    "      --max-redirs N     at most N redirects with -L (default 10, at most 100)\n"
-    "  -f, --fail             HTTP status >= 400 is an error (exit 7), no output is written\n"
-    "  -4, --ipv4             connect over IPv4 only\n"
-    "  -6, --ipv6             connect over IPv6 only\n"
-    "      --connect-timeout S  give up connecting to one address after S seconds (default 300)\n"
-    "  -m, --max-time S       give up the whole transfer after S seconds\n"
-    "\n"
-    "https (TLS 1.2 or newer; the server's certificate and name are always checked):\n"
-    "      --cacert FILE      trust the CAs in the PEM file FILE instead of the system's\n"
-    "  -k, --insecure         do not check the certificate (warns: anyone on the path could\n"
-    "                         read and change the transfer)\n"
-    "\n"
-    "  -h, --help             show this help\n"
-    "\n"
-    "With -o, the status line and header fields are printed to stdout (as the tutorial does)\n"
-    "unless -s is given. Errors are always printed on stderr, one line naming the cause.\n"
-    "Exit codes: 0 ok, 2 usage or bad URL, 3 host not found, 4 connection failed, 5 timed out,\n"
-    "6 bad or cut-short response, 7 HTTP error with -f, 8 cannot write the output,\n"
-    "10 TLS failure or certificate rejected, 11 too many redirects or a redirect loop,\n"
-    "1 anything else.\n";
-
-enum {
-    OPT_OUTPUT = 1,
-    OPT_REMOTE_NAME,
-    OPT_CREATE_DIRS,
-    OPT_INCLUDE,
-    OPT_HEAD,
-    OPT_DUMP,
-    OPT_SILENT,
-    OPT_VERBOSE,
-    OPT_NO_PROGRESS,
-    OPT_HEADER,
-    OPT_LOCATION,
-    OPT_MAX_REDIRS,
-    OPT_FAIL,
-    OPT_IPV4,
-    OPT_IPV6,
-    OPT_CONNECT_TIMEOUT,
-    OPT_MAX_TIME,
-    OPT_CACERT,
-    OPT_INSECURE,
-    OPT_HELP
-};
-
-static const struct cli_opt options[] = {
-    {OPT_OUTPUT, 'o', "output", CLI_REQUIRED_ARG},
-    {OPT_REMOTE_NAME, 'O', "remote-name", CLI_NO_ARG},
-    {OPT_CREATE_DIRS, 0, "create-dirs", CLI_NO_ARG},
-    {OPT_INCLUDE, 'i', "include", CLI_NO_ARG},
-    {OPT_HEAD, 'I', "head", CLI_NO_ARG},
-    {OPT_DUMP, 'D', "dump-header", CLI_REQUIRED_ARG},
-    {OPT_SILENT, 's', "silent", CLI_NO_ARG},
-    {OPT_VERBOSE, 'v', "verbose", CLI_NO_ARG},
-    {OPT_NO_PROGRESS, 0, "no-progress", CLI_NO_ARG},
-    {OPT_HEADER, 'H', "header", CLI_REQUIRED_ARG},
-    {OPT_LOCATION, 'L', "location", CLI_NO_ARG},
-    {OPT_MAX_REDIRS, 0, "max-redirs", CLI_REQUIRED_ARG},
-    {OPT_FAIL, 'f', "fail", CLI_NO_ARG},
-    {OPT_IPV4, '4', "ipv4", CLI_NO_ARG},
-    {OPT_IPV6, '6', "ipv6", CLI_NO_ARG},
-    {OPT_CONNECT_TIMEOUT, 0, "connect-timeout", CLI_REQUIRED_ARG},
-    {OPT_MAX_TIME, 'm', "max-time", CLI_REQUIRED_ARG},
-    {OPT_CACERT, 0, "cacert", CLI_REQUIRED_ARG},
-    {OPT_INSECURE, 'k', "insecure", CLI_NO_ARG},
-    {OPT_HELP, 'h', "help", CLI_NO_ARG},
-    {0, 0, NULL, 0}};
-
 #define MAX_SECONDS_MS (86400L * 1000L) /* a day is plenty and fits every long */
 
 struct args {
@@ -112,9 +21,78 @@ struct args {
     struct greet_fetch_options opt;
 };
 
-/* Everything a download writes to, as the sink's context. */
-enum { HELP_SHOWN = -1 };
+static int set_head(void *settings, const char *arg)
+{
+    struct args *a = settings;
 
+    (void)arg;
+    a->opt.method = GREET_FETCH_HEAD;
+    a->include = 1;
+    return 0;
+}
+
+/* The array has room for every word of argv, so it cannot overflow. */
+static int add_header(void *settings, const char *arg)
+{
+    struct args *a = settings;
+
+    a->headers[a->opt.header_count++] = arg;
+    return 0;
+}
+
+static const struct cli_opt options[] = {
+    CLI_HEADING("Output:"),
+    {"output", 'o', "FILE",
+     "write the body to FILE (UTF-8 name; it appears only once the download is complete, an "
+     "existing FILE stays untouched on failure and keeps its permissions; '-' is stdout; a device "
+     "or FIFO is written in place; a read-only FILE is refused, exit 8)",
+     NULL, CLI_STRING(struct args, output)},
+    {"remote-name", 'O', NULL,
+     "write to a file named like the URL's last path segment, in the current folder "
+     "(index.html when the path ends in '/')",
+     NULL, CLI_FLAG(struct args, remote_name, 1)},
+    {"create-dirs", 0, NULL, "create FILE's missing folders", NULL,
+     CLI_FLAG(struct args, create_dirs, 1)},
+    {"include", 'i', NULL, "put the response head before the body in the output", NULL,
+     CLI_FLAG(struct args, include, 1)},
+    {"head", 'I', NULL, "send HEAD and output the response head only", NULL, CLI_CALL(set_head)},
+    {"dump-header", 'D', "FILE", "write the response heads to FILE ('-': stdout)", NULL,
+     CLI_STRING(struct args, dump)},
+    {"silent", 's', NULL, "no response head on stdout with -o, no progress bar", NULL,
+     CLI_FLAG(struct args, silent, 1)},
+    {"verbose", 'v', NULL, "show the connection steps, the request and the response head on stderr",
+     NULL, CLI_FLAG(struct args, verbose, 1)},
+    {"no-progress", 0, NULL, "no progress bar (it only shows when stderr is a terminal)", NULL,
+     CLI_FLAG(struct args, no_progress, 1)},
+    CLI_HEADING("Request:"),
+    {"header", 'H', "FIELD",
+     "add a header field 'Name: value' (repeatable); 'Name:' removes a built-in one", NULL,
+     CLI_CALL(add_header)},
+    {"location", 'L', NULL, "follow redirects (301, 302, 303, 307, 308)", NULL,
+     CLI_FLAG(struct args, opt.follow_redirects, 1)},
+    {"max-redirs", 0, "N", "at most N redirects with -L, at most 100", "10",
+     CLI_NUMBER(struct args, opt.max_redirects, int, 0, GREET_FETCH_MAX_REDIRECTS)},
+    {"fail", 'f', NULL, "HTTP status >= 400 is an error (exit 7), no output is written", NULL,
+     CLI_FLAG(struct args, opt.fail_on_error, 1)},
+    {"ipv4", '4', NULL, "connect over IPv4 only", NULL, CLI_FLAG(struct args, opt.family, 4)},
+    {"ipv6", '6', NULL, "connect over IPv6 only", NULL, CLI_FLAG(struct args, opt.family, 6)},
+    {"connect-timeout", 0, "S", "give up connecting to one address after S seconds", "300",
+     CLI_SECONDS(struct args, opt.connect_timeout_ms, long, MAX_SECONDS_MS)},
+    {"max-time", 'm', "S", "give up the whole transfer after S seconds", "no limit",
+     CLI_SECONDS(struct args, opt.max_time_ms, long, MAX_SECONDS_MS)},
+    CLI_HEADING("https (TLS 1.2 or newer; the server's certificate and name are always checked):"),
+    {"cacert", 0, "FILE", "trust the CAs in the PEM file FILE instead of the system's", NULL,
+     CLI_STRING(struct args, opt.ca_file)},
+    {"insecure", 'k', NULL,
+     "do not check the certificate (warns: anyone on the path could read and change the "
+     "transfer)",
+     NULL, CLI_FLAG(struct args, opt.insecure, 1)},
+    CLI_HEADING("Other:"),
+    CLI_HELP_ROW,
+    CLI_TABLE_END,
+};
+
+/* Everything a download writes to, as the sink's context. */
 struct run {
     const struct args *a;
     struct cli_out out; /* with -o/-O */
@@ -127,86 +105,9 @@ struct run {
     int not_modified; /* the final response is a 304: an existing output stays as it was */
 };
 
-static int set_option(struct cli_parser *p, struct args *a, int id)
+/* Checks what the table cannot: the operands and options that exclude each other. */
+static int check_args(const struct cli_parser *p, struct args *a)
 {
-    long v = 0;
-
-    switch (id) {
-    case OPT_OUTPUT:
-        a->output = p->arg;
-        return 0;
-    case OPT_REMOTE_NAME:
-        a->remote_name = 1;
-        return 0;
-    case OPT_CREATE_DIRS:
-        a->create_dirs = 1;
-        return 0;
-    case OPT_INCLUDE:
-        a->include = 1;
-        return 0;
-    case OPT_HEAD:
-        a->opt.method = GREET_FETCH_HEAD;
-        a->include = 1;
-        return 0;
-    case OPT_DUMP:
-        a->dump = p->arg;
-        return 0;
-    case OPT_SILENT:
-        a->silent = 1;
-        return 0;
-    case OPT_VERBOSE:
-        a->verbose = 1;
-        return 0;
-    case OPT_NO_PROGRESS:
-        a->no_progress = 1;
-        return 0;
-    case OPT_HEADER:
-        a->headers[a->opt.header_count++] = p->arg;
-        return 0;
-    case OPT_LOCATION:
-        a->opt.follow_redirects = 1;
-        return 0;
-    case OPT_MAX_REDIRS:
-        if (cli_parse_long(p, "max-redirs", p->arg, 0, GREET_FETCH_MAX_REDIRECTS, &v) != 0) {
-            return -1;
-        }
-        a->opt.max_redirects = (int)v;
-        return 0;
-    case OPT_FAIL:
-        a->opt.fail_on_error = 1;
-        return 0;
-    case OPT_IPV4:
-    case OPT_IPV6:
-        a->opt.family = id == OPT_IPV4 ? 4 : 6;
-        return 0;
-    case OPT_CACERT:
-        a->opt.ca_file = p->arg;
-        return 0;
-    case OPT_INSECURE:
-        a->opt.insecure = 1;
-        return 0;
-    case OPT_CONNECT_TIMEOUT:
-        return cli_parse_seconds(p, "connect-timeout", p->arg, MAX_SECONDS_MS,
-                                 &a->opt.connect_timeout_ms);
-    default:
-        return cli_parse_seconds(p, "max-time", p->arg, MAX_SECONDS_MS, &a->opt.max_time_ms);
-    }
-}
-
-/* CLI_EXIT_OK to go on, HELP_SHOWN after --help, or an exit code. */
-static int parse_args(struct cli_parser *p, struct args *a)
-{
-    int id;
-
-    while ((id = cli_next_opt(p, options)) != CLI_OPT_END) {
-        if (id == OPT_HELP) {
-            fputs(help, stdout);
-            return HELP_SHOWN;
-        }
-        if (id == CLI_OPT_ERROR || set_option(p, a, id) != 0) {
-            return CLI_EXIT_USAGE;
-        }
-    }
     if (p->operand_count != 1) {
         return cli_usage_error("fetch",
                                p->operand_count == 0 ? "missing URL" : "one URL at a time");
@@ -440,12 +341,14 @@ static int run(int argc, char **argv)
     memset(&a, 0, sizeof a);
     greet_fetch_options_init(&a.opt);
     a.headers = calloc((size_t)argc + 1, sizeof *a.headers);
-    if (!a.headers || cli_parser_init(&p, argc, argv, "fetch") != 0) {
-        free(a.headers);
+    if (!a.headers) {
         return cli_error("fetch", CLI_EXIT_FAILURE, "out of memory");
     }
     a.opt.headers = a.headers;
-    code = parse_args(&p, &a);
+    code = cli_parse(&p, &cli_fetch_command, argc, argv, &a);
+    if (code == CLI_EXIT_OK) {
+        code = check_args(&p, &a);
+    }
     if (code == CLI_EXIT_OK && a.remote_name) {
         code = remote_name(a.url, name, sizeof name);
         a.output = name;
@@ -459,7 +362,7 @@ static int run(int argc, char **argv)
         gp_stdout_binary();
         gp_stop_install();
         code = download(&a);
-    } else if (code == HELP_SHOWN) {
+    } else if (code == CLI_HELP_SHOWN) {
         code = CLI_EXIT_OK;
     }
     cli_parser_free(&p);
@@ -467,4 +370,18 @@ static int run(int argc, char **argv)
     return code;
 }
 
-const struct cli_command cli_fetch_command = {"fetch", "download a URL over HTTP/1.1", help, run};
+const struct cli_command cli_fetch_command = {
+    "fetch",
+    "download a URL over HTTP/1.1",
+    "URL [OPTIONS]",
+    "Downloads URL (http:// or https://host[:port]/path) with HTTP/1.1 and writes the body,\n"
+    "byte for byte, to stdout or to a file. See docs/http.md.\n",
+    options,
+    "With -o, the status line and header fields are printed to stdout (as the tutorial does)\n"
+    "unless -s is given. Errors are always printed on stderr, one line naming the cause.\n"
+    "Exit codes: 0 ok, 2 usage or bad URL, 3 host not found, 4 connection failed, 5 timed out,\n"
+    "6 bad or cut-short response, 7 HTTP error with -f, 8 cannot write the output,\n"
+    "10 TLS failure or certificate rejected, 11 too many redirects or a redirect loop,\n"
+    "1 anything else.\n",
+    run,
+};

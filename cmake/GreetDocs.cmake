@@ -1,0 +1,83 @@
+# The documents made from the option tables in src/cli (see src/cli/cli.h): the bash, zsh and
+# PowerShell completions, and the option lists in docs/greet.1 (between its "BEGIN generated"
+# and "END generated" comment lines; the prose around them is written by hand).
+#   cmake -DGREET=path/to/greet [-DEMULATOR=wine] -DSOURCE=repo -DMODE=check|update
+#         -P GreetDocs.cmake
+# MODE=check (ctest's Docs.GeneratedFilesMatchTables) fails on any difference; MODE=update (the
+# update-docs build target) rewrites the files.
+if(NOT MODE MATCHES "^(check|update)$")
+    message(FATAL_ERROR "MODE must be check or update")
+endif()
+
+function(dump out)
+    execute_process(COMMAND ${EMULATOR} "${GREET}" --dump-options ${ARGN}
+                    OUTPUT_VARIABLE text ERROR_VARIABLE err RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "greet --dump-options ${ARGN} exited with ${rc}: ${err}")
+    endif()
+    string(REPLACE "\r" "" text "${text}")
+    set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+set(stale "")
+function(settle path expected)
+    if(EXISTS "${path}")
+        file(READ "${path}" actual)
+    else()
+        set(actual "")
+    endif()
+    if(actual STREQUAL expected)
+        return()
+    endif()
+    if(MODE STREQUAL "update")
+        file(WRITE "${path}" "${expected}")
+        message(STATUS "updated ${path}")
+    else()
+        set(stale ${stale} "${path}" PARENT_SCOPE)
+    endif()
+endfunction()
+
+dump(bash bash)
+settle("${SOURCE}/completions/greet.bash" "${bash}")
+dump(zsh zsh)
+settle("${SOURCE}/completions/_greet" "${zsh}")
+dump(powershell powershell)
+settle("${SOURCE}/completions/greet.ps1" "${powershell}")
+
+# The man page: each command's block of options replaced by what its table says now.
+set(man_path "${SOURCE}/docs/greet.1")
+file(READ "${man_path}" man)
+dump(commands commands)
+string(REPLACE "\n" ";" commands "greet\n${commands}")
+set(expected "${man}")
+foreach(cmd IN LISTS commands)
+    if(cmd STREQUAL "")
+        continue()
+    endif()
+    set(begin ".\\\" BEGIN generated: greet --dump-options man ${cmd}\n")
+    set(end ".\\\" END generated\n")
+    string(FIND "${expected}" "${begin}" at)
+    if(at EQUAL -1)
+        message(SEND_ERROR "${man_path}: no line '${begin}' for the options of ${cmd}")
+        continue()
+    endif()
+    string(LENGTH "${begin}" len)
+    math(EXPR body "${at} + ${len}")
+    string(SUBSTRING "${expected}" 0 ${body} head)
+    string(SUBSTRING "${expected}" ${body} -1 rest)
+    string(FIND "${rest}" "${end}" stop)
+    if(stop EQUAL -1)
+        message(SEND_ERROR "${man_path}: no '${end}' after the options of ${cmd}")
+        continue()
+    endif()
+    string(SUBSTRING "${rest}" ${stop} -1 tail)
+    dump(options man ${cmd})
+    set(expected "${head}${options}${tail}")
+endforeach()
+settle("${man_path}" "${expected}")
+
+if(stale)
+    list(JOIN stale "\n  " list)
+    message(FATAL_ERROR "These files differ from the option tables in src/cli:\n  ${list}\n"
+                        "Run `cmake --build --preset dev --target update-docs` and commit them.")
+endif()

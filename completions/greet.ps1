@@ -1,0 +1,109 @@
+# PowerShell completion for greet; load it from your profile: . path\to\greet.ps1
+# Generated from the option tables in src/cli by `greet --dump-options powershell`:
+# do not edit, run `cmake --build --preset dev --target update-docs` instead.
+
+Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    # Each option: its word, the name of its argument ('' for none), its help.
+    $global = @(
+            ,@('-h', '', 'show this help')
+            ,@('--help', '', 'show this help')
+            ,@('-V', '', 'show the version')
+            ,@('--version', '', 'show the version')
+    )
+    $commands = [ordered]@{
+        'server' = @(
+            ,@('-b', 'ADDR', 'address or host name to listen on')
+            ,@('--bind', 'ADDR', 'address or host name to listen on')
+            ,@('-p', 'N', 'port; 0 picks a free port and prints it on stdout')
+            ,@('--port', 'N', 'port; 0 picks a free port and prints it on stdout')
+            ,@('--backlog', 'N', 'queue of connections not yet accepted; the tutorial''s 5 turns clients away as soon as a few connect at once, and the OS caps the value at its own maximum')
+            ,@('--max-clients', 'N', 'clients served at once, 0 for no limit; others get "busy: too many clients, try again later" and are closed')
+            ,@('--idle-timeout', 'S', 'close clients that send nothing for S seconds')
+            ,@('--delay', 'MS', 'wait MS milliseconds before each reply; 1000 is the tutorial''s time.sleep(1)')
+            ,@('--greeting', 'TEXT', 'sent to each client on connect, then a newline')
+            ,@('--max-line', 'N', 'longest line in line mode, in bytes, at least 1024')
+            ,@('-q', '', 'log only warnings and errors')
+            ,@('--quiet', '', 'log only warnings and errors')
+            ,@('-v', '', 'log details too (the mode each client chose)')
+            ,@('--verbose', '', 'log details too (the mode each client chose)')
+            ,@('-h', '', 'show this help')
+            ,@('--help', '', 'show this help')
+        )
+        'client' = @(
+            ,@('-p', 'N', 'server port')
+            ,@('--port', 'N', 'server port')
+            ,@('-l', '', 'line mode: each name is sent as a line and the reply read up to its newline')
+            ,@('--lines', '', 'line mode: each name is sent as a line and the reply read up to its newline')
+            ,@('-t', 'S', 'limit for connecting and for each reply, in seconds')
+            ,@('--timeout', 'S', 'limit for connecting and for each reply, in seconds')
+            ,@('-4', '', 'IPv4 only')
+            ,@('-6', '', 'IPv6 only')
+            ,@('-h', '', 'show this help')
+            ,@('--help', '', 'show this help')
+        )
+        'fetch' = @(
+            ,@('-o', 'FILE', 'write the body to FILE (UTF-8 name; it appears only once the download is complete, an existing FILE stays untouched on failure and keeps its permissions; ''-'' is stdout; a device or FIFO is written in place; a read-only FILE is refused, exit 8)')
+            ,@('--output', 'FILE', 'write the body to FILE (UTF-8 name; it appears only once the download is complete, an existing FILE stays untouched on failure and keeps its permissions; ''-'' is stdout; a device or FIFO is written in place; a read-only FILE is refused, exit 8)')
+            ,@('-O', '', 'write to a file named like the URL''s last path segment, in the current folder (index.html when the path ends in ''/'')')
+            ,@('--remote-name', '', 'write to a file named like the URL''s last path segment, in the current folder (index.html when the path ends in ''/'')')
+            ,@('--create-dirs', '', 'create FILE''s missing folders')
+            ,@('-i', '', 'put the response head before the body in the output')
+            ,@('--include', '', 'put the response head before the body in the output')
+            ,@('-I', '', 'send HEAD and output the response head only')
+            ,@('--head', '', 'send HEAD and output the response head only')
+            ,@('-D', 'FILE', 'write the response heads to FILE (''-'': stdout)')
+            ,@('--dump-header', 'FILE', 'write the response heads to FILE (''-'': stdout)')
+            ,@('-s', '', 'no response head on stdout with -o, no progress bar')
+            ,@('--silent', '', 'no response head on stdout with -o, no progress bar')
+            ,@('-v', '', 'show the connection steps, the request and the response head on stderr')
+            ,@('--verbose', '', 'show the connection steps, the request and the response head on stderr')
+            ,@('--no-progress', '', 'no progress bar (it only shows when stderr is a terminal)')
+            ,@('-H', 'FIELD', 'add a header field ''Name: value'' (repeatable); ''Name:'' removes a built-in one')
+            ,@('--header', 'FIELD', 'add a header field ''Name: value'' (repeatable); ''Name:'' removes a built-in one')
+            ,@('-L', '', 'follow redirects (301, 302, 303, 307, 308)')
+            ,@('--location', '', 'follow redirects (301, 302, 303, 307, 308)')
+            ,@('--max-redirs', 'N', 'at most N redirects with -L, at most 100')
+            ,@('-f', '', 'HTTP status >= 400 is an error (exit 7), no output is written')
+            ,@('--fail', '', 'HTTP status >= 400 is an error (exit 7), no output is written')
+            ,@('-4', '', 'connect over IPv4 only')
+            ,@('--ipv4', '', 'connect over IPv4 only')
+            ,@('-6', '', 'connect over IPv6 only')
+            ,@('--ipv6', '', 'connect over IPv6 only')
+            ,@('--connect-timeout', 'S', 'give up connecting to one address after S seconds')
+            ,@('-m', 'S', 'give up the whole transfer after S seconds')
+            ,@('--max-time', 'S', 'give up the whole transfer after S seconds')
+            ,@('--cacert', 'FILE', 'trust the CAs in the PEM file FILE instead of the system''s')
+            ,@('-k', '', 'do not check the certificate (warns: anyone on the path could read and change the transfer)')
+            ,@('--insecure', '', 'do not check the certificate (warns: anyone on the path could read and change the transfer)')
+            ,@('-h', '', 'show this help')
+            ,@('--help', '', 'show this help')
+        )
+    }
+    $words = @($commandAst.CommandElements | ForEach-Object { $_.ToString() })
+    $count = $words.Count
+    if ($wordToComplete -ne '') { $count-- }
+    $results = @()
+    if ($count -le 1) {
+        $results += @($commands.Keys) + 'help' | ForEach-Object { ,@($_, '', 'command') }
+        $options = $global
+    } elseif ($words[1] -eq 'help') {
+        if ($count -eq 2) {
+            $results += @($commands.Keys) | ForEach-Object { ,@($_, '', 'command') }
+        }
+        $options = @()
+    } elseif ($commands.Contains($words[1])) {
+        $options = $commands[$words[1]]
+        # After an option that takes a value, offer nothing: PowerShell then
+        # completes file names.
+        $prev = $words[$count - 1]
+        if ($options | Where-Object { $_[0] -eq $prev -and $_[1] -ne '' }) { return }
+    } else {
+        return
+    }
+    if ($wordToComplete -like '-*') { $results = @() + $options }
+    $results | Where-Object { $_[0] -like "$wordToComplete*" } | ForEach-Object {
+        [System.Management.Automation.CompletionResult]::new($_[0], $_[0],
+            'ParameterName', $(if ($_[2]) { $_[2] } else { $_[0] }))
+    }
+}
