@@ -223,6 +223,12 @@ int gp_stop_wait(int timeout_ms);
 /* Requests a stop as the signal handler would (for tests and for programs stopping themselves). */
 void gp_stop_raise(void);
 
+/* Why the stop was requested, as the signal's number so that 128 + cause is the exit status
+ * shells expect (130, 143): GP_STOP_INTERRUPT for SIGINT, Ctrl+C, Ctrl+Break and gp_stop_raise;
+ * GP_STOP_TERMINATE for SIGTERM and a closing console window; GP_STOP_NONE before any request. */
+enum gp_stop_cause { GP_STOP_NONE = 0, GP_STOP_INTERRUPT = 2, GP_STOP_TERMINATE = 15 };
+int gp_stop_cause(void);
+
 /* Forgets a past request, so that a process (the test runner) can stop more than once. */
 void gp_stop_reset(void);
 

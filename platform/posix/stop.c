@@ -13,6 +13,7 @@
 /* Accessed through __atomic builtins: atomic and lock-free for the handler, and a proper
  * synchronisation point for gp_stop_raise from another thread. */
 static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_cause; /* a gp_stop_cause, set before stop_flag */
 static int stop_pipe[2] = {-1, -1};
 static int pipe_error;
 static pthread_once_t pipe_once = PTHREAD_ONCE_INIT;
@@ -40,10 +41,11 @@ static int pipe_ready(void)
     return pipe_error == 0 ? GREET_OK : gp_oserr_set(GP_OSERR_ERRNO, pipe_error);
 }
 
-static void notify(void)
+static void notify(int cause)
 {
     int saved = errno;
 
+    __atomic_store_n(&stop_cause, cause, __ATOMIC_SEQ_CST);
     __atomic_store_n(&stop_flag, 1, __ATOMIC_SEQ_CST);
     if (stop_pipe[1] >= 0) {
         (void)!write(stop_pipe[1], "s", 1);
@@ -53,8 +55,7 @@ static void notify(void)
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    notify();
+    notify(sig == SIGTERM ? GP_STOP_TERMINATE : GP_STOP_INTERRUPT);
 }
 
 static int catch_signal(int sig)
@@ -140,7 +141,12 @@ int gp_stop_wait(int timeout_ms)
 void gp_stop_raise(void)
 {
     (void)pipe_ready();
-    notify();
+    notify(GP_STOP_INTERRUPT);
+}
+
+int gp_stop_cause(void)
+{
+    return gp_stop_requested() ? (int)__atomic_load_n(&stop_cause, __ATOMIC_SEQ_CST) : GP_STOP_NONE;
 }
 
 void gp_stop_reset(void)

@@ -6,6 +6,7 @@
 #include "gpw.h"
 
 static volatile LONG requested;
+static volatile LONG cause = GP_STOP_INTERRUPT; /* why, once requested */
 static HANDLE stop_event;
 static INIT_ONCE event_once = INIT_ONCE_STATIC_INIT;
 
@@ -38,6 +39,7 @@ static BOOL WINAPI on_console_event(DWORD type)
         /* Windows ends the process as soon as this returns, so stay here: the program's own
          * exit after its clean shutdown ends this thread, and Windows' limit (about 5 s)
          * bounds the wait. */
+        InterlockedExchange(&cause, GP_STOP_TERMINATE);
         gp_stop_raise();
         Sleep(INFINITE);
         return TRUE;
@@ -94,10 +96,16 @@ void gp_stop_raise(void)
     }
 }
 
+int gp_stop_cause(void)
+{
+    return gp_stop_requested() ? (int)InterlockedCompareExchange(&cause, 0, 0) : GP_STOP_NONE;
+}
+
 void gp_stop_reset(void)
 {
     HANDLE ev = event_handle();
 
+    InterlockedExchange(&cause, GP_STOP_INTERRUPT);
     InterlockedExchange(&requested, 0);
     if (ev) {
         ResetEvent(ev);

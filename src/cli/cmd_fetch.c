@@ -103,6 +103,12 @@ struct run {
     int write_err; /* the first failure writing somewhere, reported by us */
     const char *write_target;
     int not_modified; /* the final response is a 304: an existing output stays as it was */
+    gp_mutex *lock;   /* held while anything is written; see watch */
+    gp_cond *finished;
+    int done; /* under lock: the download thread has its result */
+    int rc;   /* its result */
+    struct greet_fetch_sink sink;
+    struct greet_fetch_result res;
 };
 
 /* Checks what the table cannot: the operands and options that exclude each other. */
@@ -191,27 +197,32 @@ static void show_lines(const char *prefix, const char *text, size_t len)
     }
 }
 
+/* Every callback runs on the download thread and holds r->lock while it writes anything, so the
+ * watching thread can stop all output at once (see watch). */
 static void on_info(void *ctx, const char *text)
 {
     struct run *r = ctx;
 
+    gp_mutex_lock(r->lock);
     if (r->a->verbose) {
         fprintf(stderr, "* %s\n", text);
     }
+    gp_mutex_unlock(r->lock);
 }
 
 static void on_request(void *ctx, const char *head, size_t len)
 {
     struct run *r = ctx;
 
+    gp_mutex_lock(r->lock);
     if (r->a->verbose) {
         show_lines("> ", head, len);
     }
+    gp_mutex_unlock(r->lock);
 }
 
-static int on_response(void *ctx, const struct greet_fetch_response *resp)
+static int head_out(struct run *r, const struct greet_fetch_response *resp)
 {
-    struct run *r = ctx;
     int rc = GREET_OK;
 
     if (r->a->verbose) {
@@ -231,9 +242,26 @@ static int on_response(void *ctx, const struct greet_fetch_response *resp)
     return rc;
 }
 
+static int on_response(void *ctx, const struct greet_fetch_response *resp)
+{
+    struct run *r = ctx;
+    int rc;
+
+    gp_mutex_lock(r->lock);
+    rc = head_out(r, resp);
+    gp_mutex_unlock(r->lock);
+    return rc;
+}
+
 static int on_body(void *ctx, const void *data, size_t len)
 {
-    return put_body(ctx, data, len);
+    struct run *r = ctx;
+    int rc;
+
+    gp_mutex_lock(r->lock);
+    rc = put_body(r, data, len);
+    gp_mutex_unlock(r->lock);
+    return rc;
 }
 
 static int on_progress(void *ctx, const struct greet_fetch_progress *p)
@@ -243,9 +271,11 @@ static int on_progress(void *ctx, const struct greet_fetch_progress *p)
     if (gp_stop_requested()) {
         return GREET_ECANCELED;
     }
+    gp_mutex_lock(r->lock);
     if (r->show_progress) {
         cli_progress_update(&r->bar, p);
     }
+    gp_mutex_unlock(r->lock);
     return GREET_OK;
 }
 
@@ -298,35 +328,89 @@ static int close_outputs(struct run *r, int ok)
     return code;
 }
 
-static int download(const struct args *a)
+/* The download thread: the whole transfer, then its result under the lock. */
+static void transfer(void *arg)
 {
-    struct run r;
+    struct run *r = arg;
+    int rc = greet_fetch(r->a->url, &r->a->opt, &r->sink, &r->res);
+
+    gp_mutex_lock(r->lock);
+    r->rc = rc;
+    r->done = 1;
+    gp_cond_signal(r->finished);
+    gp_mutex_unlock(r->lock);
+}
+
+/* Ctrl+C or SIGTERM: the download thread may be blocked anywhere (in the resolver, a connect,
+ * the TLS handshake), so it is abandoned rather than waited for. The lock is kept for good, so
+ * it can never write again; the temporary file goes, an existing target stays as it was, one
+ * line says so, and the process ends with the status shells expect for the signal. */
+static void stopped(struct run *r)
+{
+    int cause = gp_stop_cause();
+
+    cli_progress_end(&r->bar);
+    close_outputs(r, 0);
+    cli_error("fetch", 0, "%s: %s", r->a->url,
+              cause == GP_STOP_TERMINATE ? "terminated" : "interrupted");
+    fflush(stdout);
+    exit(128 + (cause != GP_STOP_NONE ? cause : GP_STOP_INTERRUPT));
+}
+
+/* Runs the transfer on its own thread and waits for it or for a stop, whichever comes first:
+ * a stop is seen within STOP_POLL_MS at every stage. */
+#define STOP_POLL_MS 50
+
+static int watch(struct run *r)
+{
+    int rc = gp_mutex_create(&r->lock);
+
+    if (rc == GREET_OK) {
+        rc = gp_cond_create(&r->finished);
+    }
+    if (rc == GREET_OK) {
+        gp_mutex_lock(r->lock);
+        rc = gp_thread_start(NULL, transfer, r, 0);
+        while (rc == GREET_OK && !r->done && !gp_stop_requested()) {
+            gp_cond_wait(r->finished, r->lock, STOP_POLL_MS);
+        }
+        if (rc == GREET_OK && gp_stop_requested() && (!r->done || r->rc == GREET_ECANCELED)) {
+            stopped(r);
+        }
+        gp_mutex_unlock(r->lock);
+    }
+    return rc;
+}
+
+static int download(const struct args *a, struct run *r)
+{
     struct greet_fetch_sink sink = {NULL, on_info, on_request, on_response, on_body, on_progress};
-    struct greet_fetch_result res;
     int rc, code;
 
-    memset(&r, 0, sizeof r);
-    r.a = a;
-    sink.ctx = &r;
-    code = open_outputs(&r, a);
+    r->a = a;
+    r->sink = sink;
+    r->sink.ctx = r;
+    code = open_outputs(r, a);
     if (code != CLI_EXIT_OK) {
         return code;
     }
-    rc = greet_fetch(a->url, &a->opt, &sink, &res);
-    cli_progress_end(&r.bar);
-    code = close_outputs(&r, rc == GREET_OK && r.write_err == GREET_OK);
-    if (r.write_err != GREET_OK) {
+    rc = watch(r);
+    if (rc != GREET_OK) {
+        close_outputs(r, 0);
+        return cli_error("fetch", CLI_EXIT_FAILURE, "start the download: %s", greet_strerror(rc));
+    }
+    rc = r->rc;
+    cli_progress_end(&r->bar);
+    code = close_outputs(r, rc == GREET_OK && r->write_err == GREET_OK);
+    if (r->write_err != GREET_OK) {
         return CLI_EXIT_WRITE; /* already reported by put() */
     }
-    if (rc == GREET_ECANCELED && gp_stop_requested()) {
-        return cli_error("fetch", CLI_EXIT_FAILURE, "%s: interrupted", a->url);
-    }
     if (rc != GREET_OK) {
-        return cli_error("fetch", cli_exit_for(rc), "%s: %s", a->url, res.message);
+        return cli_error("fetch", cli_exit_for(rc), "%s: %s", a->url, r->res.message);
     }
-    if (r.not_modified && !a->silent) {
-        cli_error("fetch", 0, "%s: not modified (304)%s%s%s", a->url, r.to_file ? "; " : "",
-                  r.to_file ? a->output : "", r.to_file ? " was left as it was" : "");
+    if (r->not_modified && !a->silent) {
+        cli_error("fetch", 0, "%s: not modified (304)%s%s%s", a->url, r->to_file ? "; " : "",
+                  r->to_file ? a->output : "", r->to_file ? " was left as it was" : "");
     }
     return code;
 }
@@ -359,9 +443,13 @@ static int run(int argc, char **argv)
               stderr);
     }
     if (code == CLI_EXIT_OK) {
+        struct run r;
+        memset(&r, 0, sizeof r);
         gp_stdout_binary();
         gp_stop_install();
-        code = download(&a);
+        code = download(&a, &r);
+        gp_cond_destroy(r.finished);
+        gp_mutex_destroy(r.lock);
     } else if (code == CLI_HELP_SHOWN) {
         code = CLI_EXIT_OK;
     }
@@ -382,6 +470,6 @@ const struct cli_command cli_fetch_command = {
     "Exit codes: 0 ok, 2 usage or bad URL, 3 host not found, 4 connection failed, 5 timed out,\n"
     "6 bad or cut-short response, 7 HTTP error with -f, 8 cannot write the output,\n"
     "10 TLS failure or certificate rejected, 11 too many redirects or a redirect loop,\n"
-    "1 anything else.\n",
+    "130 stopped by Ctrl+C (SIGINT), 143 by SIGTERM, 1 anything else.\n",
     run,
 };

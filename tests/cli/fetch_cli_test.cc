@@ -392,26 +392,6 @@ TEST_F(FetchCli, FailureCreatesNoFile)
     EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
 }
 
-TEST_F(FetchCli, InterruptRemovesThePartialFile)
-{
-    Reply stall = raw("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it");
-    stall.hold = true;
-    server.on("/stall", stall);
-    greet_test::Process p;
-    ASSERT_TRUE(p.start(
-        {greet_test::greet_exe(), "fetch", server.url("/stall"), "-o", dir.file("out.html")}))
-        << p.error();
-    ASSERT_TRUE(p.wait_stdout(
-        [](const std::string &out) { return out.find("\r\n\r\n") != std::string::npos; }, 30000));
-    if (!p.interrupt()) {
-        GTEST_SKIP() << "this system cannot send the child a Ctrl+C";
-    }
-    ProcessResult r = p.wait(30000);
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
-}
-
 TEST_F(FetchCli, ConnectionRefusedIsExitFour)
 {
     uint16_t port;

@@ -231,6 +231,11 @@ static bool send_interrupt(Process::Impl *impl)
     return GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, impl->pid) != 0;
 }
 
+static bool send_terminate(Process::Impl *)
+{
+    return false;
+}
+
 static const char PATH_SEPARATOR = ';';
 static const char *const PROGRAM_SUFFIX = ".exe";
 
@@ -349,6 +354,11 @@ static bool send_interrupt(Process::Impl *impl)
     return kill(impl->pid, SIGINT) == 0;
 }
 
+static bool send_terminate(Process::Impl *impl)
+{
+    return kill(impl->pid, SIGTERM) == 0;
+}
+
 static const char PATH_SEPARATOR = ':';
 static const char *const PROGRAM_SUFFIX = "";
 
@@ -402,6 +412,11 @@ bool Process::wait_stderr(const std::function<bool(const std::string &)> &pred, 
 bool Process::interrupt()
 {
     return impl_->running && send_interrupt(impl_.get());
+}
+
+bool Process::terminate()
+{
+    return impl_->running && send_terminate(impl_.get());
 }
 
 ProcessResult Process::wait(int timeout_ms)

@@ -49,6 +49,10 @@ class Process
     // where that is not possible.
     bool interrupt();
 
+    // Asks the child to terminate as a service manager would (SIGTERM). Returns false where
+    // there is no such request (Windows).
+    bool terminate();
+
     // Waits at most timeout_ms for the child to exit; kills it when the time is up. Collects the
     // rest of its output. Call once.
     ProcessResult wait(int timeout_ms);

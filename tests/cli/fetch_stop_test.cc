@@ -1,0 +1,182 @@
+// Ctrl+C (SIGINT) and SIGTERM stop `greet fetch` at every stage of a transfer - connecting, the
+// TLS handshake, waiting for the response head, the body - quickly, with one line, the exit
+// status shells expect (130, 143), no temporary file left and an existing target untouched.
+// (Name resolution cannot be made to hang in a child without asking DNS; the library test
+// Fetch.CancelAbandonsASlowResolver covers that stage.)
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gp.h"
+#include "support/http_server.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using greet_test::HttpServer;
+using greet_test::ProcessResult;
+using greet_test::Reply;
+
+namespace
+{
+
+// The rule is 0.5 s and the program looks every 50 ms; the bound leaves room for a loaded
+// machine, sanitizers and Wine.
+const int kStopLimitMs = 2000;
+
+enum class Signal { Interrupt, Terminate };
+
+class FetchStop : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(server.ok());
+        target = dir.file("out.html");
+        ASSERT_EQ(write_file_utf8(target, "old content"), GREET_OK);
+    }
+
+    // Starts greet fetch -v URL -o target, waits until ready() says the stage is reached, sends
+    // the signal and checks how the program ended.
+    void stop_at(const std::string &url, const std::function<bool(greet_test::Process &)> &ready,
+                 Signal sig = Signal::Interrupt)
+    {
+        greet_test::Process p;
+        ASSERT_TRUE(p.start({greet_test::greet_exe(), "fetch", "-v", url, "-o", target}))
+            << p.error();
+        bool reached = false;
+        for (int i = 0; i < 600 && !reached; i++) { // 30 s at most
+            reached = ready(p);
+            if (!reached) {
+                gp_sleep_ms(50);
+            }
+        }
+        ASSERT_TRUE(reached) << p.err_so_far();
+        gp_sleep_ms(100); // into the blocking call itself
+        auto t0 = std::chrono::steady_clock::now();
+        bool sent = sig == Signal::Interrupt ? p.interrupt() : p.terminate();
+        if (!sent) {
+            GTEST_SKIP() << "this system cannot send the child that signal";
+        }
+        ProcessResult r = p.wait(30000);
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+        std::string word = sig == Signal::Interrupt ? "interrupted" : "terminated";
+        EXPECT_EQ(r.exit_code, sig == Signal::Interrupt ? 130 : 143) << r.err;
+        EXPECT_LT(ms, kStopLimitMs) << r.err;
+        r.err.erase(std::remove(r.err.begin(), r.err.end(), '\r'), r.err.end());
+        std::string last = "greet fetch: " + url + ": " + word + "\n";
+        EXPECT_GE(r.err.size(), last.size());
+        EXPECT_EQ(r.err.substr(r.err.size() - std::min(r.err.size(), last.size())), last) << r.err;
+        EXPECT_EQ(read_file_utf8(target), "old content");
+        size_t files = 0;
+        for (const auto &e :
+             std::filesystem::directory_iterator(std::filesystem::u8path(dir.path()))) {
+            (void)e;
+            files++;
+        }
+        EXPECT_EQ(files, 1u) << "a temporary file was left behind";
+    }
+
+    static std::function<bool(greet_test::Process &)> stderr_has(const std::string &text)
+    {
+        return [text](greet_test::Process &p) {
+            return p.err_so_far().find(text) != std::string::npos;
+        };
+    }
+
+    HttpServer server;
+    TempDir dir;
+    std::string target;
+};
+
+// A listener whose accept queue is full: the kernel drops further SYNs, so a connect hangs.
+struct FullListener {
+    gp_socket listener = GP_SOCKET_INVALID;
+    std::vector<gp_socket> queued;
+    uint16_t port = 0;
+    bool full = false;
+
+    FullListener()
+    {
+        gp_addr addr, local;
+        size_t n = 0;
+        if (gp_resolve("127.0.0.1", 0, GP_AF_INET4, 0, &addr, 1, &n) != GREET_OK ||
+            gp_sock_listen(&addr, 1, &listener) != GREET_OK ||
+            gp_sock_local_addr(listener, &local) != GREET_OK) {
+            return;
+        }
+        port = gp_addr_port(&local);
+        for (int i = 0; i < 16 && !full; i++) {
+            gp_socket s = GP_SOCKET_INVALID;
+            full = gp_sock_connect(&local, 300, &s) == GREET_ETIMEDOUT;
+            if (s != GP_SOCKET_INVALID) {
+                queued.push_back(s);
+            }
+        }
+    }
+    ~FullListener()
+    {
+        for (gp_socket s : queued) {
+            gp_sock_close(s);
+        }
+        gp_sock_close(listener);
+    }
+};
+
+} // namespace
+
+TEST_F(FetchStop, WhileConnecting)
+{
+    ASSERT_EQ(gp_net_init(), GREET_OK);
+    {
+        FullListener full;
+        if (!full.full) {
+            gp_net_fini();
+            GTEST_SKIP() << "connects to a full accept queue do not stall on this system";
+        }
+        stop_at("http://127.0.0.1:" + std::to_string(full.port) + "/", stderr_has("* Trying"));
+    }
+    gp_net_fini();
+}
+
+TEST_F(FetchStop, DuringTheTlsHandshake)
+{
+    if (std::string(GREET_TLS_BACKEND_NAME) == "none") {
+        GTEST_SKIP() << "no TLS in this build";
+    }
+    // The plain test server never answers a ClientHello: it waits for a blank line.
+    stop_at("https://127.0.0.1:" + std::to_string(server.port()) + "/",
+            stderr_has("* TLS handshake with"));
+}
+
+TEST_F(FetchStop, WaitingForTheResponseHead)
+{
+    Reply silent;
+    silent.hold = true;
+    server.on("/slow", silent);
+    stop_at(server.url("/slow"),
+            [this](greet_test::Process &) { return !server.requests().empty(); });
+}
+
+TEST_F(FetchStop, InTheBodyBySigterm)
+{
+    Reply stall;
+    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
+    stall.hold = true;
+    server.on("/stall", stall);
+    stop_at(server.url("/stall"), stderr_has("< Content-Length: 1000"), Signal::Terminate);
+}
+
+TEST_F(FetchStop, InTheBodyByCtrlC)
+{
+    Reply stall;
+    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
+    stall.hold = true;
+    server.on("/stall", stall);
+    stop_at(server.url("/stall"), stderr_has("< Content-Length: 1000"));
+}
