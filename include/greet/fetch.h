@@ -70,7 +70,9 @@ struct greet_fetch_sink {
     int (*on_response)(void *ctx, const struct greet_fetch_response *r);
     /* Body bytes of the response that ends the fetch, exactly as sent (chunk framing removed). */
     int (*on_body)(void *ctx, const void *data, size_t len);
-    /* After each piece of body, and about every 100 ms while waiting for data. */
+    /* After each piece of body, and about every 100 ms while waiting for data or for the host
+     * name to resolve (then with nothing received; a lookup stopped this way is abandoned on
+     * its own thread, since the resolver cannot be interrupted). */
     int (*on_progress)(void *ctx, const struct greet_fetch_progress *p);
 };
 

@@ -15,6 +15,16 @@ static void info(const struct greet_fetch_sink *sink, const char *what, const ch
     }
 }
 
+/* Between slices of a wait before any response: the sink's on_progress (with nothing received
+ * yet) may stop the transfer, e.g. on the user's Ctrl+C. */
+static int still_wanted(void *ctx)
+{
+    const struct greet_fetch_sink *sink = ctx;
+    struct greet_fetch_progress nothing = {0, -1, 0};
+
+    return sink->on_progress ? sink->on_progress(sink->ctx, &nothing) : GREET_OK;
+}
+
 /* The time one attempt may take: the connect timeout, cut short by the deadline. */
 static int attempt_ms(const struct greet_fetch_options *opt, uint64_t deadline)
 {
@@ -83,17 +93,22 @@ int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt
                      struct gi_transport **out)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
+    struct gi_go_on go_on = {still_wanted, (void *)sink};
+    char detail[256];
     size_t count = 0, i;
     gp_socket sock = GP_SOCKET_INVALID;
     int family = opt->family == 4 ? GP_AF_INET4 : opt->family == 6 ? GP_AF_INET6 : GP_AF_ANY;
     int rc;
 
-    rc = gp_resolve(url->host, url->port, family, 0, addrs, GP_RESOLVE_MAX, &count);
+    rc = gi_resolve(url->host, url->port, family, deadline, &go_on, addrs, &count, detail,
+                    sizeof detail);
     if (rc != GREET_OK) {
-        return gi_fetch_msg(msg, size, rc, "resolve %s%s", url->host,
-                            family == GP_AF_INET4   ? " (IPv4 only)"
-                            : family == GP_AF_INET6 ? " (IPv6 only)"
-                                                    : "");
+        snprintf(msg, size, "resolve %s%s: %s%s%s%s", url->host,
+                 family == GP_AF_INET4   ? " (IPv4 only)"
+                 : family == GP_AF_INET6 ? " (IPv6 only)"
+                                         : "",
+                 greet_strerror(rc), detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
+        return rc;
     }
     rc = GREET_ENOHOST;
     for (i = 0; i < count && rc != GREET_OK; i++) {

@@ -28,6 +28,21 @@ int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, siz
 int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, char **out,
                      size_t *len);
 
+/* Asked between the slices of a long wait whether to go on: GREET_OK, or the error that ends it
+ * (the sink's on_progress returning GREET_ECANCELED on the user's stop). */
+struct gi_go_on {
+    int (*fn)(void *ctx);
+    void *ctx;
+};
+
+/* gp_resolve (at most GP_RESOLVE_MAX addresses into out) on a thread of its own, waited for in
+ * slices of 100 ms until it answers, the deadline passes (GREET_ETIMEDOUT) or go_on returns an
+ * error (returned as is); a lookup given up on is left to finish alone. On a resolver failure
+ * detail gets the OS's text for it ("EAI_NONAME -2: Name or service not known"), "" otherwise. */
+int gi_resolve(const char *host, uint16_t port, int family, uint64_t deadline,
+               const struct gi_go_on *go_on, gp_addr *out, size_t *count, char *detail,
+               size_t size);
+
 /* Resolves url's host and connects to each address in turn within the connect timeout and the
  * deadline, telling the sink which address it tries; the first that answers wins. With tls (for
  * https) the TLS handshake follows, within the same limits. On failure msg says which host or

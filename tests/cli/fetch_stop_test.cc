@@ -1,8 +1,8 @@
 // Ctrl+C (SIGINT) and SIGTERM stop `greet fetch` at every stage of a transfer - connecting, the
 // TLS handshake, waiting for the response head, the body - quickly, with one line, the exit
 // status shells expect (130, 143), no temporary file left and an existing target untouched.
-// (Name resolution cannot be made to hang in a child without asking DNS; the library test
-// Fetch.CancelAbandonsASlowResolver covers that stage.)
+// (Name resolution cannot be made to hang in a child without asking DNS; the library's tests
+// stop a slow lookup in-process.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
