@@ -63,6 +63,7 @@ Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
             ,@('--header', 'FIELD', 'add a header field ''Name: value'' (repeatable); ''Name:'' removes a built-in one')
             ,@('-L', '', 'follow redirects (301, 302, 303, 307, 308)')
             ,@('--location', '', 'follow redirects (301, 302, 303, 307, 308)')
+            ,@('--location-trusted', '', 'like -L, and send -H Authorization, Cookie and Host to other hosts too (by default they are dropped when a redirect changes the scheme, host or port)')
             ,@('--max-redirs', 'N', 'at most N redirects with -L, at most 100')
             ,@('-f', '', 'HTTP status >= 400 is an error (exit 7), no output is written')
             ,@('--fail', '', 'HTTP status >= 400 is an error (exit 7), no output is written')

@@ -34,6 +34,10 @@ struct greet_fetch_options {
      * (the connection is still encrypted, but anyone on the path can read and change it). */
     const char *ca_file;
     int insecure;
+    /* After a redirect to another scheme, host or port than the URL given, the caller's
+     * Authorization, Proxy-Authorization, Cookie and Host fields are not sent (RFC 9110 section
+     * 15.4, as curl does); location_trusted sends them anyway. Off by default. */
+    int location_trusted;
 };
 
 /* Fills o with the defaults above. */

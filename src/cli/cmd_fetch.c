@@ -31,6 +31,16 @@ static int set_head(void *settings, const char *arg)
     return 0;
 }
 
+static int set_location_trusted(void *settings, const char *arg)
+{
+    struct args *a = settings;
+
+    (void)arg;
+    a->opt.follow_redirects = 1;
+    a->opt.location_trusted = 1;
+    return 0;
+}
+
 /* The array has room for every word of argv, so it cannot overflow. */
 static int add_header(void *settings, const char *arg)
 {
@@ -70,6 +80,10 @@ static const struct cli_opt options[] = {
      CLI_CALL(add_header)},
     {"location", 'L', NULL, "follow redirects (301, 302, 303, 307, 308)", NULL,
      CLI_FLAG(struct args, opt.follow_redirects, 1)},
+    {"location-trusted", 0, NULL,
+     "like -L, and send -H Authorization, Cookie and Host to other hosts too (by default they "
+     "are dropped when a redirect changes the scheme, host or port)",
+     NULL, CLI_CALL(set_location_trusted)},
     {"max-redirs", 0, "N", "at most N redirects with -L, at most 100", "10",
      CLI_NUMBER(struct args, opt.max_redirects, int, 0, GREET_FETCH_MAX_REDIRECTS)},
     {"fail", 'f', NULL, "HTTP status >= 400 is an error (exit 7), no output is written", NULL,

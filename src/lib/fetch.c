@@ -1,6 +1,7 @@
 /* The fetch engine: one exchange per URL (connect, send the request, parse the response as it
  * streams through one fixed buffer), repeated along redirects. Memory is fixed per fetch: the
  * receive buffer and the parser (which keeps the raw response head), whatever the body's size. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,11 @@ struct fetch {
     struct greet_fetch_result *res;
     greet_url url;
     char url_text[GREET_URL_TEXT_MAX];
+    struct {
+        char scheme[8];
+        char host[GREET_URL_HOST_MAX + 1];
+        uint16_t port;
+    } origin;          /* of the URL the caller gave: credentials go only there */
     uint64_t deadline; /* 0: none */
     greet_http_parser *parser;
     gp_tls_ctx *tls; /* made at the first https URL, kept along redirects */
@@ -112,15 +118,39 @@ static int on_body(void *ctx, const char *data, size_t len)
     return report_progress(st);
 }
 
+static int same_text_nocase(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) {
+            return 0;
+        }
+    }
+    return *a == *b;
+}
+
+/* Whether the current URL is somewhere else than the one the caller gave (after redirects). */
+static int other_origin(const struct fetch *st)
+{
+    return strcmp(st->url.scheme, st->origin.scheme) != 0 || st->url.port != st->origin.port ||
+           !same_text_nocase(st->url.host, st->origin.host);
+}
+
 /* Sends the request head on conn. */
 static int send_request(struct fetch *st, struct gi_transport *conn)
 {
     char *req = NULL;
     size_t len = 0;
-    int rc = gi_fetch_request(&st->url, st->opt, &req, &len);
+    int dropped = 0;
+    int rc = gi_fetch_request(&st->url, st->opt, !st->opt->location_trusted && other_origin(st),
+                              &req, &len, &dropped);
 
     if (rc != GREET_OK) {
         return fail(st, rc, "build the request");
+    }
+    if (dropped && st->sink->on_info) {
+        st->sink->on_info(st->sink->ctx,
+                          "Redirected to another origin: not sending Authorization, Cookie or a "
+                          "custom Host there (--location-trusted would)");
     }
     if (st->sink->on_request) {
         st->sink->on_request(st->sink->ctx, req, len);
@@ -269,11 +299,42 @@ static uint64_t url_hash(const char *s)
     return h;
 }
 
+/* A Location with raw spaces or bytes beyond ASCII (which RFC 3986 allows in no URL) is sent by
+ * real servers; browsers and curl percent-encode those bytes rather than refuse the redirect,
+ * and so does greet. Returns a new string (to free), NULL when out of memory. */
+static char *encode_location(const char *loc)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0, i;
+    char *out, *o;
+
+    for (i = 0; loc[i]; i++) {
+        n += (unsigned char)loc[i] <= 0x20 || (unsigned char)loc[i] >= 0x7f ? 3 : 1;
+    }
+    out = malloc(n + 1);
+    if (!out) {
+        return NULL;
+    }
+    for (o = out, i = 0; loc[i]; i++) {
+        unsigned char c = (unsigned char)loc[i];
+        if (c <= 0x20 || c >= 0x7f) {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* Moves to the current response's Location, refusing loops and too many redirects. */
 static int next_url(struct fetch *st)
 {
     const greet_http_response *resp = greet_http_parser_response(st->parser);
     const char *why = "";
+    char *location;
     uint64_t h;
     int i, rc;
 
@@ -288,7 +349,12 @@ static int next_url(struct fetch *st)
                  st->url_text);
         return GREET_EREDIRECT;
     }
-    rc = greet_url_resolve(&st->url, resp->location, &st->url, &why);
+    location = encode_location(resp->location);
+    if (!location) {
+        return GREET_ENOMEM;
+    }
+    rc = greet_url_resolve(&st->url, location, &st->url, &why);
+    free(location);
     if (rc == GREET_OK) {
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
     }
@@ -339,6 +405,9 @@ static int start(struct fetch *st, const char *url)
         snprintf(st->res->message, sizeof st->res->message, "%s", why[0] ? why : "malformed URL");
         return rc;
     }
+    snprintf(st->origin.scheme, sizeof st->origin.scheme, "%s", st->url.scheme);
+    snprintf(st->origin.host, sizeof st->origin.host, "%s", st->url.host);
+    st->origin.port = st->url.port;
     rc = gi_fetch_check_headers(st->opt, st->res->message, sizeof st->res->message);
     if (rc != GREET_OK) {
         return rc;

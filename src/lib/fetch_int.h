@@ -24,9 +24,12 @@ int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...) GI_PRINT
  * other control bytes (so nothing can be injected into the request). GREET_EINVAL with msg. */
 int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, size_t size);
 
-/* Builds the request head for url into a new buffer (*out, to free) of *len bytes. */
-int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, char **out,
-                     size_t *len);
+/* Builds the request head for url into a new buffer (*out, to free) of *len bytes. With
+ * other_origin (a redirect left the URL the user gave for another scheme, host or port, and
+ * location_trusted is off) the caller's Authorization, Proxy-Authorization, Cookie and Host
+ * fields are left out; *dropped counts them. */
+int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, int other_origin,
+                     char **out, size_t *len, int *dropped);
 
 /* Asked between the slices of a long wait whether to go on: GREET_OK, or the error that ends it
  * (the sink's on_progress returning GREET_ECANCELED on the user's stop). */

@@ -1,5 +1,6 @@
 /* The request the engine sends: the request line, the built-in fields (Host, User-Agent, Accept,
- * Connection: close) which the caller's fields may replace or remove, then the caller's others. */
+ * Connection: close) which the caller's fields may replace or remove, then the caller's others.
+ * After a redirect to another origin the caller's credentials and Host are left out. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -142,8 +143,16 @@ static size_t put_builtin(char *buf, size_t at, const struct greet_fetch_options
     return put_field(buf, at, name, strlen(name), value);
 }
 
-int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, char **out,
-                     size_t *len)
+/* Fields that carry the user's identity: RFC 9110 section 15.4 says a client should not send
+ * them to an origin the user did not name, and curl drops them. */
+static int is_credential(const char *field)
+{
+    return same_name(field, "Authorization") || same_name(field, "Proxy-Authorization") ||
+           same_name(field, "Cookie");
+}
+
+int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, int other_origin,
+                     char **out, size_t *len, int *dropped)
 {
     char host[GREET_URL_HOST_HEADER_MAX];
     const char *agent = opt->user_agent ? opt->user_agent : "";
@@ -163,13 +172,21 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
     }
     at = (size_t)sprintf(buf, "%s %s HTTP/1.1\r\n",
                          opt->method == GREET_FETCH_HEAD ? "HEAD" : "GET", url->target);
-    at = put_builtin(buf, at, opt, "Host", host);
+    *dropped = 0;
+    if (other_origin && override_of(opt, "Host")) {
+        at = put_field(buf, at, "Host", 4, host); /* the user's Host named the first origin */
+        (*dropped)++;
+    } else {
+        at = put_builtin(buf, at, opt, "Host", host);
+    }
     at = put_builtin(buf, at, opt, "User-Agent", agent);
     at = put_builtin(buf, at, opt, "Accept", "*/*");
     at = put_builtin(buf, at, opt, "Connection", "close");
     for (i = 0; i < opt->header_count; i++) {
         const char *f = opt->headers[i];
-        if (!is_builtin(f)) {
+        if (other_origin && is_credential(f)) {
+            (*dropped)++;
+        } else if (!is_builtin(f)) {
             at = put_field(buf, at, f, field_name_len(f), field_value(f));
         }
     }

@@ -126,6 +126,11 @@ static int transfer_encoding(greet_http_parser *p, const char *v)
             return gi_http_fail(p, GREET_EPROTO, "invalid Transfer-Encoding");
         }
         p->te_chunked = same_name(start, (size_t)(v - start), "chunked");
+        if (!p->te_chunked && !same_name(start, (size_t)(v - start), "identity") &&
+            p->te_coding[0] == '\0') {
+            snprintf(p->te_coding, sizeof p->te_coding, "%.*s",
+                     (int)(v - start < 20 ? v - start : 20), start);
+        }
         if (p->te_chunked && p->te_chunked_any++) {
             return gi_http_fail(p, GREET_EPROTO, "chunked transfer coding applied twice");
         }
@@ -274,6 +279,8 @@ static void next_section(greet_http_parser *p)
     p->te_present = 0;
     p->te_chunked = 0;
     p->te_chunked_any = 0;
+    p->te_coding[0] = '\0';
+    p->fields = 0; /* each head has the whole allowance */
     p->resp.has_content_length = 0;
     p->resp.content_length = 0;
     p->resp.chunked = 0;
@@ -282,14 +289,22 @@ static void next_section(greet_http_parser *p)
     p->resp.location_too_long = 0;
 }
 
-/* RFC 9112 section 6.3: how the final response's body is delimited. */
-static void framing(greet_http_parser *p)
+/* RFC 9112 section 6.3: how the final response's body is delimited. A transfer coding other
+ * than chunked (gzip, deflate, compress) would hand out encoded bytes as the body, so it is
+ * refused: no client asks for one (TE is never sent) and decoding is not built in. */
+static int framing(greet_http_parser *p)
 {
     greet_http_response *r = &p->resp;
+    char msg[96];
 
     r->chunked = p->te_present && p->te_chunked;
     if ((p->flags & GREET_HTTP_HEAD) || r->status == 204 || r->status == 304) {
         r->no_body = 1;
+    } else if (p->te_coding[0] != '\0') {
+        snprintf(msg, sizeof msg,
+                 "Transfer-Encoding %s is not supported (the body would stay encoded)",
+                 p->te_coding);
+        return gi_http_fail(p, GREET_EPROTO, msg);
     } else if (r->chunked) {
         p->state = GI_HTTP_CHUNK_SIZE;
     } else if (p->te_present || !r->has_content_length) {
@@ -299,6 +314,7 @@ static void framing(greet_http_parser *p)
         p->remaining = r->content_length;
         p->state = GI_HTTP_BODY_LENGTH;
     }
+    return GREET_OK;
 }
 
 static void section_end(greet_http_parser *p)
@@ -320,7 +336,9 @@ static void section_end(greet_http_parser *p)
         next_section(p);
         return;
     }
-    framing(p);
+    if (framing(p) != GREET_OK) {
+        return;
+    }
     r->headers_done = 1;
     if (p->cb.on_headers_end != NULL) {
         rc = gi_http_callback(p, p->cb.on_headers_end(p->ctx, r));
@@ -416,6 +434,7 @@ size_t gi_http_lines(greet_http_parser *p, const char *s, size_t n)
 void gi_http_begin_trailers(greet_http_parser *p)
 {
     p->in_trailers = 1;
+    p->fields = 0; /* the trailers are counted on their own */
     p->head_len = 0;
     p->line_start = 0;
     p->state = GI_HTTP_LINES;

@@ -31,11 +31,12 @@ struct greet_http_parser {
     int te_present;     /* a Transfer-Encoding field was seen in this section */
     int te_chunked;     /* ... and its last coding so far is chunked */
     int te_chunked_any; /* chunked appeared at all (twice is an error) */
+    char te_coding[24]; /* the first coding other than chunked (gzip...), "" when none */
     int cr;             /* chunk framing: a CR was seen, an LF must follow */
     int chunk_ext;      /* a ';' started chunk extensions on this chunk line */
     unsigned chunk_digits;
     size_t chunk_line; /* bytes of the current chunk-size line */
-    unsigned fields;   /* header and trailer fields so far */
+    unsigned fields;   /* fields in the current section (a head, or the trailers) */
     size_t header_total;
     size_t head_len;   /* bytes in head: the current section, raw */
     size_t line_start; /* where the line being collected starts in head */

@@ -469,3 +469,87 @@ TEST(FetchIpv6, Ipv6LiteralWithBracketsInHost)
     EXPECT_NE(server.requests().at(0).find("\r\nHost: [::1]:" + std::to_string(server.port())),
               std::string::npos);
 }
+
+// ---- Redirects to other origins and odd Locations --------------------------------------------
+
+namespace
+{
+
+std::string field_of(const std::string &head, const std::string &name)
+{
+    size_t at = head.find("\r\n" + name + ": ");
+    if (at == std::string::npos) {
+        return "<none>";
+    }
+    at += name.size() + 4;
+    return head.substr(at, head.find("\r\n", at) - at);
+}
+
+} // namespace
+
+TEST_F(Fetch, CredentialsAndHostAreNotSentToAnotherOrigin)
+{
+    HttpServer other;
+    ASSERT_TRUE(other.ok());
+    server.on("/start", redirect_reply(302, "/same"));
+    server.on("/same", redirect_reply(302, other.url("/elsewhere")));
+    other.on("/elsewhere", ok_reply("there"));
+    const char *headers[] = {"Authorization: Bearer secret", "Cookie: id=1",
+                             "Proxy-Authorization: Basic eDp5", "Host: named.example",
+                             "X-Kept: yes"};
+    opt.headers = headers;
+    opt.header_count = 5;
+    opt.follow_redirects = 1;
+    ASSERT_EQ(fetch("/start"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, "there");
+    std::vector<std::string> here = server.requests();
+    ASSERT_EQ(here.size(), 2u);
+    for (const std::string &req : here) { // same origin: everything the user gave
+        EXPECT_EQ(field_of(req, "Authorization"), "Bearer secret") << req;
+        EXPECT_EQ(field_of(req, "Cookie"), "id=1") << req;
+        EXPECT_EQ(field_of(req, "Host"), "named.example") << req;
+    }
+    std::string there = other.requests().at(0);
+    EXPECT_EQ(field_of(there, "Authorization"), "<none>") << there;
+    EXPECT_EQ(field_of(there, "Cookie"), "<none>") << there;
+    EXPECT_EQ(field_of(there, "Proxy-Authorization"), "<none>") << there;
+    EXPECT_EQ(field_of(there, "Host"), "127.0.0.1:" + std::to_string(other.port())) << there;
+    EXPECT_EQ(field_of(there, "X-Kept"), "yes") << there;
+}
+
+TEST_F(Fetch, LocationTrustedSendsCredentialsToAnotherOrigin)
+{
+    HttpServer other;
+    ASSERT_TRUE(other.ok());
+    server.on("/start", redirect_reply(307, other.url("/elsewhere")));
+    other.on("/elsewhere", ok_reply("there"));
+    const char *headers[] = {"Authorization: Bearer secret", "Cookie: id=1"};
+    opt.headers = headers;
+    opt.header_count = 2;
+    opt.follow_redirects = 1;
+    opt.location_trusted = 1;
+    ASSERT_EQ(fetch("/start"), GREET_OK) << result.message;
+    std::string there = other.requests().at(0);
+    EXPECT_EQ(field_of(there, "Authorization"), "Bearer secret") << there;
+    EXPECT_EQ(field_of(there, "Cookie"), "id=1") << there;
+}
+
+TEST_F(Fetch, LocationWithRawSpaceAndNonAsciiIsPercentEncoded)
+{
+    server.on("/from", redirect_reply(301, "/a b/\xc3\xbc.html?q=x y"));
+    server.on("/a%20b/%C3%BC.html?q=x%20y", ok_reply("encoded"));
+    opt.follow_redirects = 1;
+    ASSERT_EQ(fetch("/from"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, "encoded");
+    EXPECT_EQ(got.urls.back(), server.url("/a%20b/%C3%BC.html?q=x%20y"));
+}
+
+TEST_F(Fetch, GzipTransferCodingIsRefusedNotSavedEncoded)
+{
+    server.on("/gz", ok_reply(std::string("\x1f\x8b\x08\x00", 4), "Transfer-Encoding: gzip\r\n"));
+    EXPECT_EQ(fetch("/gz"), GREET_EPROTO);
+    EXPECT_NE(std::string(result.message).find("Transfer-Encoding gzip is not supported"),
+              std::string::npos)
+        << result.message;
+    EXPECT_EQ(got.body, "");
+}

@@ -139,13 +139,13 @@ std::vector<Valid> valid_responses()
         {"chunked lf only", "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n", 0, 200,
          "Transfer-Encoding=chunked\n", "abc", ""},
         {"chunked wins over content-length",
-         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
+         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: identity, Chunked\r\n\r\n"
          "00002\r\nab\r\n000\r\n\r\n",
-         0, 200, "Content-Length=100\nTransfer-Encoding=gzip, Chunked\n", "ab", ""},
+         0, 200, "Content-Length=100\nTransfer-Encoding=identity, Chunked\n", "ab", ""},
         {"close delimited", "HTTP/1.0 200 OK\r\nServer: x\r\n\r\nuntil the end\r\n\r\n", 0, 200,
          "Server=x\n", "until the end\r\n\r\n", ""},
-        {"not chunked last means close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nzz", 0,
-         200, "Transfer-Encoding=gzip\n", "zz", ""},
+        {"not chunked last means close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\nzz",
+         0, 200, "Transfer-Encoding=identity\n", "zz", ""},
         {"100 continue skipped",
          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\nX: y\r\n\r\n"
          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
@@ -500,6 +500,44 @@ TEST(HttpParseBroken, TooManyFields)
     }
     EXPECT_EQ(parse(text + "\r\n").finish, GREET_OK);
     expect_broken(text + "G: w\r\n\r\n", GREET_ETOOBIG, "more than 100 header fields");
+}
+
+TEST(HttpParse, FieldLimitIsPerHeadAndTrailersCountOnTheirOwn)
+{
+    std::string fields;
+    for (int i = 0; i < GREET_HTTP_FIELDS_MAX * 2 / 3; i++) {
+        fields += "F: v\r\n";
+    }
+    Outcome interim = parse("HTTP/1.1 103 Early Hints\r\n" + fields + "\r\nHTTP/1.1 200 OK\r\n" +
+                            fields + "Content-Length: 2\r\n\r\nok");
+    EXPECT_EQ(interim.finish, GREET_OK) << interim.reason;
+    EXPECT_EQ(interim.events.body, "ok");
+    Outcome trailers =
+        parse("HTTP/1.1 200 OK\r\n" + fields +
+              "Transfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n" + fields + "\r\n");
+    EXPECT_EQ(trailers.finish, GREET_OK) << trailers.reason;
+    EXPECT_EQ(trailers.events.body, "ok");
+    std::string too_many;
+    for (int i = 0; i <= GREET_HTTP_FIELDS_MAX; i++) {
+        too_many += "T: v\r\n";
+    }
+    expect_broken("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + too_many + "\r\n",
+                  GREET_ETOOBIG, "more than 100 header fields");
+}
+
+TEST(HttpParseBroken, TransferCodingsOtherThanChunkedAreRefused)
+{
+    expect_broken("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n\x1f\x8b", GREET_EPROTO,
+                  "Transfer-Encoding gzip is not supported (the body would stay encoded)");
+    expect_broken("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nzz\r\n0\r\n\r\n",
+                  GREET_EPROTO,
+                  "Transfer-Encoding gzip is not supported (the body would stay encoded)");
+    expect_broken(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: deflate\r\n\r\n",
+        GREET_EPROTO, "Transfer-Encoding deflate is not supported (the body would stay encoded)");
+    // No body, nothing encoded to hand out.
+    EXPECT_EQ(parse("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: gzip\r\n\r\n").finish,
+              GREET_OK);
 }
 
 TEST(HttpParseBroken, InterimSectionsCountTowardsTheLimits)
