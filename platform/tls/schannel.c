@@ -55,6 +55,22 @@ const char *gp_tls_backend(void)
     return "SChannel";
 }
 
+/* SSPI buffers are filled field by field, never with initialisers: older cl rejects aggregate
+ * initialisers with non-constant values (C4204) or local addresses (C4221). */
+static void set_buffer(SecBuffer *b, unsigned long type, unsigned long len, void *data)
+{
+    b->BufferType = type;
+    b->cbBuffer = len;
+    b->pvBuffer = data;
+}
+
+static void set_desc(SecBufferDesc *desc, SecBuffer *b, unsigned long n)
+{
+    desc->ulVersion = SECBUFFER_VERSION;
+    desc->cBuffers = n;
+    desc->pBuffers = b;
+}
+
 static int tls_status(SECURITY_STATUS status)
 {
     return gp_oserr_set(GP_OSERR_TLS, (int)status);
@@ -267,26 +283,21 @@ static int send_token(gp_tls *t, SecBuffer *token, uint64_t deadline)
 static SECURITY_STATUS handshake_step(gp_tls *t, const WCHAR *target, SecBuffer *token)
 {
     SecBuffer in[2];
-    SecBufferDesc in_desc = {SECBUFFER_VERSION, 2, in};
-    SecBufferDesc out_desc = {SECBUFFER_VERSION, 1, token};
+    SecBufferDesc in_desc, out_desc;
     SECURITY_STATUS status;
     ULONG attrs = 0;
 
-    token->BufferType = SECBUFFER_TOKEN;
-    token->cbBuffer = 0;
-    token->pvBuffer = NULL;
+    set_buffer(token, SECBUFFER_TOKEN, 0, NULL);
+    set_desc(&out_desc, token, 1);
     if (!t->have_handle) {
         status = InitializeSecurityContextW(&t->ctx->cred, NULL, (SEC_WCHAR *)target, isc_flags, 0,
                                             0, NULL, 0, &t->handle, &out_desc, &attrs, NULL);
         t->have_handle = status == SEC_I_CONTINUE_NEEDED || status == SEC_E_OK;
         return status;
     }
-    in[0].BufferType = SECBUFFER_TOKEN;
-    in[0].cbBuffer = (unsigned long)t->in_len;
-    in[0].pvBuffer = t->in + t->in_start;
-    in[1].BufferType = SECBUFFER_EMPTY;
-    in[1].cbBuffer = 0;
-    in[1].pvBuffer = NULL;
+    set_buffer(&in[0], SECBUFFER_TOKEN, (unsigned long)t->in_len, t->in + t->in_start);
+    set_buffer(&in[1], SECBUFFER_EMPTY, 0, NULL);
+    set_desc(&in_desc, in, 2);
     status = InitializeSecurityContextW(&t->ctx->cred, &t->handle, (SEC_WCHAR *)target, isc_flags,
                                         0, 0, &in_desc, 0, NULL, &out_desc, &attrs, NULL);
     if (status == SEC_E_INCOMPLETE_MESSAGE) {
@@ -534,18 +545,16 @@ static unsigned long data_len(const SecBuffer b[4])
 static int decrypt_record(gp_tls *t)
 {
     SecBuffer b[4];
-    SecBufferDesc desc = {SECBUFFER_VERSION, 4, b};
+    SecBufferDesc desc;
     SECURITY_STATUS status;
     unsigned char content_type;
     int i;
 
-    memset(b, 0, sizeof b);
-    b[0].BufferType = SECBUFFER_DATA;
-    b[0].cbBuffer = (unsigned long)t->in_len;
-    b[0].pvBuffer = t->in + t->in_start;
+    set_buffer(&b[0], SECBUFFER_DATA, (unsigned long)t->in_len, t->in + t->in_start);
     for (i = 1; i < 4; i++) {
-        b[i].BufferType = SECBUFFER_EMPTY;
+        set_buffer(&b[i], SECBUFFER_EMPTY, 0, NULL);
     }
+    set_desc(&desc, b, 4);
     content_type = t->in_len > 0 ? t->in[t->in_start] : 0;
     status = DecryptMessage(&t->handle, &desc, 0, NULL);
     if (status == SEC_E_INCOMPLETE_MESSAGE) {
@@ -623,22 +632,16 @@ int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
 static int encrypt_and_send(gp_tls *t, const unsigned char *data, size_t len, uint64_t deadline)
 {
     SecBuffer b[4];
-    SecBufferDesc desc = {SECBUFFER_VERSION, 4, b};
+    SecBufferDesc desc;
     SECURITY_STATUS status;
 
     memcpy(t->out + t->sizes.cbHeader, data, len);
-    b[0].BufferType = SECBUFFER_STREAM_HEADER;
-    b[0].cbBuffer = t->sizes.cbHeader;
-    b[0].pvBuffer = t->out;
-    b[1].BufferType = SECBUFFER_DATA;
-    b[1].cbBuffer = (unsigned long)len;
-    b[1].pvBuffer = t->out + t->sizes.cbHeader;
-    b[2].BufferType = SECBUFFER_STREAM_TRAILER;
-    b[2].cbBuffer = t->sizes.cbTrailer;
-    b[2].pvBuffer = t->out + t->sizes.cbHeader + len;
-    b[3].BufferType = SECBUFFER_EMPTY;
-    b[3].cbBuffer = 0;
-    b[3].pvBuffer = NULL;
+    set_buffer(&b[0], SECBUFFER_STREAM_HEADER, t->sizes.cbHeader, t->out);
+    set_buffer(&b[1], SECBUFFER_DATA, (unsigned long)len, t->out + t->sizes.cbHeader);
+    set_buffer(&b[2], SECBUFFER_STREAM_TRAILER, t->sizes.cbTrailer,
+               t->out + t->sizes.cbHeader + len);
+    set_buffer(&b[3], SECBUFFER_EMPTY, 0, NULL);
+    set_desc(&desc, b, 4);
     status = EncryptMessage(&t->handle, 0, &desc, 0);
     if (status != SEC_E_OK) {
         t->broken = 1;
@@ -671,11 +674,14 @@ int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, int timeout_ms)
 static void send_close_notify(gp_tls *t)
 {
     DWORD type = SCHANNEL_SHUTDOWN;
-    SecBuffer control = {sizeof type, SECBUFFER_TOKEN, &type};
-    SecBufferDesc control_desc = {SECBUFFER_VERSION, 1, &control};
-    SecBuffer token = {0, SECBUFFER_TOKEN, NULL};
-    SecBufferDesc out_desc = {SECBUFFER_VERSION, 1, &token};
+    SecBuffer control, token;
+    SecBufferDesc control_desc, out_desc;
     ULONG attrs = 0;
+
+    set_buffer(&control, SECBUFFER_TOKEN, sizeof type, &type);
+    set_desc(&control_desc, &control, 1);
+    set_buffer(&token, SECBUFFER_TOKEN, 0, NULL);
+    set_desc(&out_desc, &token, 1);
 
     if (ApplyControlToken(&t->handle, &control_desc) != SEC_E_OK) {
         return;

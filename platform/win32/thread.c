@@ -60,7 +60,10 @@ int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_si
         return gpw_fail(GREET_EINVAL);
     }
     start = (struct thread_start *)malloc(sizeof *start);
-    if (!start || (out && !(t = (gp_thread *)malloc(sizeof *t)))) {
+    if (out) {
+        t = (gp_thread *)malloc(sizeof *t);
+    }
+    if (!start || (out && !t)) {
         free(start);
         return gpw_fail(GREET_ENOMEM);
     }
