@@ -17,7 +17,7 @@ Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
             ,@('--bind', 'ADDR', 'address or host name to listen on')
             ,@('-p', 'N', 'port; 0 picks a free port and prints it on stdout')
             ,@('--port', 'N', 'port; 0 picks a free port and prints it on stdout')
-            ,@('--backlog', 'N', 'queue of connections not yet accepted; the tutorial''s 5 turns clients away as soon as a few connect at once, and the OS caps the value at its own maximum')
+            ,@('--backlog', 'N', 'queue of connections not yet accepted; the tutorial''s 5 turns clients away as soon as a few connect at once, even 128 when hundreds do; the OS caps any value at its maximum')
             ,@('--max-clients', 'N', 'clients served at once, 0 for no limit; others get "busy: too many clients, try again later" and are closed')
             ,@('--idle-timeout', 'S', 'close clients that send nothing for S seconds')
             ,@('--delay', 'MS', 'wait MS milliseconds before each reply; 1000 is the tutorial''s time.sleep(1)')

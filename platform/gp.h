@@ -113,10 +113,12 @@ enum gp_wait { GP_WAIT_READ = 1, GP_WAIT_WRITE = 2 };
  * systems; the limit passing to GREET_ETIMEDOUT. */
 int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out);
 
-/* Creates a listening TCP socket bound to addr (backlog <= 0: SOMAXCONN). Address reuse follows
- * each OS's safe default (SO_REUSEADDR on POSIX for TIME_WAIT, SO_EXCLUSIVEADDRUSE on Windows so
- * that no other process can steal the port); an IPv6 wildcard is dual-stack (IPV6_V6ONLY off) where
- * the OS allows. */
+/* Creates a listening TCP socket bound to addr. backlog <= 0 asks for the OS's maximum queue
+ * (SOMAXCONN, which the kernel caps at its own limit; on Windows SOMAXCONN_HINT(65535) where the
+ * system supports it, else SOMAXCONN, whose "maximum" is 200 on client editions). Address reuse
+ * follows each OS's safe default (SO_REUSEADDR on POSIX for TIME_WAIT, SO_EXCLUSIVEADDRUSE on
+ * Windows so that no other process can steal the port); an IPv6 wildcard is dual-stack (IPV6_V6ONLY
+ * off) where the OS allows. */
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out);
 
 /* Accepts one connection; *peer (may be NULL) gets the client's address. Retries EINTR. The new

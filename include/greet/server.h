@@ -25,9 +25,10 @@ GREET_BEGIN_DECLS
 
 #define GREET_DEFAULT_PORT     12341 /* the tutorial's */
 #define GREET_DEFAULT_GREETING "hello world!"
-/* The tutorial's listen(5) drops connection attempts as soon as a handful of clients connect at
- * once; 128 is the traditional SOMAXCONN, and the OS caps it at its own maximum anyway. */
-#define GREET_DEFAULT_BACKLOG     128
+/* 0: the OS's maximum listen queue (SOMAXCONN; on Windows SOMAXCONN_HINT's top where supported),
+ * as nginx and others do. The tutorial's listen(5) drops connection attempts as soon as a handful
+ * of clients connect at once, and even 128 overflows when hundreds connect together. */
+#define GREET_DEFAULT_BACKLOG     0
 #define GREET_DEFAULT_MAX_CLIENTS 10000
 #define GREET_DEFAULT_MAX_LINE    4096        /* longest line in line mode, in bytes */
 #define GREET_DEFAULT_DRAIN_MS    300         /* time given to in-flight replies at stop */
@@ -59,7 +60,7 @@ typedef struct greet_server_config {
     const char *bind;     /* address or host name to listen on; NULL: all interfaces, IPv6 and
                              IPv4 (dual-stack "::"), or IPv4 only where IPv6 is unavailable */
     unsigned port;        /* 0 picks a free port: see greet_server_port */
-    int backlog;          /* listen queue length */
+    int backlog;          /* listen queue length; 0: the OS's maximum */
     long max_clients;     /* connections served at once; more get GREET_BUSY_MESSAGE; 0: no limit */
     int idle_timeout_ms;  /* close a client that sends nothing for this long; 0: never */
     int delay_ms;         /* wait before each reply (the tutorial's time.sleep(1) is 1000) */

@@ -156,6 +156,24 @@ int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out)
     return GREET_OK;
 }
 
+#ifndef SOMAXCONN_HINT /* winsock2.h of Windows 8 and later; mingw-w64's lacks it */
+#define SOMAXCONN_HINT(b) (-(b))
+#endif
+
+/* listen with the OS's largest queue for backlog <= 0: SOMAXCONN_HINT (Windows 8 and later) asks
+ * for up to 65535, where plain SOMAXCONN means 200 on client editions; older systems refuse the
+ * hint, and get SOMAXCONN. */
+static int listen_queue(SOCKET s, int backlog)
+{
+    if (backlog > 0) {
+        return listen(s, backlog);
+    }
+    if (listen(s, SOMAXCONN_HINT(65535)) == 0) {
+        return 0;
+    }
+    return WSAGetLastError() == WSAEINVAL ? listen(s, SOMAXCONN) : SOCKET_ERROR;
+}
+
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
 {
     /* SO_EXCLUSIVEADDRUSE: Windows' SO_REUSEADDR would let another socket bind the same port and
@@ -179,8 +197,7 @@ int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
     if (sockaddr_of(addr)->sa_family == AF_INET6) {
         setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&v6only, (int)sizeof v6only);
     }
-    if (bind(s, sockaddr_of(addr), (int)addr->len) != 0 ||
-        listen(s, backlog > 0 ? backlog : SOMAXCONN) != 0) {
+    if (bind(s, sockaddr_of(addr), (int)addr->len) != 0 || listen_queue(s, backlog) != 0) {
         return close_failed(s, sock_error());
     }
     *out = (gp_socket)s;

@@ -21,8 +21,8 @@ static const struct cli_opt options[] = {
      CLI_NUMBER(greet_server_config, port, unsigned, 0, 65535)},
     {"backlog", 0, "N",
      "queue of connections not yet accepted; the tutorial's 5 turns clients away as soon as a "
-     "few connect at once, and the OS caps the value at its own maximum",
-     "128", CLI_NUMBER(greet_server_config, backlog, int, 1, MAX_BACKLOG)},
+     "few connect at once, even 128 when hundreds do; the OS caps any value at its maximum",
+     "the OS maximum, SOMAXCONN", CLI_NUMBER(greet_server_config, backlog, int, 1, MAX_BACKLOG)},
     {"max-clients", 0, "N",
      "clients served at once, 0 for no limit; others get \"busy: too many clients, try again "
      "later\" and are closed",

@@ -305,7 +305,7 @@ static int server_init(greet_server *srv, const greet_server_config *cfg)
 
 static int config_valid(const greet_server_config *cfg)
 {
-    return cfg->port <= 65535 && cfg->backlog > 0 && cfg->max_clients >= 0 &&
+    return cfg->port <= 65535 && cfg->backlog >= 0 && cfg->max_clients >= 0 &&
            cfg->idle_timeout_ms >= 0 && cfg->delay_ms >= 0 && cfg->drain_ms >= 0 &&
            cfg->workers >= 0;
 }

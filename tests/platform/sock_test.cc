@@ -207,6 +207,29 @@ TEST_F(Sock, ConnectWithinLimitWhenBacklogIsFull)
     EXPECT_LT(took, 5000u);
 }
 
+// backlog 0 is the OS's maximum queue: more simultaneous connects than the classic 128 all
+// complete while nothing accepts (Windows' plain SOMAXCONN is 200 on client editions, Linux's
+// default 4096; 300 is past both old limits and well inside the new ones).
+TEST_F(Sock, DefaultBacklogHoldsHundredsOfPendingConnects)
+{
+    std::vector<gp_socket> pending;
+    int rc = GREET_OK;
+
+    ASSERT_EQ(listen_on("127.0.0.1", GP_AF_INET4, 0), GREET_OK);
+    for (int i = 0; i < 300 && rc == GREET_OK; i++) {
+        gp_socket s = GP_SOCKET_INVALID;
+        rc = gp_sock_connect(&bound, 3000, &s);
+        if (rc == GREET_OK) {
+            pending.push_back(s);
+        }
+    }
+    for (gp_socket s : pending) {
+        gp_sock_close(s);
+    }
+    EXPECT_EQ(rc, GREET_OK) << error_text(rc);
+    EXPECT_EQ(pending.size(), 300u);
+}
+
 TEST_F(Sock, RecvTimeoutIsETIMEDOUT)
 {
     char buf[16];
