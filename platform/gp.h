@@ -303,6 +303,64 @@ int gp_isatty(FILE *stream);
 /* The calling process's id, for unique temporary names. */
 unsigned long gp_process_id(void);
 
+/* ---- Failure injection (tests only) ------------------------------------------------------ */
+
+/* A seam through which tests make the OS fail, in the way SQLite's OS layer lets its tests swap
+ * system calls: with a hook installed, each call below first asks it, and the hook may let the
+ * call through (GP_FAULT_NONE), shorten it, or make it fail as the OS would. An injected failure
+ * is recorded exactly like a real one (the OS's own raw value: EMFILE 24 on POSIX, WSAEMFILE
+ * 10024 on Windows, EAI_NONAME or WSAHOST_NOT_FOUND for the resolver), so the code above the
+ * platform and the messages users see take their real paths. Nothing of this is in the public
+ * API (include/greet/) nor exported from a shared libgreet; without a hook each call costs one
+ * atomic load. */
+
+/* Where the hook is asked: once per gp_resolve, gp_sock_connect, gp_sock_listen and
+ * gp_sock_accept call (before the OS call, so a pending connection stays queued, as with a real
+ * EMFILE), and before each send(2)/recv(2) that gp_sock_send_all and gp_sock_recv make. */
+enum gp_fault_point {
+    GP_FAULT_RESOLVE,
+    GP_FAULT_CONNECT,
+    GP_FAULT_LISTEN,
+    GP_FAULT_ACCEPT,
+    GP_FAULT_SEND,
+    GP_FAULT_RECV
+};
+
+/* What the hook answers: go ahead, or fail as the OS does when (in that order) a name does not
+ * exist, the resolver cannot answer now, the process is out of descriptors, the system is out
+ * of buffer space, the peer refuses, the peer resets, a limit passes, the address is taken. */
+enum gp_fault {
+    GP_FAULT_NONE = 0,
+    GP_FAULT_NOHOST,   /* EAI_NONAME / WSAHOST_NOT_FOUND: GREET_ENOHOST */
+    GP_FAULT_AGAIN,    /* EAI_AGAIN / WSATRY_AGAIN: GREET_ERESOLVE */
+    GP_FAULT_MFILE,    /* EMFILE / WSAEMFILE: GREET_EMFILE */
+    GP_FAULT_NOBUFS,   /* ENOBUFS / WSAENOBUFS: GREET_ENOMEM */
+    GP_FAULT_REFUSED,  /* ECONNREFUSED / WSAECONNREFUSED: GREET_ECONNREFUSED */
+    GP_FAULT_RESET,    /* ECONNRESET / WSAECONNRESET: GREET_ECONNRESET */
+    GP_FAULT_TIMEDOUT, /* ETIMEDOUT / WSAETIMEDOUT: GREET_ETIMEDOUT */
+    GP_FAULT_ADDRINUSE /* EADDRINUSE / WSAEADDRINUSE: GREET_EADDRINUSE */
+};
+
+/* One call as the hook sees it. For GP_FAULT_RESOLVE, host is the name asked for (NULL for a
+ * passive wildcard) and the hook may point it at another name, which is then resolved instead
+ * (e.g. "127.0.0.1" for a made-up name, so a test never asks DNS about it). For GP_FAULT_SEND and
+ * GP_FAULT_RECV, len is the size of the one send or receive about to be made and the hook may
+ * lower it (not below 1) for a short transfer; gp_sock_send_all then goes on with the rest. */
+typedef struct gp_fault_call {
+    int point; /* gp_fault_point */
+    const char *host;
+    size_t len;
+} gp_fault_call;
+
+/* Returns a gp_fault. Hooks run one at a time (under a lock), on whatever thread made the call,
+ * so a hook may keep counters without locking of its own; it must not call the platform layer. */
+typedef int (*gp_fault_fn)(void *arg, gp_fault_call *call);
+
+/* Installs fn with arg (NULL: none, the OS is called directly again). When it returns, no call of
+ * the previous hook is running and none will start, so its state may be freed. Install from one
+ * thread at a time. GREET_ENOMEM if the hook's lock cannot be made (first install only). */
+int gp_fault_install(gp_fault_fn fn, void *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "gp.h"
 
 static int os_family(int family)
@@ -52,6 +53,7 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
 {
     struct addrinfo hints;
     struct addrinfo *res = NULL;
+    gp_fault_call call;
     char service[8];
     int rc;
 
@@ -60,6 +62,14 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
         gp_oserr_clear();
         return GREET_EINVAL;
     }
+    call.point = GP_FAULT_RESOLVE;
+    call.host = host;
+    call.len = 0;
+    rc = gp_fault_take(&call);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    host = call.host;
     /* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on machines whose only interface is the
      * loopback, which is exactly where the tests and local servers run. */
     memset(&hints, 0, sizeof hints);

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "gp.h"
 
 #ifndef MSG_NOSIGNAL
@@ -174,9 +175,12 @@ typedef int (*socket_setup)(int fd, const gp_addr *addr, int param);
 static int open_socket(const gp_addr *addr, socket_setup setup, int param, gp_socket *out)
 {
     int fd = -1;
-    int rc = new_socket(addr, &fd);
+    int rc = gp_fault_at(setup == connect_fd ? GP_FAULT_CONNECT : GP_FAULT_LISTEN);
 
     *out = GP_SOCKET_INVALID;
+    if (rc == GREET_OK) {
+        rc = new_socket(addr, &fd);
+    }
     if (rc == GREET_OK) {
         rc = setup(fd, addr, param);
         if (rc != GREET_OK) {
@@ -218,8 +222,12 @@ int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
     struct sockaddr_storage ss;
     socklen_t len;
     int fd;
+    int rc = gp_fault_at(GP_FAULT_ACCEPT);
 
     *out = GP_SOCKET_INVALID;
+    if (rc != GREET_OK) {
+        return rc;
+    }
     do {
         len = sizeof ss;
         fd = accept_fd(fd_of(listener), &ss, &len);
@@ -279,10 +287,19 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 {
     const unsigned char *p = (const unsigned char *)buf;
     int fd = fd_of(s);
+    gp_fault_call call;
     ssize_t n;
+    int rc;
 
+    call.point = GP_FAULT_SEND;
+    call.host = NULL;
     while (len > 0) {
-        n = send(fd, p, len, MSG_NOSIGNAL);
+        call.len = len;
+        rc = gp_fault_take(&call);
+        if (rc != GREET_OK) {
+            return rc;
+        }
+        n = send(fd, p, call.len, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -298,11 +315,20 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
 {
     int fd = fd_of(s);
+    gp_fault_call call;
     ssize_t n;
+    int rc;
 
     *got = 0;
+    call.point = GP_FAULT_RECV;
+    call.host = NULL;
+    call.len = cap;
+    rc = gp_fault_take(&call);
+    if (rc != GREET_OK) {
+        return rc;
+    }
     do {
-        n = recv(fd, buf, cap, 0);
+        n = recv(fd, buf, call.len, 0);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         return io_failure(fd);

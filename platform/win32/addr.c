@@ -8,6 +8,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 
+#include "common/fault.h"
 #include "gp.h"
 #include "gpw.h"
 
@@ -87,6 +88,7 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
                size_t *count)
 {
     wchar_t *whost = NULL;
+    gp_fault_call call;
     int af;
     int rc;
 
@@ -94,6 +96,14 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     if (max == 0 || (!host && !passive) || family_to_af(family, &af) != GREET_OK) {
         return gpw_fail(GREET_EINVAL);
     }
+    call.point = GP_FAULT_RESOLVE;
+    call.host = host;
+    call.len = 0;
+    rc = gp_fault_take(&call);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    host = call.host;
     if (host && (rc = gpw_widen(host, &whost)) != GREET_OK) {
         return rc;
     }

@@ -7,6 +7,7 @@
 #include <ws2tcpip.h>
 #include <windows.h>
 
+#include "common/fault.h"
 #include "gp.h"
 #include "gpw.h"
 
@@ -140,7 +141,10 @@ int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out)
     int rc;
 
     *out = GP_SOCKET_INVALID;
-    rc = open_socket(addr, &s);
+    rc = gp_fault_at(GP_FAULT_CONNECT);
+    if (rc == GREET_OK) {
+        rc = open_socket(addr, &s);
+    }
     if (rc != GREET_OK) {
         return rc;
     }
@@ -184,7 +188,10 @@ int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
     int rc;
 
     *out = GP_SOCKET_INVALID;
-    rc = open_socket(addr, &s);
+    rc = gp_fault_at(GP_FAULT_LISTEN);
+    if (rc == GREET_OK) {
+        rc = open_socket(addr, &s);
+    }
     if (rc != GREET_OK) {
         return rc;
     }
@@ -209,9 +216,12 @@ int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
     struct sockaddr_storage ss;
     int len;
     SOCKET s = INVALID_SOCKET;
-    int rc;
+    int rc = gp_fault_at(GP_FAULT_ACCEPT);
 
     *out = GP_SOCKET_INVALID;
+    if (rc != GREET_OK) {
+        return rc;
+    }
     do {
         len = (int)sizeof ss;
         s = accept(to_os(listener), (struct sockaddr *)&ss, &len);
@@ -262,11 +272,20 @@ int gp_sock_shutdown(gp_socket s, int how)
 int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 {
     const char *p = (const char *)buf;
+    gp_fault_call call;
+    int rc;
 
+    call.point = GP_FAULT_SEND;
+    call.host = NULL;
     while (len > 0) {
-        int chunk = len > (size_t)INT_MAX ? INT_MAX : (int)len;
-        int n = send(to_os(s), p, chunk, 0);
+        int n;
 
+        call.len = len > (size_t)INT_MAX ? (size_t)INT_MAX : len;
+        rc = gp_fault_take(&call);
+        if (rc != GREET_OK) {
+            return rc;
+        }
+        n = send(to_os(s), p, (int)call.len, 0);
         if (n == SOCKET_ERROR) {
             if (WSAGetLastError() == WSAEINTR) {
                 continue;
@@ -281,9 +300,19 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 
 int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
 {
-    int chunk = cap > (size_t)INT_MAX ? INT_MAX : (int)cap;
+    gp_fault_call call;
+    int chunk;
+    int rc;
 
     *got = 0;
+    call.point = GP_FAULT_RECV;
+    call.host = NULL;
+    call.len = cap > (size_t)INT_MAX ? (size_t)INT_MAX : cap;
+    rc = gp_fault_take(&call);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    chunk = (int)call.len;
     for (;;) {
         int n = recv(to_os(s), (char *)buf, chunk, 0);
         int err;
