@@ -50,6 +50,19 @@ int gp_fault_take(gp_fault_call *call)
     return gp_oserr_set(gp_fault_raws[fault].kind, gp_fault_raws[fault].raw);
 }
 
+int gp_fault_resolve(const char **host)
+{
+    gp_fault_call call;
+    int rc;
+
+    call.point = GP_FAULT_RESOLVE;
+    call.host = *host;
+    call.len = 0;
+    rc = gp_fault_take(&call);
+    *host = call.host;
+    return rc;
+}
+
 int gp_fault_at(int point)
 {
     gp_fault_call call;

@@ -9,6 +9,9 @@
  * Otherwise the failure the hook chose, recorded as the OS's own (gp_oserr_set). */
 int gp_fault_take(gp_fault_call *call);
 
+/* gp_fault_take for a lookup of *host, which the hook may replace with another name. */
+int gp_fault_resolve(const char **host);
+
 /* gp_fault_take for a call with no host and no length (connect, listen, accept). */
 int gp_fault_at(int point);
 

@@ -53,7 +53,6 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
 {
     struct addrinfo hints;
     struct addrinfo *res = NULL;
-    gp_fault_call call;
     char service[8];
     int rc;
 
@@ -62,14 +61,10 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
         gp_oserr_clear();
         return GREET_EINVAL;
     }
-    call.point = GP_FAULT_RESOLVE;
-    call.host = host;
-    call.len = 0;
-    rc = gp_fault_take(&call);
+    rc = gp_fault_resolve(&host);
     if (rc != GREET_OK) {
         return rc;
     }
-    host = call.host;
     /* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on machines whose only interface is the
      * loopback, which is exactly where the tests and local servers run. */
     memset(&hints, 0, sizeof hints);

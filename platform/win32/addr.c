@@ -88,7 +88,6 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
                size_t *count)
 {
     wchar_t *whost = NULL;
-    gp_fault_call call;
     int af;
     int rc;
 
@@ -96,14 +95,10 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     if (max == 0 || (!host && !passive) || family_to_af(family, &af) != GREET_OK) {
         return gpw_fail(GREET_EINVAL);
     }
-    call.point = GP_FAULT_RESOLVE;
-    call.host = host;
-    call.len = 0;
-    rc = gp_fault_take(&call);
+    rc = gp_fault_resolve(&host);
     if (rc != GREET_OK) {
         return rc;
     }
-    host = call.host;
     if (host && (rc = gpw_widen(host, &whost)) != GREET_OK) {
         return rc;
     }

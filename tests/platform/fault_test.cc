@@ -11,6 +11,7 @@
 
 #include "gp.h"
 #include "support/fault.h"
+#include "support/sock_io.h"
 
 namespace
 {
@@ -73,22 +74,6 @@ class Fault : public ::testing::Test
         listen_loopback();
         ASSERT_EQ(gp_sock_connect(&bound, 5000, &client), GREET_OK);
         ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
-    }
-
-    // Receives exactly len bytes from s (fewer at EOF or on error).
-    static std::string recv_exact(gp_socket s, size_t len)
-    {
-        std::string out;
-        char buf[4096];
-        size_t got = 0;
-        while (out.size() < len) {
-            size_t want = std::min(sizeof buf, len - out.size());
-            if (gp_sock_recv(s, buf, want, &got) != GREET_OK || got == 0) {
-                break;
-            }
-            out.append(buf, got);
-        }
-        return out;
     }
 };
 

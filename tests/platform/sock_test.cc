@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gp.h"
+#include "support/sock_io.h"
 
 namespace
 {
@@ -74,23 +75,6 @@ class Sock : public ::testing::Test
         connect_and_accept(bound);
     }
 };
-
-// Receives exactly len bytes (or fewer at EOF or on error).
-std::string recv_exact(gp_socket s, size_t len)
-{
-    std::string out;
-    char buf[4096];
-    size_t got = 0;
-
-    while (out.size() < len) {
-        size_t want = std::min(sizeof buf, len - out.size());
-        if (gp_sock_recv(s, buf, want, &got) != GREET_OK || got == 0) {
-            break;
-        }
-        out.append(buf, got);
-    }
-    return out;
-}
 
 void round_trip(gp_socket client, gp_socket server)
 {
