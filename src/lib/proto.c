@@ -100,10 +100,12 @@ static int feed_lines(struct gi_proto *p, const unsigned char *data, size_t len,
 
 int gi_proto_latch(struct gi_proto *p, const void *data, size_t len)
 {
-    const unsigned char *bytes = data;
-
+    /* Only the tutorial's client sends a bare message with no newline, and a short one; any
+     * newline (several lines may come in one receive, as from `seq 10 1000 | nc`) or a receive
+     * that filled the buffer (a line longer than it) means a line-oriented client. */
     if (p->mode == GI_MODE_UNKNOWN && len > 0) {
-        p->mode = bytes[len - 1] == '\n' ? GI_MODE_LINE : GI_MODE_RAW;
+        p->mode = len >= GI_PROTO_RECV_MAX || memchr(data, '\n', len) != NULL ? GI_MODE_LINE
+                                                                              : GI_MODE_RAW;
     }
     return p->mode;
 }

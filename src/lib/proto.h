@@ -2,8 +2,9 @@
  * them, replies come out through a callback. docs/protocol.md is the specification.
  *
  * Raw mode (the tutorial's): one receive is one message, the reply is "Hello " + the bytes.
- * Line mode (netcat, telnet, scripts): chosen when the first receive ends in '\n'; messages are
- * lines without "\n" or "\r\n", reassembled across receives, one reply "Hello LINE\n" each. */
+ * Line mode (netcat, telnet, scripts): chosen when the first receive holds a '\n' anywhere or
+ * fills the receive buffer (GI_PROTO_RECV_MAX bytes); messages are lines without "\n" or "\r\n",
+ * reassembled across receives, one reply "Hello LINE\n" each. */
 #ifndef GREET_LIB_PROTO_H
 #define GREET_LIB_PROTO_H
 

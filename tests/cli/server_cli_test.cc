@@ -7,6 +7,7 @@
 
 #include "support/greet_server_fixture.h"
 #include "support/process.h"
+#include "support/sock_io.h"
 
 using greet_test::ClientPtr;
 using greet_test::connect_local;
@@ -18,6 +19,17 @@ using greet_test::TestServer;
 
 namespace
 {
+
+size_t count_lines_starting(const std::string &s, const std::string &prefix)
+{
+    size_t n = 0;
+    for (size_t at = 0; at < s.size();) {
+        size_t nl = s.find('\n', at);
+        n += s.compare(at, prefix.size(), prefix) == 0;
+        at = nl == std::string::npos ? s.size() : nl + 1;
+    }
+    return n;
+}
 
 bool has_line(const std::string &s)
 {
@@ -143,4 +155,68 @@ TEST(ServerCli, HelpListsEveryOption)
         EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
     }
     EXPECT_EQ(run_process({greet_exe(), "server", "--help"}).out, r.out);
+}
+
+// `seq 10 1000 | nc -N 127.0.0.1 PORT | grep -c '^Hello '` prints 991: the first receive holds
+// many lines and ends inside one, and it is still line mode.
+TEST(ServerCli, SeqThroughNetcatGetsOneReplyPerLine)
+{
+    Process p;
+    unsigned port = start_server(p, {"-q"});
+    ASSERT_NE(port, 0u);
+    std::string seq;
+    for (int i = 10; i <= 1000; i++) {
+        seq += std::to_string(i) + "\n";
+    }
+    std::string got = nc_session((uint16_t)port, seq);
+    EXPECT_EQ(count_lines_starting(got, "Hello "), 991u) << got.substr(0, 200);
+    EXPECT_NE(got.find("\nHello 10\nHello 11\n"), std::string::npos);
+    EXPECT_NE(got.find("\nHello 1000\n"), std::string::npos);
+}
+
+// A first receive that fills the 1,024-byte buffer without a newline is the start of a long line.
+TEST(ServerCli, FirstReceiveThatFillsTheBufferIsLineMode)
+{
+    Process p;
+    unsigned port = start_server(p, {"-q"});
+    ASSERT_NE(port, 0u);
+    std::string x(1024, 'x');
+    EXPECT_EQ(nc_session((uint16_t)port, x + "y\nz\n"),
+              "hello world!\nHello " + x + "y\nHello z\n");
+}
+
+// One byte with no newline is the tutorial's raw client: the reply has no newline added.
+TEST(ServerCli, FirstReceiveOfOneByteIsRawMode)
+{
+    Process p;
+    unsigned port = start_server(p, {"-q"});
+    ASSERT_NE(port, 0u);
+    EXPECT_EQ(nc_session((uint16_t)port, "a"), "hello world!\nHello a");
+}
+
+// 64 KiB in one write: every receive but the last is full, and each line is answered.
+TEST(ServerCli, SixtyFourKiBOfLinesInOneWriteAreAllAnswered)
+{
+    Process p;
+    unsigned port = start_server(p, {"-q"});
+    ASSERT_NE(port, 0u);
+    std::string line(63, 'z');
+    std::string data;
+    for (int i = 0; i < 1024; i++) {
+        data += line + "\n";
+    }
+    ASSERT_EQ(data.size(), 65536u);
+    std::string got = nc_session((uint16_t)port, data);
+    EXPECT_EQ(count_lines_starting(got, "Hello " + line), 1024u) << got.size();
+}
+
+// 64 KiB with no newline: a first receive that fills the buffer is line mode, so this is one
+// line over the limit (not 64 raw messages), refused with the error line.
+TEST(ServerCli, SixtyFourKiBWithoutNewlineIsOneOverlongLine)
+{
+    Process p;
+    unsigned port = start_server(p, {"-q"});
+    ASSERT_NE(port, 0u);
+    std::string got = nc_session((uint16_t)port, std::string(65536, 'y'));
+    EXPECT_EQ(got, "hello world!\nerror: line too long\n");
 }

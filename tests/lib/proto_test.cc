@@ -88,6 +88,60 @@ TEST_F(Proto, FirstMessageEndingInNewlineLatchesLineMode)
     EXPECT_EQ(replies_, (Replies{"Hello alice\n", "Hello bob\n"}));
 }
 
+TEST_F(Proto, FirstReceiveOfOneByteIsRawUnlessItIsANewline)
+{
+    EXPECT_EQ(feed("a"), GI_PROTO_MORE);
+    EXPECT_EQ(p_.mode, GI_MODE_RAW);
+    EXPECT_EQ(replies_, (Replies{"Hello a"}));
+
+    gi_proto line;
+    ASSERT_EQ(gi_proto_init(&line, 0), GREET_OK);
+    EXPECT_EQ(gi_proto_latch(&line, "\n", 1), GI_MODE_LINE);
+    gi_proto_free(&line);
+}
+
+// `seq 10 1000 | nc`: the first receive holds many lines and ends inside one.
+TEST_F(Proto, NewlineAnywhereInTheFirstReceiveLatchesLineMode)
+{
+    EXPECT_EQ(feed("10\n11\n12"), GI_PROTO_MORE);
+    EXPECT_EQ(p_.mode, GI_MODE_LINE);
+    EXPECT_EQ(feed("3\n"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello 10\n", "Hello 11\n", "Hello 123\n"}));
+}
+
+TEST_F(Proto, SeqTenToAThousandInFullReceivesGetsEveryLine)
+{
+    std::string all;
+    for (int i = 10; i <= 1000; i++) {
+        all += std::to_string(i) + "\n";
+    }
+    for (size_t i = 0; i < all.size(); i += GI_PROTO_RECV_MAX) {
+        ASSERT_EQ(feed(all.substr(i, GI_PROTO_RECV_MAX)), GI_PROTO_MORE);
+    }
+    ASSERT_EQ(replies_.size(), 991u);
+    EXPECT_EQ(replies_.front(), "Hello 10\n");
+    EXPECT_EQ(replies_.back(), "Hello 1000\n");
+}
+
+// A first receive that fills the buffer is the start of a line longer than it, not a message.
+TEST_F(Proto, FirstReceiveThatFillsTheBufferLatchesLineMode)
+{
+    std::string full(GI_PROTO_RECV_MAX, 'x');
+    EXPECT_EQ(feed(full), GI_PROTO_MORE);
+    EXPECT_EQ(p_.mode, GI_MODE_LINE);
+    EXPECT_TRUE(replies_.empty());
+    EXPECT_EQ(feed("y\n"), GI_PROTO_MORE);
+    EXPECT_EQ(replies_, (Replies{"Hello " + full + "y\n"}));
+}
+
+TEST_F(Proto, FirstReceiveOneByteShortOfTheBufferWithoutNewlineIsRaw)
+{
+    std::string name(GI_PROTO_RECV_MAX - 1, 'n');
+    EXPECT_EQ(feed(name), GI_PROTO_MORE);
+    EXPECT_EQ(p_.mode, GI_MODE_RAW);
+    EXPECT_EQ(replies_, (Replies{"Hello " + name}));
+}
+
 TEST_F(Proto, SplitLineIsReassembled)
 {
     EXPECT_EQ(feed("a\n"), GI_PROTO_MORE);

@@ -1,6 +1,7 @@
 #include "support/sock_io.h"
 
 #include <algorithm>
+#include <thread>
 
 std::string recv_exact(gp_socket s, size_t len)
 {
@@ -15,5 +16,35 @@ std::string recv_exact(gp_socket s, size_t len)
         }
         out.append(buf, got);
     }
+    return out;
+}
+
+std::string nc_session(uint16_t port, const std::string &bytes, int timeout_ms)
+{
+    gp_addr addr;
+    size_t n = 0;
+    gp_socket s = GP_SOCKET_INVALID;
+    std::string out;
+
+    if (gp_net_init() != GREET_OK) {
+        return out;
+    }
+    if (gp_resolve("127.0.0.1", port, GP_AF_INET4, 0, &addr, 1, &n) == GREET_OK &&
+        gp_sock_connect(&addr, timeout_ms, &s) == GREET_OK &&
+        gp_sock_set_timeouts(s, timeout_ms, timeout_ms) == GREET_OK) {
+        std::thread writer([s, &bytes] {
+            if (gp_sock_send_all(s, bytes.data(), bytes.size()) == GREET_OK) {
+                gp_sock_shutdown(s, GP_SHUT_WR);
+            }
+        });
+        char buf[4096];
+        size_t got = 0;
+        while (gp_sock_recv(s, buf, sizeof buf, &got) == GREET_OK && got > 0) {
+            out.append(buf, got);
+        }
+        writer.join();
+    }
+    gp_sock_close(s);
+    gp_net_fini();
     return out;
 }
