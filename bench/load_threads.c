@@ -102,7 +102,7 @@ static int open_conn(struct tconn *t)
     int err;
 
     load_conn_init(&t->lc, cfg, t->lc.id);
-    err = gp_sock_connect(&t->sh->addr, cfg->timeout_ms, &t->s);
+    err = gp_sock_connect(&t->sh->addr, gp_deadline_in(cfg->timeout_ms), &t->s);
     if (err != GREET_OK) {
         t->s = GP_SOCKET_INVALID;
         return fail_with(t, err == GREET_ETIMEDOUT ? LOAD_FAIL_TIMEOUT : LOAD_FAIL_CONNECT, err);
@@ -181,7 +181,7 @@ static void wait_go(struct shared *sh)
 {
     gp_mutex_lock(sh->mu);
     while (!sh->go) {
-        gp_cond_wait(sh->cv, sh->mu, -1);
+        gp_cond_wait(sh->cv, sh->mu, GP_DEADLINE_NONE);
     }
     gp_mutex_unlock(sh->mu);
 }
@@ -194,7 +194,7 @@ static int open_and_wait(struct tconn *t)
 
     gp_mutex_lock(sh->mu);
     while (sh->connecting >= sh->cfg->connect_parallel) {
-        gp_cond_wait(sh->cv, sh->mu, -1);
+        gp_cond_wait(sh->cv, sh->mu, GP_DEADLINE_NONE);
     }
     sh->connecting++;
     gp_mutex_unlock(sh->mu);
@@ -279,7 +279,7 @@ static uint64_t open_phase(struct shared *sh, uint64_t opened_at)
 
     gp_mutex_lock(sh->mu);
     while (sh->cfg->mode != LOAD_CHURN && sh->settled < sh->cfg->conns) {
-        gp_cond_wait(sh->cv, sh->mu, -1);
+        gp_cond_wait(sh->cv, sh->mu, GP_DEADLINE_NONE);
     }
     gp_mutex_unlock(sh->mu);
     sh->r->open_s = (double)(load_now_us() - opened_at) / 1e6;

@@ -49,6 +49,31 @@ void gp_oserr_clear(void);
 /* Writes "NAME raw: OS text" for the calling thread's last OS error, or "" if none. */
 void gp_oserr_describe(char *buf, size_t size);
 
+/* ---- Deadlines ---------------------------------------------------------------------------- */
+
+/* A deadline: the gp_clock_ms() time at which a wait gives up with GREET_ETIMEDOUT. Time has this
+ * one shape below the public API: a user's timeout becomes a deadline once, where it enters
+ * (gp_deadline_in), and every call after that takes the deadline, so a limit that spans many
+ * calls (a whole transfer) is never re-spelled or re-computed on the way down.
+ * GP_DEADLINE_NONE (0) is the one spelling of "no limit"; a passed deadline makes a wait only
+ * look (poll with no time). */
+typedef uint64_t gp_deadline;
+#define GP_DEADLINE_NONE ((gp_deadline)0)
+
+/* The deadline ms milliseconds from now. ms <= 0 gives GP_DEADLINE_NONE, as 0 means "no limit"
+ * in the public API; a positive ms is at least 1 ms away, never "none". */
+gp_deadline gp_deadline_in(int64_t ms);
+
+/* Milliseconds left before d, clamped to INT_MAX: 0 once it passed, -1 for GP_DEADLINE_NONE
+ * (poll's "forever"). For the platform's conversion to an OS wait, and for messages. */
+int gp_deadline_left(gp_deadline d);
+
+/* Non-zero once d has passed; never for GP_DEADLINE_NONE. */
+int gp_deadline_passed(gp_deadline d);
+
+/* The earlier of a and b, GP_DEADLINE_NONE being later than any deadline. */
+gp_deadline gp_deadline_min(gp_deadline a, gp_deadline b);
+
 /* ---- Network start/stop ------------------------------------------------------------------- */
 
 /* Starts the network stack (WSAStartup on Windows), reference-counted; also makes sure a write to
@@ -108,10 +133,10 @@ typedef uintptr_t gp_socket;
 enum gp_shutdown { GP_SHUT_RD = 0, GP_SHUT_WR = 1, GP_SHUT_RDWR = 2 };
 enum gp_wait { GP_WAIT_READ = 1, GP_WAIT_WRITE = 2 };
 
-/* Creates a TCP socket for addr's family, connects within timeout_ms (< 0: no limit, the OS's
- * own), and returns it blocking in *out. Connection refused maps to GREET_ECONNREFUSED on both
- * systems; the limit passing to GREET_ETIMEDOUT. */
-int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out);
+/* Creates a TCP socket for addr's family, connects before deadline (GP_DEADLINE_NONE: the OS's
+ * own limit), and returns it blocking in *out. Connection refused maps to GREET_ECONNREFUSED on
+ * both systems; the deadline passing to GREET_ETIMEDOUT. */
+int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out);
 
 /* Creates a listening TCP socket bound to addr. backlog <= 0 asks for the OS's maximum queue
  * (SOMAXCONN, which the kernel caps at its own limit; on Windows SOMAXCONN_HINT(65535) where the
@@ -136,6 +161,10 @@ int gp_sock_shutdown(gp_socket s, int how);
  * sockets: on a non-blocking one GREET_EAGAIN does not say how much was sent. */
 int gp_sock_send_all(gp_socket s, const void *buf, size_t len);
 
+/* gp_sock_send_all on a blocking socket that gives up at deadline (GREET_ETIMEDOUT): the send
+ * timeout becomes the time left, so a peer that never reads cannot hold the caller forever. */
+int gp_sock_send_by(gp_socket s, const void *buf, size_t len, gp_deadline deadline);
+
 /* Receives at most cap bytes, retrying EINTR; *got = 0 means the peer closed its side (EOF).
  * A receive timeout (gp_sock_set_timeouts) gives GREET_ETIMEDOUT, non-blocking with no data
  * GREET_EAGAIN. */
@@ -151,9 +180,10 @@ int gp_sock_set_nonblocking(gp_socket s, int on);
 /* TCP_NODELAY on or off: small request/reply protocols want it on. */
 int gp_sock_set_nodelay(gp_socket s, int on);
 
-/* Waits until s is ready for the gp_wait events in mask, at most timeout_ms (< 0: forever).
- * GREET_OK when ready (also on error or hang-up: the next call will tell), GREET_ETIMEDOUT. */
-int gp_sock_wait(gp_socket s, int mask, int timeout_ms);
+/* Waits until s is ready for the gp_wait events in mask, until deadline (GP_DEADLINE_NONE:
+ * forever; a passed one only looks). GREET_OK when ready (also on error or hang-up: the next call
+ * will tell), GREET_ETIMEDOUT. */
+int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline);
 
 /* The local (bound) and remote addresses of s. */
 int gp_sock_local_addr(gp_socket s, gp_addr *out);
@@ -181,11 +211,10 @@ void gp_mutex_unlock(gp_mutex *m);
 
 int gp_cond_create(gp_cond **out);
 void gp_cond_destroy(gp_cond *c);
-void gp_cond_signal(gp_cond *c);
 void gp_cond_broadcast(gp_cond *c);
-/* Waits on c with m held, at most timeout_ms (< 0: forever); GREET_ETIMEDOUT when it passed.
- * Spurious wake-ups happen: callers re-check their condition. */
-int gp_cond_wait(gp_cond *c, gp_mutex *m, int timeout_ms);
+/* Waits on c with m held until deadline (GP_DEADLINE_NONE: forever); GREET_ETIMEDOUT when it
+ * passed. Spurious wake-ups happen: callers re-check their condition. */
+int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline);
 
 /* A counter safe to change from many threads (gcc/clang builtins, or Interlocked* on MSVC). */
 typedef struct gp_atomic {
@@ -218,9 +247,9 @@ int gp_stop_install(void);
 /* Non-zero once a stop was requested (by a signal or gp_stop_raise). */
 int gp_stop_requested(void);
 
-/* Blocks until a stop is requested or timeout_ms passes (< 0: forever): GREET_OK or
+/* Blocks until a stop is requested or deadline passes (GP_DEADLINE_NONE: forever): GREET_OK or
  * GREET_ETIMEDOUT. */
-int gp_stop_wait(int timeout_ms);
+int gp_stop_wait(gp_deadline deadline);
 
 /* Requests a stop as the signal handler would (for tests and for programs stopping themselves). */
 void gp_stop_raise(void);

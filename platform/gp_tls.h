@@ -39,23 +39,24 @@ const char *gp_tls_backend(void);
 int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out);
 void gp_tls_ctx_destroy(gp_tls_ctx *ctx);
 
-/* Runs the client handshake on s, a connected socket, within timeout_ms (< 0: no limit).
+/* Runs the client handshake on s, a connected socket, before deadline (GP_DEADLINE_NONE: no
+ * limit).
  * server_name is the URL's host without brackets: a DNS name is sent as SNI and checked against
  * the certificate's DNS names; an IP literal ("127.0.0.1", "::1") is not sent and is checked
  * against the certificate's IP addresses. s is put in non-blocking mode, stays owned by the
  * caller and must stay open until gp_tls_close. */
-int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int timeout_ms,
+int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_deadline deadline,
                    gp_tls **out);
 
-/* Reads at most cap decrypted bytes, waiting at most timeout_ms (< 0: forever) for some.
+/* Reads at most cap decrypted bytes, waiting until deadline (GP_DEADLINE_NONE: forever) for some.
  * GREET_OK with *got > 0: data; GREET_OK with *got == 0: the peer ended the session cleanly
  * (close_notify). GREET_ECLOSED: the connection ended WITHOUT close_notify, so what came before
  * may have been cut short; the caller decides (an HTTP body of known, complete length is fine).
- * GREET_ETIMEDOUT when timeout_ms passed without data. */
-int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms);
+ * GREET_ETIMEDOUT when the deadline passed without data. */
+int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline);
 
-/* Encrypts and sends all len bytes within timeout_ms (< 0: no limit). */
-int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, int timeout_ms);
+/* Encrypts and sends all len bytes before deadline (GP_DEADLINE_NONE: no limit). */
+int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadline);
 
 /* Sends close_notify if the session is still healthy (best effort, without waiting for the
  * peer's) and frees t. The socket is left open for the caller to close. NULL is a no-op. */

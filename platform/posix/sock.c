@@ -80,29 +80,23 @@ static int set_flag(int fd, int flag, int on)
     return GREET_OK;
 }
 
-/* poll on one descriptor, resuming after signals with the time that is left. Returns the
- * revents (0 when the time passed) or -1 with errno set. */
-static int poll_one(int fd, short events, int timeout_ms)
+/* poll on one descriptor until deadline, resuming after signals with the time that is left.
+ * Returns the revents (0 when the time passed) or -1 with errno set. */
+static int poll_one(int fd, short events, gp_deadline deadline)
 {
-    uint64_t deadline = gp_clock_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
     struct pollfd p;
-    int left = timeout_ms;
     int rc;
 
     for (;;) {
         p.fd = fd;
         p.events = events;
         p.revents = 0;
-        rc = poll(&p, 1, left);
+        rc = poll(&p, 1, gp_deadline_left(deadline));
         if (rc >= 0) {
             return rc == 0 ? 0 : p.revents;
         }
         if (errno != EINTR) {
             return -1;
-        }
-        if (timeout_ms > 0) {
-            uint64_t now = gp_clock_ms();
-            left = now >= deadline ? 0 : (int)(deadline - now);
         }
     }
 }
@@ -114,7 +108,7 @@ static int timed_out(void)
 }
 
 /* A non-blocking connect watched by poll gives every connect a limit and survives signals. */
-static int connect_fd(int fd, const gp_addr *addr, int timeout_ms)
+static int connect_fd(int fd, const gp_addr *addr, gp_deadline deadline)
 {
     int rc = set_flag(fd, O_NONBLOCK, 1);
     int soerr = 0;
@@ -128,7 +122,7 @@ static int connect_fd(int fd, const gp_addr *addr, int timeout_ms)
         if (errno != EINPROGRESS && errno != EINTR) {
             return errno_failure();
         }
-        rc = poll_one(fd, POLLOUT, timeout_ms < 0 ? -1 : timeout_ms);
+        rc = poll_one(fd, POLLOUT, deadline);
         if (rc < 0) {
             return errno_failure();
         }
@@ -168,38 +162,37 @@ static int bind_listen(int fd, const gp_addr *addr, int backlog)
     return GREET_OK;
 }
 
-/* Creates a socket for addr's family and hands it to setup (connect or bind+listen); the socket
- * is kept in *out only when setup succeeds. */
-typedef int (*socket_setup)(int fd, const gp_addr *addr, int param);
-
-static int open_socket(const gp_addr *addr, socket_setup setup, int param, gp_socket *out)
+/* The socket fd, set up (connected or listening) with result rc, is kept in *out only when the
+ * setup succeeded. */
+static int keep_if_ok(int fd, int rc, gp_socket *out)
 {
-    int fd = -1;
-    int rc = gp_fault_at(setup == connect_fd ? GP_FAULT_CONNECT : GP_FAULT_LISTEN);
-
     *out = GP_SOCKET_INVALID;
-    if (rc == GREET_OK) {
-        rc = new_socket(addr, &fd);
-    }
-    if (rc == GREET_OK) {
-        rc = setup(fd, addr, param);
-        if (rc != GREET_OK) {
+    if (rc != GREET_OK) {
+        if (fd >= 0) {
             close(fd);
-            return rc;
         }
-        *out = (gp_socket)fd;
+        return rc;
     }
-    return rc;
+    *out = (gp_socket)fd;
+    return GREET_OK;
 }
 
-int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out)
+int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
 {
-    return open_socket(addr, connect_fd, timeout_ms, out);
+    int fd = -1;
+    int rc = gp_fault_at(GP_FAULT_CONNECT);
+
+    rc = rc == GREET_OK ? new_socket(addr, &fd) : rc;
+    return keep_if_ok(fd, rc == GREET_OK ? connect_fd(fd, addr, deadline) : rc, out);
 }
 
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
 {
-    return open_socket(addr, bind_listen, backlog, out);
+    int fd = -1;
+    int rc = gp_fault_at(GP_FAULT_LISTEN);
+
+    rc = rc == GREET_OK ? new_socket(addr, &fd) : rc;
+    return keep_if_ok(fd, rc == GREET_OK ? bind_listen(fd, addr, backlog) : rc, out);
 }
 
 static int accept_fd(int listener, struct sockaddr_storage *ss, socklen_t *len)
@@ -376,11 +369,11 @@ int gp_sock_set_nodelay(gp_socket s, int on)
     return GREET_OK;
 }
 
-int gp_sock_wait(gp_socket s, int mask, int timeout_ms)
+int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline)
 {
     short events =
         (short)(((mask & GP_WAIT_READ) ? POLLIN : 0) | ((mask & GP_WAIT_WRITE) ? POLLOUT : 0));
-    int rc = poll_one(fd_of(s), events, timeout_ms < 0 ? -1 : timeout_ms);
+    int rc = poll_one(fd_of(s), events, deadline);
 
     if (rc < 0) {
         return errno_failure();

@@ -103,23 +103,21 @@ static void drain_pipe(void)
     }
 }
 
-/* One poll on the pipe for at most ms (< 0: forever); signals just end it early. */
-static void wait_pipe(int ms)
+/* One poll on the pipe until deadline; signals just end it early. */
+static void wait_pipe(gp_deadline deadline)
 {
     struct pollfd p;
 
     p.fd = stop_pipe[0];
     p.events = POLLIN;
     p.revents = 0;
-    if (poll(&p, 1, ms) > 0 && !gp_stop_requested()) {
+    if (poll(&p, 1, gp_deadline_left(deadline)) > 0 && !gp_stop_requested()) {
         drain_pipe(); /* a byte left over from before a reset: don't spin on it */
     }
 }
 
-int gp_stop_wait(int timeout_ms)
+int gp_stop_wait(gp_deadline deadline)
 {
-    uint64_t deadline = gp_clock_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
-    uint64_t now;
     int rc = pipe_ready();
 
     if (rc != GREET_OK) {
@@ -129,12 +127,11 @@ int gp_stop_wait(int timeout_ms)
         if (gp_stop_requested()) {
             return GREET_OK;
         }
-        now = gp_clock_ms();
-        if (timeout_ms >= 0 && now >= deadline) {
+        if (gp_deadline_passed(deadline)) {
             gp_oserr_clear();
             return GREET_ETIMEDOUT;
         }
-        wait_pipe(timeout_ms < 0 ? -1 : (int)(deadline - now));
+        wait_pipe(deadline);
     }
 }
 

@@ -200,27 +200,25 @@ void gp_cond_destroy(gp_cond *c)
     }
 }
 
-void gp_cond_signal(gp_cond *c)
-{
-    (void)pthread_cond_signal(&c->c);
-}
-
 void gp_cond_broadcast(gp_cond *c)
 {
     (void)pthread_cond_broadcast(&c->c);
 }
 
-int gp_cond_wait(gp_cond *c, gp_mutex *m, int timeout_ms)
+int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline)
 {
     struct timespec ts;
+    int left = gp_deadline_left(deadline);
     int rc;
 
-    if (timeout_ms < 0) {
+    if (left < 0) {
         rc = pthread_cond_wait(&c->c, &m->m);
     } else {
+        /* The condition's own clock (COND_CLOCK) is not gp_clock_ms's on every system: carry the
+         * time left over to it. */
         clock_gettime(COND_CLOCK, &ts);
-        ts.tv_sec += timeout_ms / 1000;
-        ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+        ts.tv_sec += left / 1000;
+        ts.tv_nsec += (long)(left % 1000) * 1000000L;
         if (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;

@@ -22,34 +22,34 @@ void gp_tls_ctx_destroy(gp_tls_ctx *ctx)
     (void)ctx;
 }
 
-int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int timeout_ms,
+int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_deadline deadline,
                    gp_tls **out)
 {
     (void)ctx;
     (void)s;
     (void)server_name;
-    (void)timeout_ms;
+    (void)deadline;
     *out = NULL;
     gp_oserr_clear();
     return GREET_EUNSUPPORTED;
 }
 
-int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
+int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline)
 {
     (void)t;
     (void)buf;
     (void)cap;
-    (void)timeout_ms;
+    (void)deadline;
     *got = 0;
     return GREET_EUNSUPPORTED;
 }
 
-int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, int timeout_ms)
+int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadline)
 {
     (void)t;
     (void)buf;
     (void)len;
-    (void)timeout_ms;
+    (void)deadline;
     return GREET_EUNSUPPORTED;
 }
 

@@ -94,22 +94,6 @@ void gp_tls_ctx_destroy(gp_tls_ctx *ctx)
 }
 
 /* Milliseconds left until deadline (0: none, wait forever -> -1). */
-static int remaining_ms(uint64_t deadline)
-{
-    uint64_t now;
-
-    if (deadline == 0) {
-        return -1;
-    }
-    now = gp_clock_ms();
-    return now >= deadline ? 0 : (int)(deadline - now);
-}
-
-static uint64_t deadline_after(int timeout_ms)
-{
-    return timeout_ms < 0 ? 0 : gp_clock_ms() + (uint64_t)timeout_ms + (timeout_ms == 0);
-}
-
 /* The socket error behind SSL_ERROR_SYSCALL, recorded; GREET_ECLOSED when there was none, which
  * is how OpenSSL reports a peer that closed the connection without close_notify. */
 static int syscall_fail(void)
@@ -133,18 +117,19 @@ static int syscall_fail(void)
 
 /* Handles a failed SSL call: waits when OpenSSL needs the socket ready (returns GREET_EAGAIN to
  * ask for a retry) and turns anything else into an error. */
-static int after_failure(gp_tls *t, int ret, uint64_t deadline)
+static int after_failure(gp_tls *t, int ret, gp_deadline deadline)
 {
     int err = SSL_get_error(t->ssl, ret);
-    int left, rc;
+    int rc;
 
     if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-        left = remaining_ms(deadline);
-        if (left == 0) {
+        /* Checked before waiting: a peer that trickles bytes must not stretch the deadline. */
+        if (gp_deadline_passed(deadline)) {
             gp_oserr_clear();
             return GREET_ETIMEDOUT;
         }
-        rc = gp_sock_wait(t->sock, err == SSL_ERROR_WANT_READ ? GP_WAIT_READ : GP_WAIT_WRITE, left);
+        rc = gp_sock_wait(t->sock, err == SSL_ERROR_WANT_READ ? GP_WAIT_READ : GP_WAIT_WRITE,
+                          deadline);
         return rc == GREET_OK ? GREET_EAGAIN : rc;
     }
     t->broken = 1;
@@ -216,10 +201,9 @@ static int handshake_fail(gp_tls *t, int rc)
     return rc == GREET_ECLOSED ? gp_oserr_set(GP_OSERR_TLS, 0) : rc;
 }
 
-int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int timeout_ms,
+int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_deadline deadline,
                    gp_tls **out)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     gp_tls *t = NULL;
     int rc, ret;
 
@@ -249,9 +233,8 @@ int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int ti
     return rc;
 }
 
-int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
+int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     int rc, ret;
 
     *got = 0;
@@ -272,9 +255,8 @@ int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
     }
 }
 
-int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, int timeout_ms)
+int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadline)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     const unsigned char *p = buf;
     size_t sent;
     int rc, ret;

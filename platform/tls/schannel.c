@@ -205,40 +205,10 @@ void gp_tls_ctx_destroy(gp_tls_ctx *ctx)
 
 /* ---- Socket I/O bounded by a deadline ------------------------------------------------------- */
 
-static uint64_t deadline_after(int timeout_ms)
-{
-    return timeout_ms < 0 ? 0 : gp_clock_ms() + (uint64_t)timeout_ms + (timeout_ms == 0);
-}
-
-static int remaining_ms(uint64_t deadline)
-{
-    uint64_t now;
-
-    if (deadline == 0) {
-        return -1;
-    }
-    now = gp_clock_ms();
-    return now >= deadline ? 0 : (int)(deadline - now);
-}
-
-static int send_bytes(gp_tls *t, const void *buf, size_t len, uint64_t deadline)
-{
-    int left = remaining_ms(deadline);
-    int rc;
-
-    if (left == 0) {
-        gp_oserr_clear();
-        return GREET_ETIMEDOUT;
-    }
-    rc = gp_sock_set_timeouts(t->sock, 0, left < 0 ? 0 : left);
-    return rc != GREET_OK ? rc : gp_sock_send_all(t->sock, buf, len);
-}
-
 /* Appends what the socket has to the encrypted buffer; GREET_ECLOSED at the end of the stream. */
-static int receive_more(gp_tls *t, uint64_t deadline)
+static int receive_more(gp_tls *t, gp_deadline deadline)
 {
     size_t got = 0;
-    int left = remaining_ms(deadline);
     int rc;
 
     if (t->in_start > 0) {
@@ -248,11 +218,12 @@ static int receive_more(gp_tls *t, uint64_t deadline)
     if (t->in_len == TLS_IN_CAP) {
         return gp_oserr_set(GP_OSERR_TLS, (int)SEC_E_INVALID_TOKEN);
     }
-    if (left == 0) {
+    /* Checked before waiting: a peer that trickles bytes must not stretch the deadline. */
+    if (gp_deadline_passed(deadline)) {
         gp_oserr_clear();
         return GREET_ETIMEDOUT;
     }
-    rc = gp_sock_wait(t->sock, GP_WAIT_READ, left);
+    rc = gp_sock_wait(t->sock, GP_WAIT_READ, deadline);
     if (rc == GREET_OK) {
         rc = gp_sock_recv(t->sock, t->in + t->in_len, TLS_IN_CAP - t->in_len, &got);
     }
@@ -264,13 +235,13 @@ static int receive_more(gp_tls *t, uint64_t deadline)
     return rc;
 }
 
-static int send_token(gp_tls *t, SecBuffer *token, uint64_t deadline)
+static int send_token(gp_tls *t, SecBuffer *token, gp_deadline deadline)
 {
     int rc = GREET_OK;
 
     if (token->pvBuffer) {
         if (token->cbBuffer > 0) {
-            rc = send_bytes(t, token->pvBuffer, token->cbBuffer, deadline);
+            rc = gp_sock_send_by(t->sock, token->pvBuffer, token->cbBuffer, deadline);
         }
         FreeContextBuffer(token->pvBuffer);
         token->pvBuffer = NULL;
@@ -314,7 +285,7 @@ static SECURITY_STATUS handshake_step(gp_tls *t, const WCHAR *target, SecBuffer 
     return status;
 }
 
-static int handshake(gp_tls *t, const WCHAR *target, uint64_t deadline)
+static int handshake(gp_tls *t, const WCHAR *target, gp_deadline deadline)
 {
     SecBuffer token;
     SECURITY_STATUS status;
@@ -484,10 +455,9 @@ static int session_ready(gp_tls *t)
     return t->out ? GREET_OK : GREET_ENOMEM;
 }
 
-int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, int timeout_ms,
+int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_deadline deadline,
                    gp_tls **out)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     BYTE addr[16];
     WCHAR *wide = widen(server_name);
     gp_tls *t = calloc(1, sizeof *t);
@@ -590,9 +560,8 @@ static void consume_record(gp_tls *t)
     t->extra_len = 0;
 }
 
-int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
+int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     int rc;
 
     *got = 0;
@@ -629,7 +598,7 @@ int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, int timeout_ms)
     return GREET_OK;
 }
 
-static int encrypt_and_send(gp_tls *t, const unsigned char *data, size_t len, uint64_t deadline)
+static int encrypt_and_send(gp_tls *t, const unsigned char *data, size_t len, gp_deadline deadline)
 {
     SecBuffer b[4];
     SecBufferDesc desc;
@@ -647,12 +616,12 @@ static int encrypt_and_send(gp_tls *t, const unsigned char *data, size_t len, ui
         t->broken = 1;
         return tls_status(status);
     }
-    return send_bytes(t, t->out, (size_t)b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer, deadline);
+    return gp_sock_send_by(t->sock, t->out, (size_t)b[0].cbBuffer + b[1].cbBuffer + b[2].cbBuffer,
+                           deadline);
 }
 
-int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, int timeout_ms)
+int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadline)
 {
-    uint64_t deadline = deadline_after(timeout_ms);
     const unsigned char *p = buf;
     size_t n;
     int rc;
@@ -688,7 +657,7 @@ static void send_close_notify(gp_tls *t)
     }
     if (!FAILED(InitializeSecurityContextW(&t->ctx->cred, &t->handle, NULL, isc_flags, 0, 0, NULL,
                                            0, NULL, &out_desc, &attrs, NULL))) {
-        (void)send_token(t, &token, deadline_after(1000));
+        (void)send_token(t, &token, gp_deadline_in(1000));
     } else if (token.pvBuffer) {
         FreeContextBuffer(token.pvBuffer);
     }

@@ -68,19 +68,22 @@ static int set_nonblocking(SOCKET s, int on)
     return ioctlsocket(s, FIONBIO, &mode) == 0 ? GREET_OK : sock_error();
 }
 
-static struct timeval *timeval_of(int timeout_ms, struct timeval *tv)
+/* select's limit for the time left before deadline; NULL (forever) for GP_DEADLINE_NONE. */
+static struct timeval *timeval_of(gp_deadline deadline, struct timeval *tv)
 {
-    if (timeout_ms < 0) {
+    int left = gp_deadline_left(deadline);
+
+    if (left < 0) {
         return NULL;
     }
-    tv->tv_sec = timeout_ms / 1000;
-    tv->tv_usec = (timeout_ms % 1000) * 1000;
+    tv->tv_sec = left / 1000;
+    tv->tv_usec = (left % 1000) * 1000;
     return tv;
 }
 
 /* select rather than WSAPoll: WSAPoll did not report a failed connect before Windows 10 2004.
  * Windows signals a failed connect in the except set, not the write set. */
-static int select_one(SOCKET s, int mask, int timeout_ms)
+static int select_one(SOCKET s, int mask, gp_deadline deadline)
 {
     fd_set rd, wr, ex;
     struct timeval tv;
@@ -90,18 +93,18 @@ static int select_one(SOCKET s, int mask, int timeout_ms)
     wr.fd_count = (mask & GP_WAIT_WRITE) ? 1 : 0;
     ex.fd_count = 1;
     rd.fd_array[0] = wr.fd_array[0] = ex.fd_array[0] = s;
-    n = select(0, &rd, &wr, &ex, timeval_of(timeout_ms, &tv));
+    n = select(0, &rd, &wr, &ex, timeval_of(deadline, &tv));
     if (n == SOCKET_ERROR) {
         return sock_error();
     }
     return n == 0 ? gpw_fail(GREET_ETIMEDOUT) : GREET_OK;
 }
 
-static int finish_connect(SOCKET s, int timeout_ms)
+static int finish_connect(SOCKET s, gp_deadline deadline)
 {
     int err = 0;
     int len = (int)sizeof err;
-    int rc = select_one(s, GP_WAIT_WRITE, timeout_ms);
+    int rc = select_one(s, GP_WAIT_WRITE, deadline);
 
     if (rc == GREET_ETIMEDOUT) {
         return gp_oserr_set(GP_OSERR_SOCKET, WSAETIMEDOUT);
@@ -115,8 +118,8 @@ static int finish_connect(SOCKET s, int timeout_ms)
     return err != 0 ? gp_oserr_set(GP_OSERR_SOCKET, err) : GREET_OK;
 }
 
-/* Non-blocking connect, wait for the outcome at most timeout_ms, then blocking again. */
-static int connect_within(SOCKET s, const gp_addr *addr, int timeout_ms)
+/* Non-blocking connect, wait for the outcome until deadline, then blocking again. */
+static int connect_within(SOCKET s, const gp_addr *addr, gp_deadline deadline)
 {
     int rc = set_nonblocking(s, 1);
 
@@ -127,7 +130,7 @@ static int connect_within(SOCKET s, const gp_addr *addr, int timeout_ms)
         if (WSAGetLastError() != WSAEWOULDBLOCK) {
             return sock_error();
         }
-        rc = finish_connect(s, timeout_ms);
+        rc = finish_connect(s, deadline);
         if (rc != GREET_OK) {
             return rc;
         }
@@ -135,7 +138,7 @@ static int connect_within(SOCKET s, const gp_addr *addr, int timeout_ms)
     return set_nonblocking(s, 0);
 }
 
-int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out)
+int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
 {
     SOCKET s = INVALID_SOCKET;
     int rc;
@@ -148,10 +151,10 @@ int gp_sock_connect(const gp_addr *addr, int timeout_ms, gp_socket *out)
     if (rc != GREET_OK) {
         return rc;
     }
-    if (timeout_ms < 0) {
+    if (deadline == GP_DEADLINE_NONE) {
         rc = connect(s, sockaddr_of(addr), (int)addr->len) == 0 ? GREET_OK : sock_error();
     } else {
-        rc = connect_within(s, addr, timeout_ms);
+        rc = connect_within(s, addr, deadline);
     }
     if (rc != GREET_OK) {
         return close_failed(s, rc);
@@ -366,9 +369,9 @@ int gp_sock_set_nodelay(gp_socket s, int on)
     return GREET_OK;
 }
 
-int gp_sock_wait(gp_socket s, int mask, int timeout_ms)
+int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline)
 {
-    return select_one(to_os(s), mask, timeout_ms);
+    return select_one(to_os(s), mask, deadline);
 }
 
 static int name_of(gp_socket s, gp_addr *out, int peer)

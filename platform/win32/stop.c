@@ -68,15 +68,16 @@ int gp_stop_requested(void)
     return InterlockedCompareExchange(&requested, 0, 0) != 0;
 }
 
-int gp_stop_wait(int timeout_ms)
+int gp_stop_wait(gp_deadline deadline)
 {
     HANDLE ev = event_handle();
+    int left = gp_deadline_left(deadline);
     DWORD rc;
 
     if (!ev) {
         return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
     }
-    rc = WaitForSingleObject(ev, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+    rc = WaitForSingleObject(ev, left < 0 ? INFINITE : (DWORD)left);
     if (rc == WAIT_OBJECT_0) {
         return GREET_OK;
     }

@@ -140,19 +140,15 @@ void gp_cond_destroy(gp_cond *c)
     free(c);
 }
 
-void gp_cond_signal(gp_cond *c)
-{
-    WakeConditionVariable(&c->cv);
-}
-
 void gp_cond_broadcast(gp_cond *c)
 {
     WakeAllConditionVariable(&c->cv);
 }
 
-int gp_cond_wait(gp_cond *c, gp_mutex *m, int timeout_ms)
+int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline)
 {
-    DWORD ms = timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms;
+    int left = gp_deadline_left(deadline);
+    DWORD ms = left < 0 ? INFINITE : (DWORD)left;
     DWORD err;
 
     if (SleepConditionVariableSRW(&c->cv, &m->lock, ms, 0)) {

@@ -91,7 +91,7 @@ static int serve_until_stopped(const greet_server_config *cfg)
         printf("%u\n", greet_server_port(srv));
         fflush(stdout);
     }
-    while (gp_stop_wait(-1) != GREET_OK) {
+    while (gp_stop_wait(GP_DEADLINE_NONE) != GREET_OK) {
     }
     if (cfg->log_level >= GREET_LOG_INFO) {
         log_to_stderr(NULL, GREET_LOG_INFO, "stopping");

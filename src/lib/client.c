@@ -18,7 +18,7 @@ struct greet_client {
 };
 
 static int connect_first(greet_client *c, const char *host, unsigned port, int family,
-                         int timeout_ms)
+                         gp_deadline deadline)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
     size_t n = 0, i;
@@ -28,7 +28,7 @@ static int connect_first(greet_client *c, const char *host, unsigned port, int f
         return rc;
     }
     for (i = 0; i < n; i++) {
-        rc = gp_sock_connect(&addrs[i], timeout_ms > 0 ? timeout_ms : -1, &c->sock);
+        rc = gp_sock_connect(&addrs[i], deadline, &c->sock);
         if (rc == GREET_OK) {
             c->peer = addrs[i];
             break;
@@ -55,7 +55,8 @@ int greet_client_connect(const char *host, unsigned port, int family, int timeou
     rc = gp_net_init();
     c->net_started = rc == GREET_OK;
     if (rc == GREET_OK) {
-        rc = connect_first(c, host, port, family, timeout_ms);
+        /* The limit is for connecting at all, over every address the name has. */
+        rc = connect_first(c, host, port, family, gp_deadline_in(timeout_ms));
     }
     if (rc == GREET_OK) {
         /* Request and reply are small: do not let Nagle hold a message back. */

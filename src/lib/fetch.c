@@ -25,8 +25,8 @@ struct fetch {
         char scheme[8];
         char host[GREET_URL_HOST_MAX + 1];
         uint16_t port;
-    } origin;          /* of the URL the caller gave: credentials go only there */
-    uint64_t deadline; /* 0: none */
+    } origin;             /* of the URL the caller gave: credentials go only there */
+    gp_deadline deadline; /* of the whole fetch, from max_time_ms */
     greet_http_parser *parser;
     gp_tls_ctx *tls; /* made at the first https URL, kept along redirects */
     char *buf;
@@ -206,8 +206,9 @@ static int receive(struct fetch *st, struct gi_transport *conn)
 {
     for (;;) {
         size_t got = 0;
-        int rc = conn->ops->read(conn, st->buf, RECV_BUF_SIZE, &got, WAIT_SLICE_MS, st->deadline);
-        if (rc == GREET_EAGAIN) {
+        gp_deadline slice = gp_deadline_min(gp_deadline_in(WAIT_SLICE_MS), st->deadline);
+        int rc = conn->ops->read(conn, st->buf, RECV_BUF_SIZE, &got, slice);
+        if (rc == GREET_ETIMEDOUT && !gp_deadline_passed(st->deadline)) {
             rc = report_progress(st);
             if (rc != GREET_OK) {
                 return rc;
@@ -441,7 +442,7 @@ int greet_fetch(const char *url, const struct greet_fetch_options *opt,
     st->opt = opt;
     st->sink = sink ? sink : &no_sink;
     st->res = result;
-    st->deadline = opt->max_time_ms > 0 ? gp_clock_ms() + (uint64_t)opt->max_time_ms : 0;
+    st->deadline = gp_deadline_in(opt->max_time_ms);
     rc = gp_net_init();
     if (rc == GREET_OK) {
         rc = start(st, url);

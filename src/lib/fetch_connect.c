@@ -25,37 +25,28 @@ static int still_wanted(void *ctx)
     return sink->on_progress ? sink->on_progress(sink->ctx, &nothing) : GREET_OK;
 }
 
-/* The time one attempt may take: the connect timeout, cut short by the deadline. */
-static int attempt_ms(const struct greet_fetch_options *opt, uint64_t deadline)
+/* The deadline of one attempt: the connect timeout from now, cut short by the transfer's. */
+static gp_deadline attempt_deadline(const struct greet_fetch_options *opt, gp_deadline deadline)
 {
-    int left = gi_deadline_left(deadline);
-    int limit = opt->connect_timeout_ms > 0 && opt->connect_timeout_ms < 0x7fffffffL
-                    ? (int)opt->connect_timeout_ms
-                    : -1;
-
-    if (left < 0) {
-        return limit;
-    }
-    return limit < 0 || left < limit ? left : limit;
+    return gp_deadline_min(gp_deadline_in(opt->connect_timeout_ms), deadline);
 }
 
 static int try_address(const gp_addr *addr, const struct greet_fetch_options *opt,
-                       uint64_t deadline, const struct greet_fetch_sink *sink, char *msg,
+                       gp_deadline deadline, const struct greet_fetch_sink *sink, char *msg,
                        size_t size, gp_socket *out)
 {
     char name[GP_ADDRSTR_MAX];
-    int wait = attempt_ms(opt, deadline);
     int rc;
 
     if (gp_addr_format(addr, name, sizeof name) != GREET_OK) {
         snprintf(name, sizeof name, "?");
     }
-    if (wait == 0) {
+    if (gp_deadline_passed(deadline)) {
         gp_oserr_clear();
         return gi_fetch_msg(msg, size, GREET_ETIMEDOUT, "connect to %s: max time reached", name);
     }
     info(sink, "Trying", name, "...");
-    rc = gp_sock_connect(addr, wait, out);
+    rc = gp_sock_connect(addr, attempt_deadline(opt, deadline), out);
     if (rc != GREET_OK) {
         return gi_fetch_msg(msg, size, rc, "connect to %s", name);
     }
@@ -65,16 +56,15 @@ static int try_address(const gp_addr *addr, const struct greet_fetch_options *op
 
 /* Turns the TCP connection *conn into a TLS one for url's host, within the connect timeout
  * (curl counts the handshake as part of connecting) and the deadline. */
-static int secure(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
+static int secure(const greet_url *url, const struct greet_fetch_options *opt, gp_deadline deadline,
                   gp_tls_ctx *tls, const struct greet_fetch_sink *sink, char *msg, size_t size,
                   struct gi_transport **conn)
 {
-    int wait = attempt_ms(opt, deadline);
     int rc = GREET_ETIMEDOUT;
 
-    if (wait != 0) {
+    if (!gp_deadline_passed(deadline)) {
         info(sink, "TLS handshake with", url->host, "...");
-        rc = gi_transport_tls(conn, tls, url->host, wait);
+        rc = gi_transport_tls(conn, tls, url->host, attempt_deadline(opt, deadline));
     } else {
         gp_oserr_clear();
     }
@@ -88,9 +78,9 @@ static int secure(const greet_url *url, const struct greet_fetch_options *opt, u
     return GREET_OK;
 }
 
-int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
-                     gp_tls_ctx *tls, const struct greet_fetch_sink *sink, char *msg, size_t size,
-                     struct gi_transport **out)
+int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt,
+                     gp_deadline deadline, gp_tls_ctx *tls, const struct greet_fetch_sink *sink,
+                     char *msg, size_t size, struct gi_transport **out)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
     struct gi_go_on go_on = {still_wanted, (void *)sink};
@@ -113,7 +103,7 @@ int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt
     rc = GREET_ENOHOST;
     for (i = 0; i < count && rc != GREET_OK; i++) {
         rc = try_address(&addrs[i], opt, deadline, sink, msg, size, &sock);
-        if (rc == GREET_ETIMEDOUT && gi_deadline_left(deadline) == 0) {
+        if (rc == GREET_ETIMEDOUT && gp_deadline_passed(deadline)) {
             break;
         }
     }

@@ -42,7 +42,7 @@ struct gi_go_on {
  * slices of 100 ms until it answers, the deadline passes (GREET_ETIMEDOUT) or go_on returns an
  * error (returned as is); a lookup given up on is left to finish alone. On a resolver failure
  * detail gets the OS's text for it ("EAI_NONAME -2: Name or service not known"), "" otherwise. */
-int gi_resolve(const char *host, uint16_t port, int family, uint64_t deadline,
+int gi_resolve(const char *host, uint16_t port, int family, gp_deadline deadline,
                const struct gi_go_on *go_on, gp_addr *out, size_t *count, char *detail,
                size_t size);
 
@@ -50,8 +50,8 @@ int gi_resolve(const char *host, uint16_t port, int family, uint64_t deadline,
  * deadline, telling the sink which address it tries; the first that answers wins. With tls (for
  * https) the TLS handshake follows, within the same limits. On failure msg says which host or
  * address failed and why. */
-int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt, uint64_t deadline,
-                     gp_tls_ctx *tls, const struct greet_fetch_sink *sink, char *msg, size_t size,
-                     struct gi_transport **out);
+int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt,
+                     gp_deadline deadline, gp_tls_ctx *tls, const struct greet_fetch_sink *sink,
+                     char *msg, size_t size, struct gi_transport **out);
 
 #endif

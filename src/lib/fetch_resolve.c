@@ -78,18 +78,17 @@ static struct lookup *lookup_new(const char *host, uint16_t port, int family)
 }
 
 /* Waits for l in slices until it is done, the deadline passes or go_on says stop. */
-static int wait_for(struct lookup *l, uint64_t deadline, const struct gi_go_on *go_on)
+static int wait_for(struct lookup *l, gp_deadline deadline, const struct gi_go_on *go_on)
 {
     int rc = GREET_OK;
 
     gp_mutex_lock(l->mu);
     while (!l->done && rc == GREET_OK) {
-        int left = gi_deadline_left(deadline);
-        if (left == 0) {
+        if (gp_deadline_passed(deadline)) {
             rc = GREET_ETIMEDOUT;
             break;
         }
-        gp_cond_wait(l->cv, l->mu, left < 0 || left > SLICE_MS ? SLICE_MS : left);
+        gp_cond_wait(l->cv, l->mu, gp_deadline_min(gp_deadline_in(SLICE_MS), deadline));
         if (!l->done && go_on->fn) {
             gp_mutex_unlock(l->mu); /* the callback may take its time */
             rc = go_on->fn(go_on->ctx);
@@ -99,7 +98,7 @@ static int wait_for(struct lookup *l, uint64_t deadline, const struct gi_go_on *
     return rc;
 }
 
-int gi_resolve(const char *host, uint16_t port, int family, uint64_t deadline,
+int gi_resolve(const char *host, uint16_t port, int family, gp_deadline deadline,
                const struct gi_go_on *go_on, gp_addr *out, size_t *count, char *detail, size_t size)
 {
     struct lookup *l = lookup_new(host, port, family);

@@ -155,39 +155,31 @@ int gi_server_closing(greet_server *srv)
     return closing;
 }
 
-uint64_t gi_server_drain_deadline(greet_server *srv)
+gp_deadline gi_server_drain_deadline(greet_server *srv)
 {
     return srv->drain_end;
 }
 
-int gi_server_sleep_until(greet_server *srv, uint64_t end)
+int gi_server_sleep_until(greet_server *srv, gp_deadline end)
 {
-    uint64_t now;
     int rc;
 
     gp_mutex_lock(srv->lock);
-    while (!srv->closing && (now = gp_clock_ms()) < end) {
-        gp_cond_wait(srv->changed, srv->lock, (int)(end - now));
+    while (!srv->closing && !gp_deadline_passed(end)) {
+        gp_cond_wait(srv->changed, srv->lock, end);
     }
     rc = srv->closing ? GREET_ECANCELED : GREET_OK;
     gp_mutex_unlock(srv->lock);
     return rc;
 }
 
-long gi_server_wait_idle(greet_server *srv, uint64_t end)
+long gi_server_wait_idle(greet_server *srv, gp_deadline end)
 {
-    uint64_t now;
     long left;
 
     gp_mutex_lock(srv->lock);
-    while (srv->active > 0) {
-        if (end == 0) {
-            gp_cond_wait(srv->changed, srv->lock, -1);
-        } else if ((now = gp_clock_ms()) < end) {
-            gp_cond_wait(srv->changed, srv->lock, (int)(end - now));
-        } else {
-            break;
-        }
+    while (srv->active > 0 && !gp_deadline_passed(end)) {
+        gp_cond_wait(srv->changed, srv->lock, end);
     }
     left = srv->active;
     gp_mutex_unlock(srv->lock);
@@ -370,7 +362,8 @@ void greet_server_stop(greet_server *srv)
     if (!srv) {
         return;
     }
-    srv->drain_end = gp_clock_ms() + (uint64_t)srv->cfg.drain_ms + 1;
+    /* + 1: a drain time of 0 is a limit that passes at once, not "no limit". */
+    srv->drain_end = gp_deadline_in((int64_t)srv->cfg.drain_ms + 1);
     gp_atomic_store(&srv->stopping, 1);
     srv->engine->stop(srv);
     srv->engine->join(srv);

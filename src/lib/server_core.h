@@ -57,8 +57,8 @@ struct greet_server {
     gp_cond *changed; /* a connection ended during stop, or the drain time is over */
     long active;
     unsigned long accepted, rejected;
-    uint64_t drain_end; /* clock value at which the drain time is over (set at stop) */
-    int closing;        /* drain time over: delays end, sockets are shut */
+    gp_deadline drain_end; /* when the drain time is over (set at stop) */
+    int closing;           /* drain time over: delays end, sockets are shut */
 };
 
 void gi_server_log(greet_server *srv, int level, const char *fmt, ...) GI_SERVER_PRINTF(3, 4);
@@ -91,16 +91,16 @@ int gi_server_stopping(greet_server *srv);
 /* Non-zero once the drain time is over (delays end, sockets are shut). */
 int gi_server_closing(greet_server *srv);
 
-/* The clock value at which stop's drain time is over; meaningful once stopping. */
-uint64_t gi_server_drain_deadline(greet_server *srv);
+/* The deadline at which stop's drain time is over; meaningful once stopping. */
+gp_deadline gi_server_drain_deadline(greet_server *srv);
 
-/* Blocks until the clock passes end or the drain time is over: GREET_OK after the full wait,
+/* Blocks until end passes or the drain time is over: GREET_OK after the full wait,
  * GREET_ECANCELED when cut short. For engines whose replies wait on a thread. */
-int gi_server_sleep_until(greet_server *srv, uint64_t end);
+int gi_server_sleep_until(greet_server *srv, gp_deadline end);
 
-/* Blocks until no admitted connection is left, or (end != 0) the clock passes end; returns the
- * number still active. */
-long gi_server_wait_idle(greet_server *srv, uint64_t end);
+/* Blocks until no admitted connection is left or end (GP_DEADLINE_NONE: never) passes; returns
+ * the number still active. */
+long gi_server_wait_idle(greet_server *srv, gp_deadline end);
 
 /* Marks the drain time over and wakes gi_server_sleep_until; returns the connections left. */
 long gi_server_begin_closing(greet_server *srv);

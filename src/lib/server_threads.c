@@ -36,7 +36,7 @@ static int emit_reply(void *ctx, const void *data, size_t len)
     struct conn *c = ctx;
 
     if (c->srv->cfg.delay_ms > 0) {
-        int rc = gi_server_sleep_until(c->srv, gp_clock_ms() + (uint64_t)c->srv->cfg.delay_ms);
+        int rc = gi_server_sleep_until(c->srv, gp_deadline_in(c->srv->cfg.delay_ms));
         if (rc != GREET_OK) {
             return rc;
         }
@@ -204,7 +204,7 @@ static void accept_main(void *arg)
     while (!gi_server_stopping(srv)) {
         gp_socket s;
         gp_addr peer;
-        int rc = gp_sock_wait(srv->listener, GP_WAIT_READ, ACCEPT_SLICE_MS);
+        int rc = gp_sock_wait(srv->listener, GP_WAIT_READ, gp_deadline_in(ACCEPT_SLICE_MS));
         if (rc == GREET_OK) {
             rc = gp_sock_accept(srv->listener, &s, &peer);
         }
@@ -281,7 +281,7 @@ static void threads_join(greet_server *srv)
 {
     struct threads *t = state(srv);
 
-    gi_server_wait_idle(srv, 0);
+    gi_server_wait_idle(srv, GP_DEADLINE_NONE);
     reap(t);
     threads_free(t);
     srv->engine_state = NULL;

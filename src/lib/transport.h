@@ -1,6 +1,6 @@
 /* A byte stream to a server behind three function pointers, so that the HTTP engine does not care
  * whether it talks plain TCP (transport_tcp.c) or TLS over the same socket (transport_tls.c). Every
- * call takes the absolute deadline of the whole transfer (gp_clock_ms() time, 0 = none). */
+ * call takes a deadline (gp.h). */
 #ifndef GREET_LIB_TRANSPORT_H
 #define GREET_LIB_TRANSPORT_H
 
@@ -14,12 +14,11 @@ struct gi_transport;
 
 struct gi_transport_ops {
     /* Sends all len bytes before the deadline. */
-    int (*write)(struct gi_transport *t, const void *buf, size_t len, uint64_t deadline);
-    /* Waits at most wait_ms (and never past the deadline) for bytes, then reads at most cap of
-     * them. *got = 0 with GREET_OK means the peer closed; GREET_EAGAIN means wait_ms passed
-     * with nothing (the caller's chance to report progress); GREET_ETIMEDOUT the deadline. */
-    int (*read)(struct gi_transport *t, void *buf, size_t cap, size_t *got, int wait_ms,
-                uint64_t deadline);
+    int (*write)(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline);
+    /* Waits until the deadline for bytes, then reads at most cap of them. *got = 0 with GREET_OK
+     * means the peer closed; GREET_ETIMEDOUT that the deadline passed, checked first, so that a
+     * steady stream of bytes cannot outrun it. */
+    int (*read)(struct gi_transport *t, void *buf, size_t cap, size_t *got, gp_deadline deadline);
     /* Closes the connection and frees t. */
     void (*close)(struct gi_transport *t);
 };
@@ -30,22 +29,13 @@ struct gi_transport {
     char peer[GP_ADDRSTR_MAX]; /* "127.0.0.1:80", for messages */
 };
 
-/* Milliseconds left before deadline (0 = none gives -1, "no limit"); 0 once it passed. */
-int gi_deadline_left(uint64_t deadline);
-
-/* For read: *wait becomes wait_ms cut short by the deadline; GREET_ETIMEDOUT once it passed. */
-int gi_read_wait(int wait_ms, uint64_t deadline, int *wait);
-
-/* For read, after a wait that timed out: GREET_ETIMEDOUT if the deadline passed, else
- * GREET_EAGAIN (only the slice passed). */
-int gi_read_waited(uint64_t deadline);
-
 /* Wraps a connected socket as a plain TCP transport; takes ownership of sock. */
 int gi_transport_tcp(gp_socket sock, struct gi_transport **out);
 
 /* Runs the TLS handshake for host (the URL's, checked against the certificate) on *conn, a
- * plain TCP transport, within timeout_ms. On success *conn becomes a TLS transport that owns the
+ * plain TCP transport, before deadline. On success *conn becomes a TLS transport that owns the
  * TCP one; on failure *conn is left as it was (the caller closes it). */
-int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *host, int timeout_ms);
+int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *host,
+                     gp_deadline deadline);
 
 #endif

@@ -1,54 +1,12 @@
 /* The plain TCP transport: the socket itself, with every wait bounded by the transfer's deadline.
  */
-#include <limits.h>
 #include <stdlib.h>
 
 #include "transport.h"
 
-int gi_deadline_left(uint64_t deadline)
+static int tcp_write(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline)
 {
-    uint64_t now;
-
-    if (deadline == 0) {
-        return -1;
-    }
-    now = gp_clock_ms();
-    if (now >= deadline) {
-        return 0;
-    }
-    return deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
-}
-
-int gi_read_wait(int wait_ms, uint64_t deadline, int *wait)
-{
-    int left = gi_deadline_left(deadline);
-
-    *wait = left < 0 || wait_ms < left ? wait_ms : left;
-    if (left == 0) {
-        gp_oserr_clear();
-        return GREET_ETIMEDOUT;
-    }
-    return GREET_OK;
-}
-
-int gi_read_waited(uint64_t deadline)
-{
-    gp_oserr_clear();
-    return gi_deadline_left(deadline) == 0 ? GREET_ETIMEDOUT : GREET_EAGAIN;
-}
-
-static int tcp_write(struct gi_transport *t, const void *buf, size_t len, uint64_t deadline)
-{
-    int left = gi_deadline_left(deadline);
-    int rc;
-
-    if (left == 0) {
-        gp_oserr_clear();
-        return GREET_ETIMEDOUT;
-    }
-    /* A send timeout of the time left keeps a server that never reads from holding us forever. */
-    rc = gp_sock_set_timeouts(t->sock, 0, left < 0 ? 0 : left);
-    return rc != GREET_OK ? rc : gp_sock_send_all(t->sock, buf, len);
+    return gp_sock_send_by(t->sock, buf, len, deadline);
 }
 
 /* The TCP transport: the socket, switched to non-blocking at the first read. */
@@ -57,15 +15,18 @@ struct tcp_transport {
     int nonblocking;
 };
 
-static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got, int wait_ms,
-                    uint64_t deadline)
+static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
+                    gp_deadline deadline)
 {
     struct tcp_transport *tt = (struct tcp_transport *)t;
-    int wait;
-    int rc = gi_read_wait(wait_ms, deadline, &wait);
+    int rc = GREET_OK;
 
     *got = 0;
-    if (rc == GREET_OK && !tt->nonblocking) {
+    if (gp_deadline_passed(deadline)) {
+        gp_oserr_clear();
+        return GREET_ETIMEDOUT;
+    }
+    if (!tt->nonblocking) {
         rc = gp_sock_set_nonblocking(t->sock, 1);
         tt->nonblocking = rc == GREET_OK;
     }
@@ -74,10 +35,7 @@ static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got, 
     if (rc != GREET_EAGAIN) {
         return rc;
     }
-    rc = gp_sock_wait(t->sock, GP_WAIT_READ, wait);
-    if (rc == GREET_ETIMEDOUT) {
-        return gi_read_waited(deadline);
-    }
+    rc = gp_sock_wait(t->sock, GP_WAIT_READ, deadline);
     return rc != GREET_OK ? rc : gp_sock_recv(t->sock, buf, cap, got);
 }
 

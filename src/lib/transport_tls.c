@@ -12,30 +12,20 @@ struct tls_transport {
     gp_tls *tls;
 };
 
-static int tls_write(struct gi_transport *t, const void *buf, size_t len, uint64_t deadline)
+static int tls_write(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline)
 {
-    struct tls_transport *tt = (struct tls_transport *)t;
-    int left = gi_deadline_left(deadline);
+    return gp_tls_write_all(((struct tls_transport *)t)->tls, buf, len, deadline);
+}
 
-    if (left == 0) {
+static int tls_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
+                    gp_deadline deadline)
+{
+    *got = 0;
+    if (gp_deadline_passed(deadline)) {
         gp_oserr_clear();
         return GREET_ETIMEDOUT;
     }
-    return gp_tls_write_all(tt->tls, buf, len, left);
-}
-
-static int tls_read(struct gi_transport *t, void *buf, size_t cap, size_t *got, int wait_ms,
-                    uint64_t deadline)
-{
-    struct tls_transport *tt = (struct tls_transport *)t;
-    int wait;
-    int rc = gi_read_wait(wait_ms, deadline, &wait);
-
-    *got = 0;
-    if (rc == GREET_OK) {
-        rc = gp_tls_read(tt->tls, buf, cap, got, wait);
-    }
-    return rc == GREET_ETIMEDOUT ? gi_read_waited(deadline) : rc;
+    return gp_tls_read(((struct tls_transport *)t)->tls, buf, cap, got, deadline);
 }
 
 static void tls_close(struct gi_transport *t)
@@ -62,7 +52,8 @@ static void server_name(const char *host, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *host, int timeout_ms)
+int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *host,
+                     gp_deadline deadline)
 {
     struct tls_transport *tt = calloc(1, sizeof *tt);
     char name[256];
@@ -72,7 +63,7 @@ int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *ho
         return GREET_ENOMEM;
     }
     server_name(host, name, sizeof name);
-    rc = gp_tls_connect(ctx, (*conn)->sock, name, timeout_ms, &tt->tls);
+    rc = gp_tls_connect(ctx, (*conn)->sock, name, deadline, &tt->tls);
     if (rc != GREET_OK) {
         free(tt);
         return rc;

@@ -162,7 +162,7 @@ TEST(Server, UnterminatedLastLineIsAnsweredAtEndOfStream)
     size_t n = 0;
     gp_socket sock = GP_SOCKET_INVALID;
     ASSERT_EQ(gp_resolve("127.0.0.1", (uint16_t)s.port(), GP_AF_INET4, 0, &addr, 1, &n), GREET_OK);
-    ASSERT_EQ(gp_sock_connect(&addr, 5000, &sock), GREET_OK);
+    ASSERT_EQ(gp_sock_connect(&addr, gp_deadline_in(5000), &sock), GREET_OK);
     ASSERT_EQ(gp_sock_set_timeouts(sock, 10000, 10000), GREET_OK);
     std::string all;
     // The first line alone latches line mode; "last" follows once its reply is in.

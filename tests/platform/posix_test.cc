@@ -101,7 +101,7 @@ struct Trio {
         EXPECT_EQ(gp_resolve("127.0.0.1", 0, GP_AF_INET4, 1, a, 1, &n), GREET_OK);
         EXPECT_EQ(gp_sock_listen(&a[0], 4, &listener), GREET_OK);
         EXPECT_EQ(gp_sock_local_addr(listener, &bound), GREET_OK);
-        EXPECT_EQ(gp_sock_connect(&bound, 5000, &client), GREET_OK);
+        EXPECT_EQ(gp_sock_connect(&bound, gp_deadline_in(5000), &client), GREET_OK);
         EXPECT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
     }
     ~Trio()
@@ -137,7 +137,7 @@ TEST(Posix, SignalDuringABlockingRecvIsRetried)
     std::thread reader([&] { rc = gp_sock_recv(t.client, buf, sizeof buf, &got); });
     gp_sleep_ms(50); // let it block; if the signal comes first, the test still holds
     ASSERT_EQ(pthread_kill(reader.native_handle(), SIGINT), 0);
-    EXPECT_EQ(gp_stop_wait(5000), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(gp_deadline_in(5000)), GREET_OK);
     gp_sleep_ms(20);
     ASSERT_EQ(gp_sock_send_all(t.server, "data", 4), GREET_OK);
     reader.join();

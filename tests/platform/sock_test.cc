@@ -65,7 +65,8 @@ class Sock : public ::testing::Test
     // Connects client to addr and accepts the other end into server.
     void connect_and_accept(const gp_addr &addr)
     {
-        ASSERT_EQ(gp_sock_connect(&addr, 5000, &client), GREET_OK) << error_text(gp_oserr_code());
+        ASSERT_EQ(gp_sock_connect(&addr, gp_deadline_in(5000), &client), GREET_OK)
+            << error_text(gp_oserr_code());
         ASSERT_EQ(gp_sock_accept(listener, &server, &accepted_peer), GREET_OK);
     }
 
@@ -141,7 +142,7 @@ TEST_F(Sock, RefusedConnectIsECONNREFUSEDWithOsDetail)
     gp_sock_close(listener);
     listener = GP_SOCKET_INVALID;
 
-    int rc = gp_sock_connect(&closed, 10000, &client);
+    int rc = gp_sock_connect(&closed, gp_deadline_in(10000), &client);
     ASSERT_EQ(rc, GREET_ECONNREFUSED) << error_text(rc);
     EXPECT_EQ(client, GP_SOCKET_INVALID);
     std::string text = error_text(rc);
@@ -153,11 +154,11 @@ TEST_F(Sock, WaitTimesOutThenSeesData)
 {
     open_pair();
     uint64_t start = gp_clock_ms();
-    EXPECT_EQ(gp_sock_wait(client, GP_WAIT_READ, 100), GREET_ETIMEDOUT);
+    EXPECT_EQ(gp_sock_wait(client, GP_WAIT_READ, gp_deadline_in(100)), GREET_ETIMEDOUT);
     EXPECT_GE(gp_clock_ms() - start, 90u);
-    EXPECT_EQ(gp_sock_wait(client, GP_WAIT_WRITE, 5000), GREET_OK);
+    EXPECT_EQ(gp_sock_wait(client, GP_WAIT_WRITE, gp_deadline_in(5000)), GREET_OK);
     ASSERT_EQ(gp_sock_send_all(server, "x", 1), GREET_OK);
-    EXPECT_EQ(gp_sock_wait(client, GP_WAIT_READ, 5000), GREET_OK);
+    EXPECT_EQ(gp_sock_wait(client, GP_WAIT_READ, gp_deadline_in(5000)), GREET_OK);
     EXPECT_EQ(recv_exact(client, 1), "x");
 }
 
@@ -173,7 +174,7 @@ TEST_F(Sock, ConnectWithinLimitWhenBacklogIsFull)
     for (int i = 0; i < 16 && rc == GREET_OK; i++) {
         gp_socket s = GP_SOCKET_INVALID;
         start = gp_clock_ms();
-        rc = gp_sock_connect(&bound, 300, &s);
+        rc = gp_sock_connect(&bound, gp_deadline_in(300), &s);
         if (rc == GREET_OK) {
             extra.push_back(s);
         }
@@ -294,8 +295,8 @@ TEST_F(Sock, NonBlockingListenerAcceptsBlockingSockets)
     ASSERT_EQ(gp_sock_set_nonblocking(listener, 1), GREET_OK);
     EXPECT_EQ(gp_sock_accept(listener, &extra, nullptr), GREET_EAGAIN);
     EXPECT_EQ(extra, GP_SOCKET_INVALID);
-    ASSERT_EQ(gp_sock_connect(&bound, 5000, &client), GREET_OK);
-    ASSERT_EQ(gp_sock_wait(listener, GP_WAIT_READ, 5000), GREET_OK);
+    ASSERT_EQ(gp_sock_connect(&bound, gp_deadline_in(5000), &client), GREET_OK);
+    ASSERT_EQ(gp_sock_wait(listener, GP_WAIT_READ, gp_deadline_in(5000)), GREET_OK);
     ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
     // Blocking: an empty receive waits for the timeout instead of failing with EAGAIN.
     ASSERT_EQ(gp_sock_set_timeouts(server, 100, 0), GREET_OK);
@@ -308,7 +309,7 @@ TEST_F(Sock, ConnectWithoutAddressIsEINVAL)
     gp_addr empty;
 
     std::memset(&empty, 0, sizeof empty);
-    EXPECT_EQ(gp_sock_connect(&empty, 1000, &client), GREET_EINVAL);
+    EXPECT_EQ(gp_sock_connect(&empty, gp_deadline_in(1000), &client), GREET_EINVAL);
     EXPECT_EQ(client, GP_SOCKET_INVALID);
     gp_sock_close(GP_SOCKET_INVALID); // a no-op
 }

@@ -35,7 +35,7 @@ TEST_F(Stop, RaiseFromAnotherThreadEndsABlockingWait)
 
     ASSERT_EQ(gp_thread_start(&t, raise_later, nullptr, 0), GREET_OK);
     uint64_t start = gp_clock_ms();
-    EXPECT_EQ(gp_stop_wait(-1), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(GP_DEADLINE_NONE), GREET_OK);
     EXPECT_LT(gp_clock_ms() - start, 5000u);
     EXPECT_TRUE(gp_stop_requested());
     ASSERT_EQ(gp_thread_join(t), GREET_OK);
@@ -44,7 +44,7 @@ TEST_F(Stop, RaiseFromAnotherThreadEndsABlockingWait)
 TEST_F(Stop, WaitWithoutRequestTimesOut)
 {
     uint64_t start = gp_clock_ms();
-    EXPECT_EQ(gp_stop_wait(100), GREET_ETIMEDOUT);
+    EXPECT_EQ(gp_stop_wait(gp_deadline_in(100)), GREET_ETIMEDOUT);
     EXPECT_GE(gp_clock_ms() - start, 90u);
     EXPECT_FALSE(gp_stop_requested());
 }
@@ -52,8 +52,8 @@ TEST_F(Stop, WaitWithoutRequestTimesOut)
 TEST_F(Stop, PendingRequestEndsWaitAtOnceForEveryWaiter)
 {
     gp_stop_raise();
-    EXPECT_EQ(gp_stop_wait(0), GREET_OK);
-    EXPECT_EQ(gp_stop_wait(-1), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(gp_deadline_in(0)), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(GP_DEADLINE_NONE), GREET_OK);
 }
 
 struct Waiter {
@@ -62,7 +62,7 @@ struct Waiter {
 
 void wait_for_stop(void *arg)
 {
-    static_cast<Waiter *>(arg)->rc = gp_stop_wait(10000);
+    static_cast<Waiter *>(arg)->rc = gp_stop_wait(gp_deadline_in(10000));
 }
 
 TEST_F(Stop, OneRequestWakesEveryWaitingThread)
@@ -87,9 +87,9 @@ TEST_F(Stop, ResetForgetsARequest)
     ASSERT_TRUE(gp_stop_requested());
     gp_stop_reset();
     EXPECT_FALSE(gp_stop_requested());
-    EXPECT_EQ(gp_stop_wait(50), GREET_ETIMEDOUT);
+    EXPECT_EQ(gp_stop_wait(gp_deadline_in(50)), GREET_ETIMEDOUT);
     gp_stop_raise();
-    EXPECT_EQ(gp_stop_wait(5000), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(gp_deadline_in(5000)), GREET_OK);
 }
 
 TEST_F(Stop, InstallIsIdempotent)
@@ -115,7 +115,7 @@ void expect_signal_ends_wait(int sig)
     ASSERT_EQ(gp_stop_install(), GREET_OK);
     ASSERT_EQ(gp_thread_start(&t, raise_signal_later, &sig, 0), GREET_OK);
     uint64_t start = gp_clock_ms();
-    EXPECT_EQ(gp_stop_wait(10000), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(gp_deadline_in(10000)), GREET_OK);
     EXPECT_LT(gp_clock_ms() - start, 5000u);
     EXPECT_TRUE(gp_stop_requested());
     ASSERT_EQ(gp_thread_join(t), GREET_OK);

@@ -34,10 +34,10 @@ struct Signal {
     // Waits until value == want, at most timeout_ms in total; returns whether it got there.
     bool wait_for(int want, int timeout_ms)
     {
-        uint64_t deadline = gp_clock_ms() + static_cast<uint64_t>(timeout_ms);
+        gp_deadline deadline = gp_deadline_in(timeout_ms);
         gp_mutex_lock(m);
-        while (value != want && gp_clock_ms() < deadline) {
-            gp_cond_wait(c, m, static_cast<int>(deadline - gp_clock_ms() + 1));
+        while (value != want && !gp_deadline_passed(deadline)) {
+            gp_cond_wait(c, m, deadline);
         }
         bool ok = value == want;
         gp_mutex_unlock(m);
@@ -170,7 +170,7 @@ TEST(Thread, CondWaitTimesOut)
 
     gp_mutex_lock(s.m);
     uint64_t start = gp_clock_ms();
-    int rc = gp_cond_wait(s.c, s.m, 100);
+    int rc = gp_cond_wait(s.c, s.m, gp_deadline_in(100));
     uint64_t took = gp_clock_ms() - start;
     gp_mutex_unlock(s.m);
     EXPECT_EQ(rc, GREET_ETIMEDOUT);

@@ -85,7 +85,7 @@ TEST(Win32, ErrorTextOfARefusedConnectNamesWinsock)
     ASSERT_EQ(gp_sock_listen(&addr[0], 1, &listener), GREET_OK);
     ASSERT_EQ(gp_sock_local_addr(listener, &bound), GREET_OK);
     gp_sock_close(listener);
-    int rc = gp_sock_connect(&bound, 5000, &s);
+    int rc = gp_sock_connect(&bound, gp_deadline_in(5000), &s);
     EXPECT_EQ(rc, GREET_ECONNREFUSED);
     EXPECT_EQ(s, GP_SOCKET_INVALID);
     std::string msg = greet_error_text(rc, text, sizeof text);
@@ -178,7 +178,7 @@ TEST(Win32, ConsoleCtrlCEndsABlockingWait)
     ASSERT_TRUE(AllocConsole()) << GetLastError();
     ASSERT_TRUE(SetConsoleCtrlHandler(nullptr, FALSE)) << GetLastError();
     ASSERT_TRUE(GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0)) << GetLastError();
-    EXPECT_EQ(gp_stop_wait(10000), GREET_OK);
+    EXPECT_EQ(gp_stop_wait(gp_deadline_in(10000)), GREET_OK);
     EXPECT_TRUE(gp_stop_requested());
     gp_stop_reset();
 }

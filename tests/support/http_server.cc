@@ -114,7 +114,7 @@ std::vector<std::string> HttpServer::requests()
 void HttpServer::serve()
 {
     while (!stop_) {
-        if (gp_sock_wait(listener_, GP_WAIT_READ, kSliceMs) != GREET_OK) {
+        if (gp_sock_wait(listener_, GP_WAIT_READ, gp_deadline_in(kSliceMs)) != GREET_OK) {
             continue;
         }
         gp_socket s = GP_SOCKET_INVALID;
@@ -129,7 +129,7 @@ bool HttpServer::read_head(gp_socket s, std::string &head)
 {
     char buf[4096];
     while (!stop_ && head.find("\r\n\r\n") == std::string::npos && head.size() < kHeadLimit) {
-        if (gp_sock_wait(s, GP_WAIT_READ, kSliceMs) != GREET_OK) {
+        if (gp_sock_wait(s, GP_WAIT_READ, gp_deadline_in(kSliceMs)) != GREET_OK) {
             continue;
         }
         size_t got = 0;
@@ -195,7 +195,7 @@ void HttpServer::hold(gp_socket s)
 {
     char buf[256];
     while (!stop_) {
-        if (gp_sock_wait(s, GP_WAIT_READ, kSliceMs) != GREET_OK) {
+        if (gp_sock_wait(s, GP_WAIT_READ, gp_deadline_in(kSliceMs)) != GREET_OK) {
             continue;
         }
         size_t got = 0;

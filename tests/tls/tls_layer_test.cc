@@ -47,8 +47,8 @@ struct Client {
             return rc;
         }
         EXPECT_EQ(gp_resolve("127.0.0.1", port, GP_AF_INET4, 0, &addr, 1, &count), GREET_OK);
-        EXPECT_EQ(gp_sock_connect(&addr, 5000, &sock), GREET_OK);
-        return gp_tls_connect(ctx, sock, name, timeout_ms, &tls);
+        EXPECT_EQ(gp_sock_connect(&addr, gp_deadline_in(5000), &sock), GREET_OK);
+        return gp_tls_connect(ctx, sock, name, gp_deadline_in(timeout_ms), &tls);
     }
 
     // Reads until the session ends; *end gets the final code (GREET_OK: close_notify).
@@ -58,7 +58,7 @@ struct Client {
         char buf[1000];
         size_t got = 0;
         for (int i = 0; i < 100000; i++) {
-            *end = gp_tls_read(tls, buf, sizeof buf, &got, 10000);
+            *end = gp_tls_read(tls, buf, sizeof buf, &got, gp_deadline_in(10000));
             if (*end != GREET_OK || got == 0) {
                 break;
             }
@@ -94,7 +94,7 @@ class TlsLayer : public ::testing::Test
 void send_request(Client &c, const std::string &path)
 {
     std::string head = request(path);
-    ASSERT_EQ(gp_tls_write_all(c.tls, head.data(), head.size(), 10000), GREET_OK);
+    ASSERT_EQ(gp_tls_write_all(c.tls, head.data(), head.size(), gp_deadline_in(10000)), GREET_OK);
 }
 
 } // namespace
@@ -211,7 +211,7 @@ TEST_F(TlsLayer, ReadTimesOutWhenTheServerIsSilent)
     char buf[100];
     size_t got = 1;
     uint64_t start = gp_clock_ms();
-    EXPECT_EQ(gp_tls_read(c.tls, buf, sizeof buf, &got, 200), GREET_ETIMEDOUT);
+    EXPECT_EQ(gp_tls_read(c.tls, buf, sizeof buf, &got, gp_deadline_in(200)), GREET_ETIMEDOUT);
     EXPECT_EQ(got, 0u);
     EXPECT_LT(gp_clock_ms() - start, 5000u);
 }

@@ -55,7 +55,7 @@ TlsTestServer::~TlsTestServer()
     // A connection of our own wakes the blocked accept, which then sees the stop flag.
     impl_->stop = true;
     if (gp_resolve("127.0.0.1", impl_->port, GP_AF_INET4, 0, &addr, 1, &count) == GREET_OK &&
-        gp_sock_connect(&addr, 5000, &wake) == GREET_OK) {
+        gp_sock_connect(&addr, gp_deadline_in(5000), &wake) == GREET_OK) {
         impl_->thread.join();
         gp_sock_close(wake);
     } else {
