@@ -211,6 +211,7 @@ void gp_mutex_unlock(gp_mutex *m);
 
 int gp_cond_create(gp_cond **out);
 void gp_cond_destroy(gp_cond *c);
+void gp_cond_signal(gp_cond *c);
 void gp_cond_broadcast(gp_cond *c);
 /* Waits on c with m held until deadline (GP_DEADLINE_NONE: forever); GREET_ETIMEDOUT when it
  * passed. Spurious wake-ups happen: callers re-check their condition. */

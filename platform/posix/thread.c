@@ -200,6 +200,11 @@ void gp_cond_destroy(gp_cond *c)
     }
 }
 
+void gp_cond_signal(gp_cond *c)
+{
+    (void)pthread_cond_signal(&c->c);
+}
+
 void gp_cond_broadcast(gp_cond *c)
 {
     (void)pthread_cond_broadcast(&c->c);

@@ -140,6 +140,11 @@ void gp_cond_destroy(gp_cond *c)
     free(c);
 }
 
+void gp_cond_signal(gp_cond *c)
+{
+    WakeConditionVariable(&c->cv);
+}
+
 void gp_cond_broadcast(gp_cond *c)
 {
     WakeAllConditionVariable(&c->cv);
