@@ -8,6 +8,10 @@
  * greet_err on failure. When the failure came from the OS, the raw value (errno, WSAGetLastError,
  * GetLastError or a getaddrinfo code) is recorded for the calling thread; greet_oserror() renders
  * it. Functions never print anything.
+ *
+ * tool/gp_tool.h holds the part of the contract that a program on top of libgreet needs too
+ * (the greet program uses only it and the public API; see docs/architecture.md); this header
+ * adds what only the library uses: the network, addresses and sockets.
  */
 #ifndef GREET_PLATFORM_GP_H
 #define GREET_PLATFORM_GP_H
@@ -17,37 +21,11 @@
 #include <stdio.h>
 
 #include "greet/error.h"
+#include "tool/gp_tool.h" /* errors, time, threads, stop signal, files, console: for tools too */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- Errors ------------------------------------------------------------------------------- */
-
-/* Which table the recorded raw value belongs to, so it can be named and described. The TLS
- * backend (gp_tls.h) records its library's codes as GP_OSERR_TLS (code GREET_ETLS) and rejected
- * certificates as GP_OSERR_CERT (GREET_ECERT); gp_tls_describe renders those. */
-enum gp_oserr_kind {
-    GP_OSERR_NONE,
-    GP_OSERR_ERRNO,
-    GP_OSERR_SOCKET,
-    GP_OSERR_WIN32,
-    GP_OSERR_GAI,
-    GP_OSERR_TLS,
-    GP_OSERR_CERT
-};
-
-/* Records raw as the calling thread's last OS error and returns its portable code. */
-int gp_oserr_set(int kind, int raw);
-
-/* The portable code of the calling thread's last recorded OS error; GREET_OK if none. */
-int gp_oserr_code(void);
-
-/* Forgets the calling thread's last OS error (for failures that are not the OS's). */
-void gp_oserr_clear(void);
-
-/* Writes "NAME raw: OS text" for the calling thread's last OS error, or "" if none. */
-void gp_oserr_describe(char *buf, size_t size);
 
 /* ---- Deadlines ---------------------------------------------------------------------------- */
 
@@ -120,9 +98,6 @@ int gp_addr_family(const gp_addr *addr);
  * gp_addr_host. */
 int gp_addr_format(const gp_addr *addr, char *buf, size_t size);
 
-/* This machine's host name (gethostname), NUL-terminated. */
-int gp_hostname(char *buf, size_t size);
-
 /* ---- Sockets ------------------------------------------------------------------------------ */
 
 /* SOCKET (an unsigned pointer-sized integer) on Windows, an int descriptor on POSIX, both
@@ -188,150 +163,6 @@ int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline);
 /* The local (bound) and remote addresses of s. */
 int gp_sock_local_addr(gp_socket s, gp_addr *out);
 int gp_sock_peer_addr(gp_socket s, gp_addr *out);
-
-/* ---- Threads and synchronisation ---------------------------------------------------------- */
-
-typedef struct gp_thread gp_thread;
-typedef struct gp_mutex gp_mutex;
-typedef struct gp_cond gp_cond;
-typedef void (*gp_thread_fn)(void *arg);
-
-/* Starts fn(arg) on a new thread (pthread_create / _beginthreadex) with the given stack size in
- * bytes (0: the OS default; rounded up to what the OS needs). With out NULL the thread is
- * detached and cleans up after itself; otherwise gp_thread_join must be called once. */
-int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_size);
-
-/* Waits for the thread to end and frees it. */
-int gp_thread_join(gp_thread *t);
-
-int gp_mutex_create(gp_mutex **out);
-void gp_mutex_destroy(gp_mutex *m);
-void gp_mutex_lock(gp_mutex *m);
-void gp_mutex_unlock(gp_mutex *m);
-
-int gp_cond_create(gp_cond **out);
-void gp_cond_destroy(gp_cond *c);
-void gp_cond_signal(gp_cond *c);
-void gp_cond_broadcast(gp_cond *c);
-/* Waits on c with m held until deadline (GP_DEADLINE_NONE: forever); GREET_ETIMEDOUT when it
- * passed. Spurious wake-ups happen: callers re-check their condition. */
-int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline);
-
-/* A counter safe to change from many threads (gcc/clang builtins, or Interlocked* on MSVC). */
-typedef struct gp_atomic {
-    volatile long value;
-} gp_atomic;
-
-long gp_atomic_load(gp_atomic *a);
-void gp_atomic_store(gp_atomic *a, long v);
-long gp_atomic_add(gp_atomic *a, long delta); /* returns the new value */
-/* Sets *a to desired if it holds expected; returns non-zero when it did. */
-int gp_atomic_cas(gp_atomic *a, long expected, long desired);
-
-/* ---- Time --------------------------------------------------------------------------------- */
-
-/* Milliseconds from an arbitrary fixed point, never going backwards. */
-uint64_t gp_clock_ms(void);
-
-/* Wall-clock time of day for log lines: "2026-11-26 14:03:07.123" into buf (at least 24). */
-void gp_timestamp(char *buf, size_t size);
-
-void gp_sleep_ms(int ms);
-
-/* ---- Stop signal -------------------------------------------------------------------------- */
-
-/* Installs the handler for Ctrl+C and termination (SIGINT/SIGTERM via sigaction on POSIX,
- * SetConsoleCtrlHandler on Windows). The handler only records the request; loops poll
- * gp_stop_requested() or block in gp_stop_wait(). Idempotent. */
-int gp_stop_install(void);
-
-/* Non-zero once a stop was requested (by a signal or gp_stop_raise). */
-int gp_stop_requested(void);
-
-/* Blocks until a stop is requested or deadline passes (GP_DEADLINE_NONE: forever): GREET_OK or
- * GREET_ETIMEDOUT. */
-int gp_stop_wait(gp_deadline deadline);
-
-/* Requests a stop as the signal handler would (for tests and for programs stopping themselves). */
-void gp_stop_raise(void);
-
-/* Why the stop was requested, as the signal's number so that 128 + cause is the exit status
- * shells expect (130, 143): GP_STOP_INTERRUPT for SIGINT, Ctrl+C, Ctrl+Break and gp_stop_raise;
- * GP_STOP_TERMINATE for SIGTERM and a closing console window; GP_STOP_NONE before any request. */
-enum gp_stop_cause { GP_STOP_NONE = 0, GP_STOP_INTERRUPT = 2, GP_STOP_TERMINATE = 15 };
-int gp_stop_cause(void);
-
-/* Forgets a past request, so that a process (the test runner) can stop more than once. */
-void gp_stop_reset(void);
-
-/* ---- Files by UTF-8 name ------------------------------------------------------------------ */
-
-/* fopen with a UTF-8 path (_wfopen after MultiByteToWideChar on Windows). mode as for fopen;
- * "x" (C11 exclusive create) is supported. NULL on failure, with the OS error recorded and the
- * portable code in *err (err may be NULL). */
-FILE *gp_fopen(const char *path, const char *mode, int *err);
-
-/* Atomically replaces to with from (rename / MoveFileExW with MOVEFILE_REPLACE_EXISTING). */
-int gp_file_replace(const char *from, const char *to);
-
-/* Removes a file. */
-int gp_file_remove(const char *path);
-
-/* Non-zero when path names an existing file or folder. */
-int gp_path_exists(const char *path);
-
-/* Creates path and its missing parents (mkdir -p); an existing folder is fine. Accepts '/' and,
- * on Windows, '\\' separators and drive letters. */
-int gp_mkdir_p(const char *path);
-
-/* Index just past the last path separator of path ('/' and, on Windows, '\\' and ':'), 0 when
- * there is none: path[0..i) is the folder part. */
-size_t gp_path_dirlen(const char *path);
-
-/* What an output path names, for writers that must not replace what is there. */
-enum gp_file_kind {
-    GP_FILE_NONE = 0, /* nothing (or a link to nothing) */
-    GP_FILE_REGULAR,  /* a regular file: safe to replace by renaming a new file over it */
-    GP_FILE_DIR,      /* a folder */
-    GP_FILE_SPECIAL   /* a device (/dev/null, NUL, CON), FIFO, socket or terminal: write in place */
-};
-
-/* The kind of what path names, following symbolic links (reparse points on Windows), into *kind,
- * and into *writable non-zero when this process may write it: on POSIX the permission bits for
- * the process's user (access W_OK), and a regular file with no write bit at all counts as
- * read-only even for root; on Windows the read-only attribute. A path that does not exist (or a
- * link to nothing) is GP_FILE_NONE and writable. */
-int gp_file_kind(const char *path, int *kind, int *writable);
-
-/* The path a write to path finally reaches, in *out (free() it): path itself, or, when path is a
- * symbolic link (a reparse point on Windows), what it points to, hop by hop, relative targets
- * taken from the link's folder. The target need not exist (on Windows it must: a reparse point
- * to nothing is an error, never replaced). More than 40 hops is a failure (the OS's "too many
- * levels of symbolic links"). Not for special files: /dev/stdout's target is no path. */
-int gp_path_follow(const char *path, char **out);
-
-/* Gives the file `to` the permission bits of the file `from`, and its owner and group where the
- * process may set them (a refusal there is ignored: only root may give files away on POSIX).
- * Windows files keep the attributes of `from` except read-only. */
-int gp_file_copy_mode(const char *from, const char *to);
-
-/* ---- Process and console ------------------------------------------------------------------ */
-
-/* Switches stdout to binary mode (_setmode on Windows; nothing on POSIX). */
-void gp_stdout_binary(void);
-
-/* Makes UTF-8 text written to the console display right (SetConsoleOutputCP on Windows). */
-void gp_console_utf8(void);
-
-/* Replaces *argc and *argv with the command line in UTF-8 (CommandLineToArgvW + WideCharToMultiByte
- * on Windows; unchanged on POSIX). The strings live until the process ends. */
-int gp_args_utf8(int *argc, char ***argv);
-
-/* Non-zero when the stream (stdin, stdout or stderr) is a terminal. */
-int gp_isatty(FILE *stream);
-
-/* The calling process's id, for unique temporary names. */
-unsigned long gp_process_id(void);
 
 /* ---- Failure injection (tests only) ------------------------------------------------------ */
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gp.h"
+#include "gp_tool.h"
 #include "greet/client.h"
 #include "greet/server.h"
 

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "fetch_cli.h"
-#include "gp.h"
+#include "gp_tool.h"
 #include "greet/fetch.h"
 #include "greet/url.h"
 
@@ -186,7 +186,7 @@ static int put(struct run *r, FILE *fp, const char *target, const void *data, si
         char text[200];
         r->write_err = rc;
         r->write_target = target;
-        cli_error("fetch", 0, "write to %s: %s", target, greet_error_text(rc, text, sizeof text));
+        cli_error("fetch", 0, "write to %s: %s", target, gp_error_text(rc, text, sizeof text));
     }
     return rc;
 }
@@ -302,7 +302,7 @@ static int open_outputs(struct run *r, const struct args *a)
         if (!r->dump) {
             char text[200];
             return cli_error("fetch", CLI_EXIT_WRITE, "open %s: %s", a->dump,
-                             greet_error_text(rc, text, sizeof text));
+                             gp_error_text(rc, text, sizeof text));
         }
     }
     if (a->output && strcmp(a->output, "-") != 0) { /* "-o -" is stdout, as with curl */
@@ -337,7 +337,7 @@ static int close_outputs(struct run *r, int ok)
     if (fflush(stdout) != 0 && code == CLI_EXIT_OK) {
         char text[200];
         code = cli_error("fetch", CLI_EXIT_WRITE, "write to stdout: %s",
-                         greet_error_text(cli_stream_error(), text, sizeof text));
+                         gp_error_text(cli_stream_error(), text, sizeof text));
     }
     return code;
 }

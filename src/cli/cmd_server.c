@@ -2,7 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "gp.h"
+#include "gp_tool.h"
 #include "greet/server.h"
 
 #define MAX_DELAY_MS        3600000L

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "fetch_cli.h"
-#include "gp.h"
+#include "gp_tool.h"
 
 #define TEMP_TRIES 100
 
@@ -24,7 +24,7 @@ static int report(const char *what, const char *path, int err)
 {
     char text[256];
 
-    cli_error("fetch", 0, "%s %s: %s", what, path, greet_error_text(err, text, sizeof text));
+    cli_error("fetch", 0, "%s %s: %s", what, path, gp_error_text(err, text, sizeof text));
     return err;
 }
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fetch_cli.h"
-#include "gp.h"
+#include "gp_tool.h"
 
 #define REDRAW_MS 100
 #define LINE_MAX  78

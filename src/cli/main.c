@@ -3,8 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gp.h"
-#include "gp_tls.h"
+#include "gp_tool.h"
 #include "greet/version.h"
 
 const struct cli_command *const cli_commands[] = {
@@ -69,7 +68,7 @@ static int run_global(char **argv)
     int rc = cli_parse(&p, &cli_global_command, 2, argv, &g);
 
     if (rc == CLI_EXIT_OK && g.version) {
-        printf("greet %s\nTLS backend: %s\n", GREET_VERSION_STRING, gp_tls_backend());
+        printf("greet %s\nTLS backend: %s\n", GREET_VERSION_STRING, greet_tls_backend());
     }
     cli_parser_free(&p);
     return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
