@@ -21,36 +21,11 @@
 #include <stdio.h>
 
 #include "greet/error.h"
-#include "tool/gp_tool.h" /* errors, time, threads, stop signal, files, console: for tools too */
+#include "tool/gp_tool.h" /* errors, deadlines, time, threads, stop, files, console */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- Deadlines ---------------------------------------------------------------------------- */
-
-/* A deadline: the gp_clock_ms() time at which a wait gives up with GREET_ETIMEDOUT. Time has this
- * one shape below the public API: a user's timeout becomes a deadline once, where it enters
- * (gp_deadline_in), and every call after that takes the deadline, so a limit that spans many
- * calls (a whole transfer) is never re-spelled or re-computed on the way down.
- * GP_DEADLINE_NONE (0) is the one spelling of "no limit"; a passed deadline makes a wait only
- * look (poll with no time). */
-typedef uint64_t gp_deadline;
-#define GP_DEADLINE_NONE ((gp_deadline)0)
-
-/* The deadline ms milliseconds from now. ms <= 0 gives GP_DEADLINE_NONE, as 0 means "no limit"
- * in the public API; a positive ms is at least 1 ms away, never "none". */
-gp_deadline gp_deadline_in(int64_t ms);
-
-/* Milliseconds left before d, clamped to INT_MAX: 0 once it passed, -1 for GP_DEADLINE_NONE
- * (poll's "forever"). For the platform's conversion to an OS wait, and for messages. */
-int gp_deadline_left(gp_deadline d);
-
-/* Non-zero once d has passed; never for GP_DEADLINE_NONE. */
-int gp_deadline_passed(gp_deadline d);
-
-/* The earlier of a and b, GP_DEADLINE_NONE being later than any deadline. */
-gp_deadline gp_deadline_min(gp_deadline a, gp_deadline b);
 
 /* ---- Network start/stop ------------------------------------------------------------------- */
 

@@ -1,10 +1,9 @@
 /*
  * The tool helper layer: the part of the platform contract (gp.h) that a program built on
- * libgreet needs for itself and that is not the library's job: the OS error detail, clocks,
- * threads, the stop signal, files by UTF-8 name, the console, the UTF-8 command line, the
- * process. curl's
- * curlx is the model: the greet program (src/cli) includes only this header and the public
- * headers (include/greet/).
+ * libgreet needs for itself and that is not the library's job: the OS error detail, clocks and
+ * deadlines, threads, the stop signal, files by UTF-8 name, the console, the UTF-8 command line,
+ * the process. curl's curlx is the model: the greet program (src/cli) includes only this header and
+ * the public headers (include/greet/).
  *
  * The same platform objects serve both: a static libgreet carries them; with a shared libgreet,
  * which exports only greet_* names, the program links them from the static greet_tool library
@@ -57,6 +56,31 @@ void gp_oserr_describe(char *buf, size_t size);
  * last OS error produced err. A program renders its own gp_ failures with this, because with a
  * shared libgreet the library's greet_error_text sees only the library's own record. */
 char *gp_error_text(int err, char *buf, size_t size);
+
+/* ---- Deadlines ---------------------------------------------------------------------------- */
+
+/* A deadline: the gp_clock_ms() time at which a wait gives up with GREET_ETIMEDOUT. Time has this
+ * one shape below the public API: a user's timeout becomes a deadline once, where it enters
+ * (gp_deadline_in), and every call after that takes the deadline, so a limit that spans many
+ * calls (a whole transfer) is never re-spelled or re-computed on the way down.
+ * GP_DEADLINE_NONE (0) is the one spelling of "no limit"; a passed deadline makes a wait only
+ * look (poll with no time). */
+typedef uint64_t gp_deadline;
+#define GP_DEADLINE_NONE ((gp_deadline)0)
+
+/* The deadline ms milliseconds from now. ms <= 0 gives GP_DEADLINE_NONE, as 0 means "no limit"
+ * in the public API; a positive ms is at least 1 ms away, never "none". */
+gp_deadline gp_deadline_in(int64_t ms);
+
+/* Milliseconds left before d, clamped to INT_MAX: 0 once it passed, -1 for GP_DEADLINE_NONE
+ * (poll's "forever"). For the platform's conversion to an OS wait, and for messages. */
+int gp_deadline_left(gp_deadline d);
+
+/* Non-zero once d has passed; never for GP_DEADLINE_NONE. */
+int gp_deadline_passed(gp_deadline d);
+
+/* The earlier of a and b, GP_DEADLINE_NONE being later than any deadline. */
+gp_deadline gp_deadline_min(gp_deadline a, gp_deadline b);
 
 /* ---- Time --------------------------------------------------------------------------------- */
 
