@@ -25,6 +25,7 @@ Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
             ,@('--max-line', 'N', 'longest line in line mode, in bytes, at least 1024')
             ,@('-q', '', 'log only warnings and errors')
             ,@('--quiet', '', 'log only warnings and errors')
+            ,@('--log-format', 'FORMAT', 'log lines as ''plain'' text or with a ''timestamp'' in front; the journal stamps lines itself')
             ,@('-v', '', 'log details too (the mode each client chose)')
             ,@('--verbose', '', 'log details too (the mode each client chose)')
             ,@('-h', '', 'show this help')

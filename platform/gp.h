@@ -139,6 +139,25 @@ int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline);
 int gp_sock_local_addr(gp_socket s, gp_addr *out);
 int gp_sock_peer_addr(gp_socket s, gp_addr *out);
 
+/* ---- Service manager (systemd) ----------------------------------------------------------- */
+
+/* The listening sockets a service manager passed to this process (socket activation: LISTEN_PID
+ * is this process, LISTEN_FDS counts descriptors from 3 on; LISTEN_FDNAMES is ignored). *count
+ * gets how many were passed, 0 when none or when the variables name another process (always on
+ * Windows); *first the first of them, checked to be a listening stream socket, otherwise
+ * GP_SOCKET_INVALID. The passed descriptors become close-on-exec and the variables are removed,
+ * so child processes do not take the sockets for theirs. */
+int gp_service_listeners(gp_socket *first, int *count);
+
+/* Tells the service manager state ("READY=1", "STOPPING=1"): one datagram to NOTIFY_SOCKET (a
+ * path or "@abstract-name"). GREET_OK also when no manager listens (no NOTIFY_SOCKET; always on
+ * Windows); GREET_EUNSUPPORTED for an address of another kind. */
+int gp_service_notify(const char *state);
+
+/* 1 when stderr is the stream the service manager connected to its journal (JOURNAL_STREAM names
+ * stderr's device and inode), which stamps every line itself; 0 otherwise. */
+int gp_stderr_is_journal(void);
+
 /* ---- Failure injection (tests only) ------------------------------------------------------ */
 
 /* A seam through which tests make the OS fail, in the way SQLite's OS layer lets its tests swap

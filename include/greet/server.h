@@ -17,6 +17,7 @@
 #define GREET_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "greet/error.h"
 #include "greet/export.h"
@@ -33,6 +34,9 @@ GREET_BEGIN_DECLS
 #define GREET_DEFAULT_MAX_LINE    4096        /* longest line in line mode, in bytes */
 #define GREET_DEFAULT_DRAIN_MS    300         /* time given to in-flight replies at stop */
 #define GREET_DEFAULT_STACK_SIZE  (64 * 1024) /* per connection thread: 10,000 fit in 640 MiB */
+
+/* greet_server_config.listener when the server binds and listens itself. */
+#define GREET_NO_LISTENER (~(uintptr_t)0)
 
 /* The busy reply sent instead of the greeting to a client over max_clients, then closed. */
 #define GREET_BUSY_MESSAGE "busy: too many clients, try again later\n"
@@ -74,6 +78,11 @@ typedef struct greet_server_config {
     int model;            /* enum greet_server_model */
     int workers;          /* event loops of GREET_SERVER_EVENTS; 0: one per CPU this process
                              may run on */
+    uintptr_t listener;   /* a TCP socket already listening (a descriptor on POSIX, a SOCKET on
+                             Windows), e.g. from greet_service_listeners: served instead of
+                             binding one, so bind, port and backlog are unused. The server
+                             closes it at stop; when greet_server_start fails, it stays the
+                             caller's. GREET_NO_LISTENER (the default): bind and listen here */
 } greet_server_config;
 
 /* Counters, read at one instant. */

@@ -1,9 +1,11 @@
 /* greet server: the tutorial's greeting server as a program, logging to stderr until Ctrl+C. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "gp_tool.h"
 #include "greet/server.h"
+#include "greet/service.h"
 
 #define MAX_DELAY_MS        3600000L
 #define MAX_IDLE_MS         (7L * 24 * 3600 * 1000)
@@ -12,6 +14,30 @@
 #define MAX_LINE_LIMIT      (1024L * 1024)
 #define TIMESTAMP_SIZE      32
 #define SERVER_LOG_LINE_MAX 768
+
+/* How log lines look (--log-format); the log callback's user argument. */
+enum log_format {
+    LOG_FORMAT_AUTO = 0, /* a time stamp, except when stderr is the journal */
+    LOG_FORMAT_PLAIN,
+    LOG_FORMAT_TIMESTAMP
+};
+struct log_style {
+    enum log_format format;
+};
+
+static int set_log_format(void *settings, const char *arg)
+{
+    struct log_style *style = ((greet_server_config *)settings)->log_user;
+
+    if (strcmp(arg, "plain") == 0) {
+        style->format = LOG_FORMAT_PLAIN;
+    } else if (strcmp(arg, "timestamp") == 0) {
+        style->format = LOG_FORMAT_TIMESTAMP;
+    } else {
+        return cli_usage_error("server", "--log-format: '%s' is not plain or timestamp", arg);
+    }
+    return 0;
+}
 
 static const struct cli_opt options[] = {
     {"bind", 'b', "ADDR", "address or host name to listen on",
@@ -38,6 +64,9 @@ static const struct cli_opt options[] = {
      CLI_NUMBER(greet_server_config, max_line, size_t, 1024, MAX_LINE_LIMIT)},
     {"quiet", 'q', NULL, "log only warnings and errors", NULL,
      CLI_FLAG(greet_server_config, log_level, GREET_LOG_WARN)},
+    {"log-format", 0, "FORMAT",
+     "log lines as 'plain' text or with a 'timestamp' in front; the journal stamps lines itself",
+     "timestamp, plain when stderr is systemd's journal", CLI_CALL(set_log_format)},
     {"verbose", 'v', NULL, "log details too (the mode each client chose)", NULL,
      CLI_FLAG(greet_server_config, log_level, GREET_LOG_DEBUG)},
     CLI_HELP_ROW,
@@ -47,15 +76,17 @@ static const struct cli_opt options[] = {
 /* The log callback: one whole line per fputs, so lines from different threads never mix. */
 static void log_to_stderr(void *user, int level, const char *message)
 {
-    char stamp[TIMESTAMP_SIZE];
+    const struct log_style *style = user;
+    char stamp[TIMESTAMP_SIZE] = "";
     char line[SERVER_LOG_LINE_MAX];
     const char *tag = level == GREET_LOG_ERROR  ? "error: "
                       : level == GREET_LOG_WARN ? "warning: "
                                                 : "";
 
-    (void)user;
-    gp_timestamp(stamp, sizeof stamp);
-    snprintf(line, sizeof line, "%s %s%s\n", stamp, tag, message);
+    if (style->format == LOG_FORMAT_TIMESTAMP) {
+        gp_timestamp(stamp, sizeof stamp);
+    }
+    snprintf(line, sizeof line, "%s%s%s%s\n", stamp, stamp[0] ? " " : "", tag, message);
     fputs(line, stderr);
     /* Windows C runtimes may buffer stderr when it is a pipe; a log must not wait. */
     fflush(stderr);
@@ -76,25 +107,70 @@ static int start_failed(const greet_server_config *cfg, int err)
                      cfg->bind ? cfg->bind : "all interfaces", cfg->port, text);
 }
 
-static int serve_until_stopped(const greet_server_config *cfg)
+/* Socket activation (greet.socket): serve the socket the service manager passed, if any. */
+static int take_service_socket(greet_server_config *cfg)
+{
+    char text[256];
+    int count = 0;
+    int rc = greet_service_listeners(&cfg->listener, &count);
+
+    if (rc != GREET_OK) {
+        greet_error_text(rc, text, sizeof text);
+        return cli_error("server", CLI_EXIT_BIND,
+                         "the socket from the service manager is not a listening TCP socket: %s",
+                         text);
+    }
+    if (count > 1) {
+        return cli_error("server", CLI_EXIT_BIND,
+                         "the service manager passed %d sockets; greet server serves one (one "
+                         "ListenStream= in the socket unit)",
+                         count);
+    }
+    if (count == 1 && cfg->log_level >= GREET_LOG_INFO) {
+        cfg->log(cfg->log_user, GREET_LOG_INFO,
+                 "serving the socket from the service manager (LISTEN_FDS)");
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Tells a service manager waiting for it (Type=notify); a failure only costs a warning. */
+static void notify(const greet_server_config *cfg, const char *state)
+{
+    char text[256], line[320];
+    int rc = greet_service_notify(state);
+
+    if (rc != GREET_OK && cfg->log_level >= GREET_LOG_WARN) {
+        greet_error_text(rc, text, sizeof text);
+        snprintf(line, sizeof line, "cannot tell the service manager %s: %s", state, text);
+        cfg->log(cfg->log_user, GREET_LOG_WARN, line);
+    }
+}
+
+static int serve_until_stopped(greet_server_config *cfg)
 {
     greet_server *srv;
-    int rc = gp_stop_install();
+    int rc = take_service_socket(cfg);
 
+    if (rc != CLI_EXIT_OK) {
+        return rc;
+    }
+    rc = gp_stop_install();
     if (rc == GREET_OK) {
         rc = greet_server_start(cfg, &srv);
     }
     if (rc != GREET_OK) {
         return start_failed(cfg, rc);
     }
-    if (cfg->port == 0) {
+    if (cfg->port == 0 && cfg->listener == GREET_NO_LISTENER) {
         printf("%u\n", greet_server_port(srv));
         fflush(stdout);
     }
+    notify(cfg, "READY=1");
     while (gp_stop_wait(GP_DEADLINE_NONE) != GREET_OK) {
     }
+    notify(cfg, "STOPPING=1");
     if (cfg->log_level >= GREET_LOG_INFO) {
-        log_to_stderr(NULL, GREET_LOG_INFO, "stopping");
+        cfg->log(cfg->log_user, GREET_LOG_INFO, "stopping");
     }
     greet_server_stop(srv);
     return CLI_EXIT_OK;
@@ -104,11 +180,16 @@ static int run(int argc, char **argv)
 {
     struct cli_parser p;
     greet_server_config cfg;
+    struct log_style style = {LOG_FORMAT_AUTO};
     int rc;
 
     greet_server_config_init(&cfg);
     cfg.log = log_to_stderr;
+    cfg.log_user = &style;
     rc = cli_parse(&p, &cli_server_command, argc, argv, &cfg);
+    if (style.format == LOG_FORMAT_AUTO) {
+        style.format = greet_service_stderr_is_journal() ? LOG_FORMAT_PLAIN : LOG_FORMAT_TIMESTAMP;
+    }
     if (rc == CLI_EXIT_OK && p.operand_count > 0) {
         rc = cli_usage_error("server", "unexpected argument '%s'", p.operands[0]);
     }
@@ -128,6 +209,9 @@ const struct cli_command cli_server_command = {
     options,
     "Logs go to stderr, timestamped. Ctrl+C (or SIGTERM) stops the server: replies in flight\n"
     "get 0.3 seconds, then every connection is closed and greet exits with 0.\n"
+    "\n"
+    "As a systemd service (greet.socket, greet.service) it serves the socket systemd passes\n"
+    "(LISTEN_FDS) instead of binding one, and reports READY=1 and STOPPING=1 (NOTIFY_SOCKET).\n"
     "\n"
     "Exit codes: 0 stopped cleanly, 1 other failure, 2 usage error, 3 --bind host not\n"
     "resolved, 9 cannot listen (address in use, not available here, or no permission).\n",

@@ -37,6 +37,7 @@ void greet_server_config_init(greet_server_config *cfg)
     cfg->stack_size = GREET_DEFAULT_STACK_SIZE;
     cfg->log_level = GREET_LOG_INFO;
     cfg->model = GREET_SERVER_DEFAULT;
+    cfg->listener = GREET_NO_LISTENER;
 }
 
 /* As the tutorial prints it: "127.0.0.1:5000" also for an IPv4 client of a dual-stack listener
@@ -226,7 +227,11 @@ static int open_listener(greet_server *srv)
 {
     int rc;
 
-    if (srv->cfg.bind) {
+    if (srv->cfg.listener != GREET_NO_LISTENER) {
+        /* Opened by someone else (a service manager): serve it as it is. */
+        srv->listener = (gp_socket)srv->cfg.listener;
+        rc = gp_sock_local_addr(srv->listener, &srv->local);
+    } else if (srv->cfg.bind) {
         rc = listen_any(srv, srv->cfg.bind);
     } else {
         rc = listen_any(srv, "::");
@@ -329,6 +334,9 @@ int greet_server_start(const greet_server_config *cfg, greet_server **out)
         rc = srv->engine->start(srv);
     }
     if (rc != GREET_OK) {
+        if (cfg->listener != GREET_NO_LISTENER) {
+            srv->listener = GP_SOCKET_INVALID; /* still the caller's */
+        }
         server_free(srv);
         return rc;
     }

@@ -220,3 +220,27 @@ TEST(ServerCli, SixtyFourKiBWithoutNewlineIsOneOverlongLine)
     std::string got = nc_session((uint16_t)port, std::string(65536, 'y'));
     EXPECT_EQ(got, "hello world!\nerror: line too long\n");
 }
+
+TEST(ServerCli, LogFormatPlainLeavesOutTheTimeStamp)
+{
+    for (const char *format : {"plain", "timestamp"}) {
+        Process p;
+        unsigned port = start_server(p, {"--log-format", format});
+        ASSERT_NE(port, 0u);
+        std::string listening = "listening on 127.0.0.1:" + std::to_string(port);
+        ASSERT_TRUE(p.wait_stderr(
+            [&](const std::string &e) { return e.find(listening) != std::string::npos; }, 20000))
+            << p.err_so_far();
+        std::string err = p.err_so_far();
+        if (std::string(format) == "plain") {
+            EXPECT_EQ(err.compare(0, listening.size(), listening), 0) << err;
+        } else {
+            // "2026-12-02 02:10:21.026 listening on ...": the date first.
+            EXPECT_TRUE(err.size() > 24 && err[4] == '-' && err[23] == ' ') << err;
+        }
+    }
+    auto r = run_process({greet_exe(), "server", "--log-format", "json"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--log-format: 'json' is not plain or timestamp"), std::string::npos)
+        << r.err;
+}

@@ -459,3 +459,52 @@ TEST(Server, StopOfNullIsANoOp)
 {
     greet_server_stop(nullptr);
 }
+
+// A listening socket opened by someone else (a service manager) is served as it is; bind, port
+// and backlog are then unused, and the server closes the socket at stop.
+// A socket listening on a free loopback port, as a service manager would open one.
+static gp_socket loopback_listener(gp_addr *addr)
+{
+    size_t n = 0;
+    gp_socket s = GP_SOCKET_INVALID;
+    EXPECT_EQ(gp_resolve("127.0.0.1", 0, GP_AF_ANY, 1, addr, 1, &n), GREET_OK);
+    EXPECT_EQ(gp_sock_listen(addr, 8, &s), GREET_OK);
+    EXPECT_EQ(gp_sock_local_addr(s, addr), GREET_OK);
+    return s;
+}
+
+TEST(Server, ServesAListenerOpenedByTheCaller)
+{
+    gp_addr addr;
+    gp_socket listener = loopback_listener(&addr);
+    ASSERT_NE(listener, GP_SOCKET_INVALID);
+
+    greet_server_config cfg;
+    greet_server_config_init(&cfg);
+    EXPECT_EQ(cfg.listener, GREET_NO_LISTENER);
+    cfg.listener = (uintptr_t)listener;
+    cfg.bind = "192.0.2.1"; // not an address of this machine: binding it would fail
+    cfg.port = 1;
+    greet_server *srv = nullptr;
+    ASSERT_EQ(greet_server_start(&cfg, &srv), GREET_OK);
+    EXPECT_EQ(greet_server_port(srv), gp_addr_port(&addr));
+    ClientPtr c;
+    ASSERT_EQ(connect_local(greet_server_port(srv), c), GREET_OK);
+    EXPECT_EQ(read_greeting(c.c), "hello world!\n");
+    EXPECT_EQ(raw_exchange(c.c, "svc"), "Hello svc");
+    greet_server_stop(srv);
+}
+
+TEST(Server, AListenerThatIsNotASocketIsRefusedAndLeftToTheCaller)
+{
+    gp_addr addr;
+    gp_socket listener = loopback_listener(&addr);
+    gp_sock_close(listener); // now a closed handle: what a confused caller might pass
+
+    greet_server_config cfg;
+    greet_server_config_init(&cfg);
+    cfg.listener = (uintptr_t)listener;
+    greet_server *srv = nullptr;
+    EXPECT_NE(greet_server_start(&cfg, &srv), GREET_OK);
+    EXPECT_EQ(srv, nullptr);
+}
