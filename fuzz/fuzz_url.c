@@ -8,6 +8,7 @@
 
 #include "greet/error.h"
 #include "greet/url.h"
+#include "url_internal.h" /* compares the parts directly */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

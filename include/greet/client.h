@@ -7,10 +7,9 @@
 
 #include "greet/error.h"
 #include "greet/export.h"
+#include "greet/net.h"
 
 GREET_BEGIN_DECLS
-
-enum greet_family { GREET_FAMILY_ANY = 0, GREET_FAMILY_IPV4 = 4, GREET_FAMILY_IPV6 = 6 };
 
 enum greet_mode {
     GREET_MODE_RAW = 0, /* a message is one send, a reply what one receive returns */
@@ -19,7 +18,8 @@ enum greet_mode {
 
 typedef struct greet_client greet_client;
 
-/* Resolves host (name or address literal, restricted to family) and connects to the first
+/* Resolves host (name or address literal, restricted to family, an enum greet_family: any other
+ * value is GREET_EINVAL) and connects to the first
  * address that answers, each attempt limited to timeout_ms (<= 0: the OS's own limit). The same
  * limit applies later to every receive and send. Errors: GREET_ENOHOST, GREET_ERESOLVE,
  * GREET_ECONNREFUSED, GREET_ETIMEDOUT, ... with the OS detail for greet_error_text. */

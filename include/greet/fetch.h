@@ -9,6 +9,7 @@
 
 #include "greet/error.h"
 #include "greet/export.h"
+#include "greet/net.h"
 
 GREET_BEGIN_DECLS
 
@@ -16,13 +17,16 @@ enum greet_fetch_method { GREET_FETCH_GET = 0, GREET_FETCH_HEAD = 1 };
 
 #define GREET_FETCH_MAX_REDIRECTS 100 /* the most max_redirects may be */
 
-struct greet_fetch_options {
+/* Set up with greet_fetch_options_init, then change what you need (docs/architecture.md, "The
+ * ABI rule": size is the struct's size as the program was compiled; never set it yourself). */
+typedef struct greet_fetch_options {
+    size_t size;
     int method; /* enum greet_fetch_method; GET by default */
     /* Extra request header fields, each "Name: value". One whose name matches a built-in field
      * (Host, User-Agent, Accept, Connection) replaces it; "Name:" with no value removes it. */
     const char *const *headers;
     size_t header_count;
-    int family;              /* 0 any, 4 IPv4 only, 6 IPv6 only */
+    int family;              /* enum greet_family; GREET_FAMILY_ANY by default */
     long connect_timeout_ms; /* per address tried; 0 none. Default 300000 (curl's) */
     long max_time_ms;        /* the whole transfer, redirects included; 0 none (default) */
     int follow_redirects;    /* follow 301/302/303/307/308; off by default */
@@ -38,13 +42,14 @@ struct greet_fetch_options {
      * Authorization, Proxy-Authorization, Cookie and Host fields are not sent (RFC 9110 section
      * 15.4, as curl does); location_trusted sends them anyway. Off by default. */
     int location_trusted;
-};
+} greet_fetch_options;
 
-/* Fills o with the defaults above. */
-GREET_API void greet_fetch_options_init(struct greet_fetch_options *o);
+/* Fills o with the defaults above and its size. */
+GREET_API void greet_fetch_options_init(greet_fetch_options *o);
 
-/* One response's head, valid only during the on_response call. */
-struct greet_fetch_response {
+/* One response's head, valid only during the on_response call. The library allocates it; later
+ * versions may add fields at the end. */
+typedef struct greet_fetch_response {
     const char *url;  /* the URL this response answers (changes along redirects) */
     int status;       /* 100..999 */
     const char *head; /* status line and header fields as received, ending in a blank
@@ -53,53 +58,62 @@ struct greet_fetch_response {
     int64_t content_length; /* the Content-Length field, -1 when there is none (for HEAD: the
                              * size a GET would get) */
     int redirecting;        /* non-zero when the engine will follow this response's Location */
-};
+} greet_fetch_response;
 
-struct greet_fetch_progress {
+/* Progress, allocated by the library like greet_fetch_response. */
+typedef struct greet_fetch_progress {
     uint64_t received;   /* body bytes of the final response so far */
     int64_t total;       /* its Content-Length, -1 when unknown */
     uint64_t elapsed_ms; /* since the body began */
-};
+} greet_fetch_progress;
 
-/* Where the engine reports. Every callback may be NULL. Those returning int return GREET_OK to
- * go on, or a negative greet_err that ends the fetch with that code (a write error, a user's
- * interrupt as GREET_ECANCELED). */
-struct greet_fetch_sink {
+/* Where the engine reports; set up with greet_fetch_sink_init (every callback NULL), then set
+ * the ones you want. Those returning int return GREET_OK to go on, or a negative greet_err that
+ * ends the fetch with that code (a write error, a user's interrupt as GREET_ECANCELED). */
+typedef struct greet_fetch_sink {
+    size_t size;
     void *ctx;
     /* A step worth telling a user who asked for detail: "Trying 127.0.0.1:80...". */
     void (*on_info)(void *ctx, const char *text);
     /* The exact request head about to be sent (CRLF line ends, blank line included). */
     void (*on_request)(void *ctx, const char *head, size_t len);
     /* Every final response's head, also those of redirects that are followed. */
-    int (*on_response)(void *ctx, const struct greet_fetch_response *r);
+    int (*on_response)(void *ctx, const greet_fetch_response *r);
     /* Body bytes of the response that ends the fetch, exactly as sent (chunk framing removed). */
     int (*on_body)(void *ctx, const void *data, size_t len);
     /* After each piece of body, and about every 100 ms while waiting for data or for the host
      * name to resolve (then with nothing received; a lookup stopped this way is abandoned on
      * its own thread, since the resolver cannot be interrupted). */
-    int (*on_progress)(void *ctx, const struct greet_fetch_progress *p);
-};
+    int (*on_progress)(void *ctx, const greet_fetch_progress *p);
+} greet_fetch_sink;
+
+GREET_API void greet_fetch_sink_init(greet_fetch_sink *sink);
 
 #define GREET_FETCH_MESSAGE_MAX 512
 
-struct greet_fetch_result {
+/* What a fetch did; set up with greet_fetch_result_init. */
+typedef struct greet_fetch_result {
+    size_t size;
     int status;         /* status of the last response, 0 when none arrived */
     int redirects;      /* redirects followed */
     uint64_t body_size; /* body bytes delivered to on_body */
     /* On failure: what failed and why, e.g. "connect to 127.0.0.1:80: connection refused
      * (ECONNREFUSED 111)" or "body ended after 10 of 100 bytes: connection closed". */
     char message[GREET_FETCH_MESSAGE_MAX];
-};
+} greet_fetch_result;
+
+GREET_API void greet_fetch_result_init(greet_fetch_result *result);
 
 /* Fetches url (http or https; https gives GREET_EUNSUPPORTED in a build without TLS). Returns
  * GREET_OK when a complete response was received (whatever its status, unless fail_on_error),
  * otherwise the cause: GREET_EURL, GREET_ENOHOST, GREET_ECONNREFUSED, GREET_ETIMEDOUT,
  * GREET_EPROTO, GREET_ECLOSED (ended early), GREET_ETOOBIG (header limits), GREET_EREDIRECT,
  * GREET_EHTTP, GREET_ECERT (certificate rejected), GREET_ETLS (other TLS failure), or what a
- * callback returned. result (may be NULL) is filled in either case. Starts and stops the
+ * callback returned, or GREET_EINVAL for an opt, sink or result not set up by its _init
+ * function. result (may be NULL) is filled in either case. Starts and stops the
  * network stack itself (reference-counted), so any thread may call it at any time. */
-GREET_API int greet_fetch(const char *url, const struct greet_fetch_options *opt,
-                          const struct greet_fetch_sink *sink, struct greet_fetch_result *result);
+GREET_API int greet_fetch(const char *url, const greet_fetch_options *opt,
+                          const greet_fetch_sink *sink, greet_fetch_result *result);
 
 GREET_END_DECLS
 

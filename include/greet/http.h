@@ -74,11 +74,12 @@ typedef struct greet_http_response {
     int location_too_long; /* 1 when a Location was longer than GREET_HTTP_LOCATION_MAX */
 } greet_http_response;
 
-/* Callbacks; any may be NULL. Each returns 0 to go on, or a negative greet_err to stop: the
- * parser then fails with that code (reason "stopped by callback") and feed returns it.
- * Strings passed in are NUL-terminated, only valid during the call, and lengths are given too.
- * ctx is the pointer given to greet_http_parser_new. */
+/* Callbacks; set up with greet_http_callbacks_init (all NULL), then set the ones you want. Each
+ * returns 0 to go on, or a negative greet_err to stop: the parser then fails with that code (reason
+ * "stopped by callback") and feed returns it. Strings passed in are NUL-terminated, only valid
+ * during the call, and lengths are given too. ctx is the pointer given to greet_http_parser_new. */
 typedef struct greet_http_callbacks {
+    size_t size; /* set by greet_http_callbacks_init: see docs/architecture.md, "The ABI rule" */
     /* A status line, also for each interim 1xx response. */
     int (*on_status)(void *ctx, int version_minor, int status, const char *reason,
                      size_t reason_len);
@@ -97,6 +98,8 @@ typedef struct greet_http_callbacks {
      * close). Called once. */
     int (*on_message_end)(void *ctx, const greet_http_response *resp);
 } greet_http_callbacks;
+
+GREET_API void greet_http_callbacks_init(greet_http_callbacks *cb);
 
 typedef struct greet_http_parser greet_http_parser;
 

@@ -60,7 +60,10 @@ enum greet_server_model {
     GREET_SERVER_PROCESSES = 3 /* one process per connection (GREET_EUNSUPPORTED where absent) */
 };
 
+/* Set up with greet_server_config_init, then change what you need (docs/architecture.md, "The
+ * ABI rule": size is the struct's size as the program was compiled; never set it yourself). */
 typedef struct greet_server_config {
+    size_t size;
     const char *bind;     /* address or host name to listen on; NULL: all interfaces, IPv6 and
                              IPv4 (dual-stack "::"), or IPv4 only where IPv6 is unavailable */
     unsigned port;        /* 0 picks a free port: see greet_server_port */
@@ -85,8 +88,9 @@ typedef struct greet_server_config {
                              caller's. GREET_NO_LISTENER (the default): bind and listen here */
 } greet_server_config;
 
-/* Counters, read at one instant. */
+/* Counters, read at one instant; set up with greet_server_stats_init. */
 typedef struct greet_server_stats {
+    size_t size;
     long active;            /* connections being served now */
     unsigned long accepted; /* connections served since start */
     unsigned long rejected; /* connections turned away with the busy message */
@@ -94,8 +98,11 @@ typedef struct greet_server_stats {
 
 typedef struct greet_server greet_server;
 
-/* Fills cfg with the defaults above (port GREET_DEFAULT_PORT, log level INFO, no log). */
+/* Fills cfg with the defaults above (port GREET_DEFAULT_PORT, log level INFO, no log) and its
+ * size. greet_server_start refuses a config that did not come from here (GREET_EINVAL). */
 GREET_API void greet_server_config_init(greet_server_config *cfg);
+
+GREET_API void greet_server_stats_init(greet_server_stats *st);
 
 /* Binds and listens (errors such as GREET_EADDRINUSE, GREET_EACCES, GREET_ENOHOST come back
  * from here, with the OS detail for greet_error_text on this thread), then accepts on a thread
@@ -108,7 +115,9 @@ GREET_API unsigned greet_server_port(const greet_server *srv);
 /* "[::]:12341" or "127.0.0.1:5000": the address the server listens on, into buf. */
 GREET_API int greet_server_address(const greet_server *srv, char *buf, size_t size);
 
-GREET_API void greet_server_stats_get(greet_server *srv, greet_server_stats *out);
+/* Fills the first out->size bytes of *out (from greet_server_stats_init). GREET_EINVAL when out
+ * was not set up. */
+GREET_API int greet_server_stats_get(greet_server *srv, greet_server_stats *out);
 
 /* Stops accepting, lets in-flight replies finish for up to cfg.drain_ms, closes every
  * connection, waits for all of the server's threads to end, and frees srv. NULL is a no-op. */

@@ -3,9 +3,9 @@
  * against a base (RFC 3986 section 5.2) and producing the request target, the Host header value
  * and the URL text back.
  *
- * Memory: a greet_url holds its parts in fixed buffers (no allocation, nothing to free, safe to
- * copy with `=`). The limits below are part of the contract; longer input fails with
- * GREET_ETOOBIG. A greet_url is about 8.5 KiB.
+ * Memory: a greet_url is opaque, made by greet_url_new and freed by greet_url_free; parsing and
+ * resolving fill it without allocating. The limits below are part of the contract; longer input
+ * fails with GREET_ETOOBIG.
  *
  * Accepted: schemes "http" (default port 80) and "https" (443), case-insensitive (stored in lower
  * case); a host name (ASCII letters, digits, '-', '.', '_', stored in lower case), an IPv4
@@ -39,14 +39,22 @@ GREET_BEGIN_DECLS
 /* A buffer of this size always holds greet_url_host_header's output (and the NUL). */
 #define GREET_URL_HOST_HEADER_MAX (GREET_URL_HOST_MAX + 16)
 
-typedef struct greet_url {
-    char scheme[8];                        /* "http" or "https" */
-    char host[GREET_URL_HOST_MAX + 1];     /* "example.com", "127.0.0.1", "fe80::1%eth0" */
-    char target[GREET_URL_TARGET_MAX + 1]; /* "/path?query", always starts with '/' */
-    uint16_t port;                         /* the port to connect to, default filled in */
-    unsigned char port_explicit;           /* 1 when the URL spelled the port */
-    unsigned char host_ipv6;               /* 1 when host came from a [bracketed] literal */
-} greet_url;
+/* Opaque: the parts are read through the functions below, so the limits above can grow without
+ * changing the ABI. */
+typedef struct greet_url greet_url;
+
+/* Allocates an empty URL (about 8.5 KiB) for greet_url_parse or greet_url_resolve to fill;
+ * GREET_ENOMEM. Free it with greet_url_free (NULL is a no-op). */
+GREET_API int greet_url_new(greet_url **out);
+GREET_API void greet_url_free(greet_url *url);
+
+/* The parts of a parsed URL, valid as long as url: "https", "example.com" (an IPv6 literal
+ * without brackets, "fe80::1%eth0"), "/path?query" (always starting with '/'), and the port to
+ * connect to (the scheme's default when the URL spelled none). */
+GREET_API const char *greet_url_scheme(const greet_url *url);
+GREET_API const char *greet_url_host(const greet_url *url);
+GREET_API const char *greet_url_target(const greet_url *url);
+GREET_API unsigned greet_url_port(const greet_url *url);
 
 /* Parses an absolute URL (see the top of this file) into *out. On failure *out is left unchanged
  * and, if why is not NULL, *why points to a static English reason such as "user-info

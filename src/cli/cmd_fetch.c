@@ -88,8 +88,10 @@ static const struct cli_opt options[] = {
      CLI_NUMBER(struct args, opt.max_redirects, int, 0, GREET_FETCH_MAX_REDIRECTS)},
     {"fail", 'f', NULL, "HTTP status >= 400 is an error (exit 7), no output is written", NULL,
      CLI_FLAG(struct args, opt.fail_on_error, 1)},
-    {"ipv4", '4', NULL, "connect over IPv4 only", NULL, CLI_FLAG(struct args, opt.family, 4)},
-    {"ipv6", '6', NULL, "connect over IPv6 only", NULL, CLI_FLAG(struct args, opt.family, 6)},
+    {"ipv4", '4', NULL, "connect over IPv4 only", NULL,
+     CLI_FLAG(struct args, opt.family, GREET_FAMILY_IPV4)},
+    {"ipv6", '6', NULL, "connect over IPv6 only", NULL,
+     CLI_FLAG(struct args, opt.family, GREET_FAMILY_IPV6)},
     {"connect-timeout", 0, "S", "give up connecting to one address after S seconds", "300",
      CLI_SECONDS(struct args, opt.connect_timeout_ms, long, MAX_SECONDS_MS)},
     {"max-time", 'm', "S", "give up the whole transfer after S seconds", "no limit",
@@ -141,18 +143,11 @@ static int check_args(const struct cli_parser *p, struct args *a)
 
 /* -O: the last segment of the URL's path (before any query), as given; "index.html" for a path
  * ending in '/'. Names that would leave the current folder are refused. */
-static int remote_name(const char *url, char *name, size_t size)
+static int name_from_target(const char *target, char *name, size_t size)
 {
-    greet_url u;
-    const char *why = "";
-    const char *seg, *end;
-    int rc = greet_url_parse(url, &u, &why);
+    const char *seg, *end = target + strcspn(target, "?");
 
-    if (rc != GREET_OK) {
-        return cli_error("fetch", cli_exit_for(rc), "%s: %s", url, why);
-    }
-    end = u.target + strcspn(u.target, "?");
-    for (seg = end; seg > u.target && seg[-1] != '/'; seg--) {
+    for (seg = end; seg > target && seg[-1] != '/'; seg--) {
     }
     if (seg == end) {
         snprintf(name, size, "index.html");
@@ -167,6 +162,24 @@ static int remote_name(const char *url, char *name, size_t size)
     memcpy(name, seg, (size_t)(end - seg));
     name[end - seg] = '\0';
     return CLI_EXIT_OK;
+}
+
+static int remote_name(const char *url, char *name, size_t size)
+{
+    greet_url *u;
+    const char *why = "";
+    int rc = greet_url_new(&u);
+
+    if (rc == GREET_OK) {
+        rc = greet_url_parse(url, u, &why);
+    }
+    if (rc == GREET_OK) {
+        rc = name_from_target(greet_url_target(u), name, size);
+    } else {
+        rc = cli_error("fetch", cli_exit_for(rc), "%s: %s", url, why[0] ? why : greet_strerror(rc));
+    }
+    greet_url_free(u);
+    return rc;
 }
 
 /* Writes to fp, remembering the first failure and what it was writing to. */
@@ -398,12 +411,17 @@ static int watch(struct run *r)
 
 static int download(const struct args *a, struct run *r)
 {
-    struct greet_fetch_sink sink = {NULL, on_info, on_request, on_response, on_body, on_progress};
     int rc, code;
 
     r->a = a;
-    r->sink = sink;
+    greet_fetch_sink_init(&r->sink);
     r->sink.ctx = r;
+    r->sink.on_info = on_info;
+    r->sink.on_request = on_request;
+    r->sink.on_response = on_response;
+    r->sink.on_body = on_body;
+    r->sink.on_progress = on_progress;
+    greet_fetch_result_init(&r->res);
     code = open_outputs(r, a);
     if (code != CLI_EXIT_OK) {
         return code;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "family.h"
 #include "gp.h"
 #include "greet/client.h"
 
@@ -41,10 +42,11 @@ int greet_client_connect(const char *host, unsigned port, int family, int timeou
                          greet_client **out)
 {
     greet_client *c;
+    int gp_family;
     int rc;
 
     *out = NULL;
-    if (!host || port == 0 || port > 65535) {
+    if (!host || port == 0 || port > 65535 || gi_family(family, &gp_family) != GREET_OK) {
         return GREET_EINVAL;
     }
     c = calloc(1, sizeof *c);
@@ -56,7 +58,7 @@ int greet_client_connect(const char *host, unsigned port, int family, int timeou
     c->net_started = rc == GREET_OK;
     if (rc == GREET_OK) {
         /* The limit is for connecting at all, over every address the name has. */
-        rc = connect_first(c, host, port, family, gp_deadline_in(timeout_ms));
+        rc = connect_first(c, host, port, gp_family, gp_deadline_in(timeout_ms));
     }
     if (rc == GREET_OK) {
         /* Request and reply are small: do not let Nagle hold a message back. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "fetch_int.h"
 #include "greet/http.h"
 #include "greet/version.h"
@@ -36,11 +37,10 @@ struct fetch {
     uint64_t visited[GREET_FETCH_MAX_REDIRECTS + 1]; /* hashes of the URLs fetched so far */
 };
 
-static const struct greet_fetch_sink no_sink = {NULL, NULL, NULL, NULL, NULL, NULL};
-
-void greet_fetch_options_init(struct greet_fetch_options *o)
+void greet_fetch_options_init(greet_fetch_options *o)
 {
     memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     o->method = GREET_FETCH_GET;
     o->connect_timeout_ms = 300000;
     o->max_redirects = 10;
@@ -395,9 +395,13 @@ static int run(struct fetch *st)
 
 static int start(struct fetch *st, const char *url)
 {
-    static const greet_http_callbacks cb = {NULL, NULL, on_headers_end, on_body, NULL, NULL};
+    greet_http_callbacks cb;
     const char *why = "";
     int rc = greet_url_parse(url, &st->url, &why);
+
+    greet_http_callbacks_init(&cb);
+    cb.on_headers_end = on_headers_end;
+    cb.on_body = on_body;
 
     if (rc == GREET_OK) {
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
@@ -425,22 +429,44 @@ static int start(struct fetch *st, const char *url)
     return greet_http_parser_new(&st->parser, &cb, st, 0);
 }
 
-int greet_fetch(const char *url, const struct greet_fetch_options *opt,
-                const struct greet_fetch_sink *sink, struct greet_fetch_result *result)
+void greet_fetch_sink_init(greet_fetch_sink *sink)
 {
-    struct greet_fetch_result spare;
+    memset(sink, 0, sizeof *sink);
+    sink->size = sizeof *sink;
+}
+
+void greet_fetch_result_init(greet_fetch_result *result)
+{
+    memset(result, 0, sizeof *result);
+    result->size = sizeof *result;
+}
+
+/* The program's options and sink in this library's layout (abi.h); NULL ones give defaults. */
+static int take_arguments(const greet_fetch_options *opt, const greet_fetch_sink *sink,
+                          greet_fetch_options *own_opt, greet_fetch_sink *own_sink)
+{
+    int rc;
+
+    greet_fetch_options_init(own_opt);
+    greet_fetch_sink_init(own_sink);
+    rc = opt ? gi_abi_import(own_opt, sizeof *own_opt, opt) : GREET_EINVAL;
+    if (rc == GREET_OK && sink) {
+        rc = gi_abi_import(own_sink, sizeof *own_sink, sink);
+    }
+    return rc;
+}
+
+static int fetch(const char *url, const greet_fetch_options *opt, const greet_fetch_sink *sink,
+                 greet_fetch_result *result)
+{
     struct fetch *st = calloc(1, sizeof *st);
     int rc;
 
-    if (!result) {
-        result = &spare;
-    }
-    memset(result, 0, sizeof *result);
     if (!st) {
         return GREET_ENOMEM;
     }
     st->opt = opt;
-    st->sink = sink ? sink : &no_sink;
+    st->sink = sink;
     st->res = result;
     st->deadline = gp_deadline_in(opt->max_time_ms);
     rc = gp_net_init();
@@ -451,12 +477,30 @@ int greet_fetch(const char *url, const struct greet_fetch_options *opt,
         }
         gp_net_fini();
     }
-    if (rc != GREET_OK && result->message[0] == '\0') {
-        greet_error_text(rc, result->message, sizeof result->message);
-    }
     greet_http_parser_free(st->parser);
     gp_tls_ctx_destroy(st->tls);
     free(st->buf);
     free(st);
+    return rc;
+}
+
+int greet_fetch(const char *url, const greet_fetch_options *opt, const greet_fetch_sink *sink,
+                greet_fetch_result *result)
+{
+    greet_fetch_options own_opt;
+    greet_fetch_sink own_sink;
+    greet_fetch_result own_result;
+    int rc = take_arguments(opt, sink, &own_opt, &own_sink);
+
+    greet_fetch_result_init(&own_result);
+    if (rc == GREET_OK) {
+        rc = fetch(url, &own_opt, &own_sink, &own_result);
+    }
+    if (rc != GREET_OK && own_result.message[0] == '\0') {
+        greet_error_text(rc, own_result.message, sizeof own_result.message);
+    }
+    if (result && gi_abi_export(result, &own_result, sizeof own_result) != GREET_OK) {
+        return GREET_EINVAL; /* nowhere to say more */
+    }
     return rc;
 }

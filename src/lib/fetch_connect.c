@@ -2,6 +2,7 @@
  * and all within the transfer's deadline, as curl does (without its parallel "happy eyeballs"). */
 #include <stdio.h>
 
+#include "family.h"
 #include "fetch_int.h"
 
 static void info(const struct greet_fetch_sink *sink, const char *what, const char *addr,
@@ -87,9 +88,13 @@ int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt
     char detail[256];
     size_t count = 0, i;
     gp_socket sock = GP_SOCKET_INVALID;
-    int family = opt->family == 4 ? GP_AF_INET4 : opt->family == 6 ? GP_AF_INET6 : GP_AF_ANY;
-    int rc;
+    int family;
+    int rc = gi_family(opt->family, &family);
 
+    if (rc != GREET_OK) {
+        snprintf(msg, size, "address family %d: not one of enum greet_family", opt->family);
+        return rc;
+    }
     rc = gi_resolve(url->host, url->port, family, deadline, &go_on, addrs, &count, detail,
                     sizeof detail);
     if (rc != GREET_OK) {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "greet/fetch.h"
-#include "greet/url.h"
+#include "url_internal.h"
 #include "transport.h"
 
 /* Lets gcc and clang check printf-style calls; other compilers skip the check. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "greet/error.h"
+#include "abi.h"
 #include "http_internal.h"
 
 int gi_http_fail(greet_http_parser *p, int err, const char *reason)
@@ -235,19 +236,29 @@ int greet_http_parser_finish(greet_http_parser *p)
     }
 }
 
+void greet_http_callbacks_init(greet_http_callbacks *cb)
+{
+    memset(cb, 0, sizeof *cb);
+    cb->size = sizeof *cb;
+}
+
 int greet_http_parser_new(greet_http_parser **out, const greet_http_callbacks *cb, void *ctx,
                           unsigned flags)
 {
-    greet_http_parser *p = malloc(sizeof *p);
+    greet_http_callbacks own;
+    greet_http_parser *p;
+    int rc = GREET_OK;
 
     *out = NULL;
-    if (p == NULL) {
-        return GREET_ENOMEM;
-    }
-    memset(&p->cb, 0, sizeof p->cb);
+    greet_http_callbacks_init(&own);
     if (cb != NULL) {
-        p->cb = *cb;
+        rc = gi_abi_import(&own, sizeof own, cb);
     }
+    p = rc == GREET_OK ? malloc(sizeof *p) : NULL;
+    if (p == NULL) {
+        return rc != GREET_OK ? rc : GREET_ENOMEM;
+    }
+    p->cb = own;
     p->ctx = ctx;
     greet_http_parser_reset(p, flags);
     *out = p;

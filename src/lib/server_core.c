@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "proto.h"
 #include "server_core.h"
 
@@ -28,6 +29,7 @@ void gi_server_log(greet_server *srv, int level, const char *fmt, ...)
 void greet_server_config_init(greet_server_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
+    cfg->size = sizeof *cfg;
     cfg->port = GREET_DEFAULT_PORT;
     cfg->backlog = GREET_DEFAULT_BACKLOG;
     cfg->max_clients = GREET_DEFAULT_MAX_CLIENTS;
@@ -307,14 +309,21 @@ static int config_valid(const greet_server_config *cfg)
            cfg->workers >= 0;
 }
 
-int greet_server_start(const greet_server_config *cfg, greet_server **out)
+int greet_server_start(const greet_server_config *given, greet_server **out)
 {
+    greet_server_config own;
+    const greet_server_config *cfg = &own;
     greet_server *srv;
     char where[GP_ADDRSTR_MAX];
     int rc;
 
     *out = NULL;
-    if (!cfg || !config_valid(cfg)) {
+    greet_server_config_init(&own);
+    rc = given ? gi_abi_import(&own, sizeof own, given) : GREET_EINVAL;
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    if (!config_valid(cfg)) {
         return GREET_EINVAL;
     }
     if (!engine_for(cfg->model)) {
@@ -356,13 +365,23 @@ int greet_server_address(const greet_server *srv, char *buf, size_t size)
     return gp_addr_format(&srv->local, buf, size);
 }
 
-void greet_server_stats_get(greet_server *srv, greet_server_stats *out)
+void greet_server_stats_init(greet_server_stats *st)
 {
+    memset(st, 0, sizeof *st);
+    st->size = sizeof *st;
+}
+
+int greet_server_stats_get(greet_server *srv, greet_server_stats *out)
+{
+    greet_server_stats own;
+
+    greet_server_stats_init(&own);
     gp_mutex_lock(srv->lock);
-    out->active = srv->active;
-    out->accepted = srv->accepted;
-    out->rejected = srv->rejected;
+    own.active = srv->active;
+    own.accepted = srv->accepted;
+    own.rejected = srv->rejected;
     gp_mutex_unlock(srv->lock);
+    return gi_abi_export(out, &own, sizeof own);
 }
 
 void greet_server_stop(greet_server *srv)

@@ -1,10 +1,22 @@
-/* Shared between url.c and url_resolve.c. */
+/* The URL's layout and what url.c and url_resolve.c share; for the library and its tests. */
 #ifndef GREET_LIB_URL_INTERNAL_H
 #define GREET_LIB_URL_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "greet/url.h"
+
+/* The parts in fixed buffers: no allocation while parsing, safe to copy with `=` inside the
+ * library, which embeds it in its own state. Programs see it only through greet/url.h. */
+struct greet_url {
+    char scheme[8];                        /* "http" or "https" */
+    char host[GREET_URL_HOST_MAX + 1];     /* "example.com", "127.0.0.1", "fe80::1%eth0" */
+    char target[GREET_URL_TARGET_MAX + 1]; /* "/path?query", always starts with '/' */
+    uint16_t port;                         /* the port to connect to, default filled in */
+    unsigned char port_explicit;           /* 1 when the URL spelled the port */
+    unsigned char host_ipv6;               /* 1 when host came from a [bracketed] literal */
+};
 
 /* Sets *why (if why is not NULL) to reason and returns err. */
 int gi_url_fail(const char **why, int err, const char *reason);

@@ -65,6 +65,12 @@ int main(void)
     }
     failures = talk(greet_server_port(srv));
     greet_server_stop(srv);
+    /* The library that runs is the one the headers describe (a shared build could differ). */
+    if (strcmp(greet_version(), GREET_VERSION_STRING) != 0) {
+        fprintf(stderr, "consumer: headers say %s, libgreet says %s\n", GREET_VERSION_STRING,
+                greet_version());
+        failures++;
+    }
     if (failures == 0) {
         printf("consumer: libgreet %s: server on port 0, greeting and reply as expected\n",
                GREET_VERSION_STRING);

@@ -32,7 +32,12 @@ struct Collector {
 
     greet_fetch_sink sink()
     {
-        greet_fetch_sink s = {this, nullptr, on_request, on_response, on_body, nullptr};
+        greet_fetch_sink s;
+        greet_fetch_sink_init(&s);
+        s.ctx = this;
+        s.on_request = on_request;
+        s.on_response = on_response;
+        s.on_body = on_body;
         return s;
     }
     static void on_request(void *ctx, const char *head, size_t len)
@@ -69,6 +74,7 @@ class Fetch : public ::testing::Test
     {
         ASSERT_TRUE(server.ok());
         greet_fetch_options_init(&opt);
+        greet_fetch_result_init(&result);
         opt.max_time_ms = 20000; // no test may hang the suite
     }
     int fetch(const std::string &target)
@@ -463,6 +469,7 @@ TEST(FetchIpv6, Ipv6LiteralWithBracketsInHost)
     Collector got;
     greet_fetch_sink s = got.sink();
     greet_fetch_result result;
+    greet_fetch_result_init(&result);
     ASSERT_EQ(greet_fetch(server.url("/six").c_str(), &opt, &s, &result), GREET_OK)
         << result.message;
     EXPECT_EQ(got.body, "over v6");

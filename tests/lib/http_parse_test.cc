@@ -64,8 +64,19 @@ int on_message_end(void *ctx, const greet_http_response *r)
     return 0;
 }
 
-const greet_http_callbacks callbacks = {on_status, on_header,  nullptr,
-                                        on_body,   on_trailer, on_message_end};
+greet_http_callbacks make_callbacks()
+{
+    greet_http_callbacks cb;
+    greet_http_callbacks_init(&cb);
+    cb.on_status = on_status;
+    cb.on_header = on_header;
+    cb.on_body = on_body;
+    cb.on_trailer = on_trailer;
+    cb.on_message_end = on_message_end;
+    return cb;
+}
+
+const greet_http_callbacks callbacks = make_callbacks();
 
 struct Outcome {
     int feed = 0;   // first error from feed
@@ -293,7 +304,8 @@ TEST(HttpParse, RawHeaderSectionIsAvailableAtHeadersEnd)
         greet_http_parser *p = nullptr;
         std::string seen;
     } ctx;
-    greet_http_callbacks cb{};
+    greet_http_callbacks cb;
+    greet_http_callbacks_init(&cb);
     cb.on_headers_end = [](void *c, const greet_http_response *) {
         auto *x = static_cast<Ctx *>(c);
         size_t len = 0;

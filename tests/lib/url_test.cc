@@ -5,6 +5,7 @@
 
 #include "greet/error.h"
 #include "greet/url.h"
+#include "url_internal.h" /* the tests read the parts directly */
 
 namespace
 {

@@ -34,12 +34,16 @@ class TlsFetch : public ::testing::Test
             GTEST_SKIP() << "no TLS test server in this run (see tests/tls/tls_server.h)";
         }
         greet_fetch_options_init(&opt);
+        greet_fetch_result_init(&result);
         opt.max_time_ms = 20000; // no test may hang the suite
         opt.ca_file = ca.c_str();
     }
     int fetch(const std::string &url)
     {
-        greet_fetch_sink sink = {&body, nullptr, nullptr, nullptr, Body::on_body, nullptr};
+        greet_fetch_sink sink;
+        greet_fetch_sink_init(&sink);
+        sink.ctx = &body;
+        sink.on_body = Body::on_body;
         return greet_fetch(url.c_str(), &opt, &sink, &result);
     }
     static std::string url(const TlsTestServer &s, const std::string &path,
