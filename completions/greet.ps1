@@ -75,6 +75,8 @@ Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
             ,@('--connect-timeout', 'S', 'give up connecting to one address after S seconds')
             ,@('-m', 'S', 'give up the whole transfer after S seconds')
             ,@('--max-time', 'S', 'give up the whole transfer after S seconds')
+            ,@('--speed-limit', 'BYTES', 'give up (exit 5) when fewer than BYTES per second arrive over --speed-time; 0: never')
+            ,@('--speed-time', 'S', 'the window of --speed-limit: a default download gives up after two minutes without a byte')
             ,@('--cacert', 'FILE', 'trust the CAs in the PEM file FILE instead of the system''s')
             ,@('-k', '', 'do not check the certificate (warns: anyone on the path could read and change the transfer)')
             ,@('--insecure', '', 'do not check the certificate (warns: anyone on the path could read and change the transfer)')

@@ -42,6 +42,12 @@ typedef struct greet_fetch_options {
      * Authorization, Proxy-Authorization, Cookie and Host fields are not sent (RFC 9110 section
      * 15.4, as curl does); location_trusted sends them anyway. Off by default. */
     int location_trusted;
+    /* Stall limit (curl's --speed-limit/--speed-time): once the request is sent, a transfer
+     * that receives fewer than speed_limit bytes per second on average over any speed_time_ms
+     * ends with GREET_ETIMEDOUT. Default 1 byte/s over 120000 ms: nothing at all for two
+     * minutes. speed_limit 0 turns the check off. */
+    long speed_limit;
+    long speed_time_ms;
 } greet_fetch_options;
 
 /* Fills o with the defaults above and its size. */

@@ -96,6 +96,13 @@ static const struct cli_opt options[] = {
      CLI_SECONDS(struct args, opt.connect_timeout_ms, long, MAX_SECONDS_MS)},
     {"max-time", 'm', "S", "give up the whole transfer after S seconds", "no limit",
      CLI_SECONDS(struct args, opt.max_time_ms, long, MAX_SECONDS_MS)},
+    {"speed-limit", 0, "BYTES",
+     "give up (exit 5) when fewer than BYTES per second arrive over --speed-time; 0: never", "1",
+     CLI_NUMBER(struct args, opt.speed_limit, long, 0, 0x7fffffffL)},
+    {"speed-time", 0, "S",
+     "the window of --speed-limit: a default download gives up after two "
+     "minutes without a byte",
+     "120", CLI_SECONDS(struct args, opt.speed_time_ms, long, MAX_SECONDS_MS)},
     CLI_HEADING("https (TLS 1.2 or newer; the server's certificate and name are always checked):"),
     {"cacert", 0, "FILE", "trust the CAs in the PEM file FILE instead of the system's", NULL,
      CLI_STRING(struct args, opt.ca_file)},

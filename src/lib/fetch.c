@@ -34,6 +34,9 @@ struct fetch {
     int follow; /* the current response is a redirect that will be followed */
     struct greet_fetch_progress progress;
     uint64_t body_start;
+    uint64_t window_start; /* the stall check's current window: when it began */
+    uint64_t window_bytes; /* bytes received before it */
+    uint64_t received;     /* bytes received on this connection (head and body) */
     uint64_t visited[GREET_FETCH_MAX_REDIRECTS + 1]; /* hashes of the URLs fetched so far */
 };
 
@@ -44,6 +47,8 @@ void greet_fetch_options_init(greet_fetch_options *o)
     o->method = GREET_FETCH_GET;
     o->connect_timeout_ms = 300000;
     o->max_redirects = 10;
+    o->speed_limit = 1;
+    o->speed_time_ms = 120000;
     o->user_agent = "greet/" GREET_VERSION_STRING;
 }
 
@@ -201,14 +206,47 @@ static int closed_without_notify(struct fetch *st, struct gi_transport *conn)
     return GREET_ECLOSED;
 }
 
+/* The stall check: at the end of each speed_time window, the window's average rate must reach
+ * speed_limit, or the transfer is given up as stalled. */
+static int check_speed(struct fetch *st, struct gi_transport *conn)
+{
+    uint64_t now = gp_clock_ms(), span = now - st->window_start, bytes;
+
+    if (st->opt->speed_limit <= 0 || st->opt->speed_time_ms <= 0 ||
+        span < (uint64_t)st->opt->speed_time_ms) {
+        return GREET_OK;
+    }
+    bytes = st->received - st->window_bytes;
+    if (bytes * 1000 < (uint64_t)st->opt->speed_limit * span) {
+        gp_oserr_clear();
+        snprintf(st->res->message, sizeof st->res->message,
+                 "receive from %s: stalled: %llu bytes in the last %llu ms, less than the speed "
+                 "limit of %ld bytes/s (--speed-limit, --speed-time)",
+                 conn->peer, (unsigned long long)bytes, (unsigned long long)span,
+                 st->opt->speed_limit);
+        return GREET_ETIMEDOUT;
+    }
+    st->window_start = now;
+    st->window_bytes = st->received;
+    return GREET_OK;
+}
+
 /* Reads and parses until the response is complete, the peer closes, or something fails. */
 static int receive(struct fetch *st, struct gi_transport *conn)
 {
+    st->received = 0;
+    st->window_bytes = 0;
+    st->window_start = gp_clock_ms();
     for (;;) {
         size_t got = 0;
         gp_deadline slice = gp_deadline_min(gp_deadline_in(WAIT_SLICE_MS), st->deadline);
         int rc = conn->ops->read(conn, st->buf, RECV_BUF_SIZE, &got, slice);
-        if (rc == GREET_ETIMEDOUT && !gp_deadline_passed(st->deadline)) {
+        int waited = rc == GREET_ETIMEDOUT && !gp_deadline_passed(st->deadline);
+        st->received += got;
+        if ((rc == GREET_OK || waited) && check_speed(st, conn) != GREET_OK) {
+            return GREET_ETIMEDOUT; /* the message says it stalled */
+        }
+        if (waited) {
             rc = report_progress(st);
             if (rc != GREET_OK) {
                 return rc;

@@ -325,6 +325,8 @@ TEST_F(FetchCli, FailuresLeaveNoFileAndKeepAnExistingOne)
 {
     Reply silent;
     silent.hold = true;
+    Reply stalled = raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome");
+    stalled.hold = true;
     std::vector<Failure> cases = {
         {"truncated body",
          raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),
@@ -357,6 +359,7 @@ TEST_F(FetchCli, FailuresLeaveNoFileAndKeepAnExistingOne)
          6,
          "127.0.0.1"},
         {"silent server", silent, {"--max-time", "1"}, 5, "timed out"},
+        {"stalled body", stalled, {"--speed-limit", "100", "--speed-time", "1"}, 5, "stalled"},
         {"404 with --fail",
          raw("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"),
          {"-f"},

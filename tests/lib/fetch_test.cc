@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "gp.h"
 #include "greet/fetch.h"
 #include "greet/version.h"
 #include "support/http_server.h"
@@ -559,4 +560,42 @@ TEST_F(Fetch, GzipTransferCodingIsRefusedNotSavedEncoded)
               std::string::npos)
         << result.message;
     EXPECT_EQ(got.body, "");
+}
+
+// ---- Stalls ---------------------------------------------------------------------------------
+
+TEST_F(Fetch, StalledBodyEndsAtTheSpeedLimit)
+{
+    Reply stall;
+    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
+    stall.hold = true;
+    server.on("/stall", stall);
+    opt.speed_limit = 100;
+    opt.speed_time_ms = 500;
+    uint64_t t0 = gp_clock_ms();
+    EXPECT_EQ(fetch("/stall"), GREET_ETIMEDOUT);
+    uint64_t took = gp_clock_ms() - t0;
+    EXPECT_GE(took, 500u);
+    EXPECT_LT(took, 5000u);
+    EXPECT_NE(std::string(result.message).find("stalled"), std::string::npos) << result.message;
+    EXPECT_EQ(got.body, "part of it");
+}
+
+TEST_F(Fetch, SlowButSteadyBodyPassesTheSpeedLimit)
+{
+    Reply slow = ok_reply(std::string(40, 'x'));
+    slow.piece = 1; // one byte per write: slow for the server, fine for a limit of 1 byte/s
+    server.on("/slow", slow);
+    opt.speed_limit = 1;
+    opt.speed_time_ms = 100;
+    ASSERT_EQ(fetch("/slow"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, std::string(40, 'x'));
+}
+
+TEST_F(Fetch, DefaultStallLimitIsNothingForTwoMinutes)
+{
+    greet_fetch_options o;
+    greet_fetch_options_init(&o);
+    EXPECT_EQ(o.speed_limit, 1);
+    EXPECT_EQ(o.speed_time_ms, 120000);
 }
