@@ -19,6 +19,7 @@ struct args {
     int remote_name, create_dirs, include, silent, verbose, no_progress;
     const char **headers;
     struct greet_fetch_options opt;
+    struct cli_retry retry;
 };
 
 static int set_head(void *settings, const char *arg)
@@ -103,6 +104,18 @@ static const struct cli_opt options[] = {
      "the window of --speed-limit: a default download gives up after two "
      "minutes without a byte",
      "120", CLI_SECONDS(struct args, opt.speed_time_ms, long, MAX_SECONDS_MS)},
+    {"retry", 0, "N",
+     "try again up to N times after a transient failure (timeout, refused or reset connection, "
+     "cut-short body, HTTP 408, 429, 500, 502, 503, 504)",
+     "0", CLI_NUMBER(struct args, retry.max, int, 0, 1000000)},
+    {"retry-delay", 0, "S",
+     "wait S seconds between attempts (default: 1 s, doubled each time up to 10 minutes; a "
+     "Retry-After from the server wins)",
+     NULL, CLI_SECONDS(struct args, retry.delay_ms, long, MAX_SECONDS_MS)},
+    {"retry-max-time", 0, "S", "start no new attempt after S seconds", "no limit",
+     CLI_SECONDS(struct args, retry.max_time_ms, long, MAX_SECONDS_MS)},
+    {"retry-all-errors", 0, NULL, "with --retry, try again after any failure", NULL,
+     CLI_FLAG(struct args, retry.all_errors, 1)},
     CLI_HEADING("https (TLS 1.2 or newer; the server's certificate and name are always checked):"),
     {"cacert", 0, "FILE", "trust the CAs in the PEM file FILE instead of the system's", NULL,
      CLI_STRING(struct args, opt.ca_file)},
@@ -128,8 +141,11 @@ struct run {
     int not_modified; /* the final response is a 304: an existing output stays as it was */
     gp_mutex *lock;   /* held while anything is written; see watch */
     gp_cond *finished;
-    int done; /* under lock: the download thread has its result */
-    int rc;   /* its result */
+    int done;         /* under lock: the download thread has its result */
+    int rc;           /* its result */
+    int may_retry;    /* this attempt may be followed by another */
+    int retry_status; /* a transient status ended this attempt before its body */
+    long retry_after; /* that response's Retry-After seconds, -1 when none */
     struct greet_fetch_sink sink;
     struct greet_fetch_result res;
 };
@@ -262,6 +278,12 @@ static int head_out(struct run *r, const struct greet_fetch_response *resp)
     if (r->a->verbose) {
         show_lines("< ", resp->head, resp->head_len);
     }
+    if (r->may_retry && !resp->redirecting && cli_retry_status(resp->status)) {
+        /* Another attempt follows: this answer is neither output nor counted as the result. */
+        r->retry_status = resp->status;
+        r->retry_after = cli_retry_after(resp->head, resp->head_len);
+        return GREET_ECANCELED;
+    }
     r->not_modified = resp->status == 304 && !resp->redirecting;
     if (r->a->include) {
         rc = put_body(r, resp->head, resp->head_len);
@@ -362,12 +384,76 @@ static int close_outputs(struct run *r, int ok)
     return code;
 }
 
-/* The download thread: the whole transfer, then its result under the lock. */
+/* After a failed attempt: whether another one follows, after how long (*delay_ms). */
+static int retry_wanted(struct run *r, int rc, int attempt, uint64_t start, long *delay_ms)
+{
+    const struct cli_retry *p = &r->a->retry;
+    uint64_t spent = gp_clock_ms() - start;
+
+    if (!r->may_retry || r->write_err != GREET_OK || gp_stop_requested() ||
+        !(r->retry_status || cli_retry_transient(p, rc))) {
+        return 0;
+    }
+    *delay_ms = cli_retry_delay(p, attempt, r->retry_after);
+    if (p->max_time_ms > 0 && spent + (uint64_t)*delay_ms > (uint64_t)p->max_time_ms) {
+        /* The attempt was already promised (a transient status stopped it before its body):
+         * it starts as the time runs out. */
+        *delay_ms = spent < (uint64_t)p->max_time_ms ? (long)(p->max_time_ms - (long)spent) : 0;
+    }
+    return 1;
+}
+
+/* Says why and when the next attempt comes, and empties what the last one wrote. */
+static int prepare_retry(struct run *r, int attempt, long delay_ms)
+{
+    char why[GREET_FETCH_MESSAGE_MAX + 32];
+    int rc;
+
+    if (r->retry_status) {
+        snprintf(why, sizeof why, "the server answered %d", r->retry_status);
+    } else {
+        snprintf(why, sizeof why, "%s", r->res.message);
+    }
+    gp_mutex_lock(r->lock);
+    cli_progress_end(&r->bar);
+    if (!r->a->silent) {
+        cli_error("fetch", 0, "%s: %s; retry %d of %d in %ld ms", r->a->url, why, attempt,
+                  r->a->retry.max, delay_ms);
+    }
+    rc = r->to_file ? cli_out_restart(&r->out) : GREET_OK;
+    if (rc != GREET_OK) {
+        r->write_err = rc;
+    }
+    gp_mutex_unlock(r->lock);
+    return rc;
+}
+
+/* The download thread: every attempt, then the result under the lock. A wait between attempts
+ * ends early on Ctrl+C, and the watching thread takes over. */
 static void transfer(void *arg)
 {
     struct run *r = arg;
-    int rc = greet_fetch(r->a->url, &r->a->opt, &r->sink, &r->res);
+    uint64_t start = gp_clock_ms();
+    long delay_ms = 0;
+    int attempt, rc;
 
+    for (attempt = 1;; attempt++) {
+        const struct cli_retry *p = &r->a->retry;
+        r->may_retry = attempt <= p->max &&
+                       (p->max_time_ms <= 0 || gp_clock_ms() - start < (uint64_t)p->max_time_ms);
+        r->retry_status = 0;
+        r->retry_after = -1;
+        r->not_modified = 0;
+        rc = greet_fetch(r->a->url, &r->a->opt, &r->sink, &r->res);
+        if (!retry_wanted(r, rc, attempt, start, &delay_ms) ||
+            prepare_retry(r, attempt, delay_ms) != GREET_OK) {
+            break;
+        }
+        if (gp_stop_wait(delay_ms > 0x7fffffffL ? 0x7fffffff : (int)delay_ms) == GREET_OK) {
+            rc = GREET_ECANCELED; /* stopped while waiting: the watcher reports it */
+            break;
+        }
+    }
     gp_mutex_lock(r->lock);
     r->rc = rc;
     r->done = 1;

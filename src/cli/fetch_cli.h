@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "greet/error.h"
 #include "greet/fetch.h"
 
 /* An output file written under a temporary name beside it and renamed into place by
@@ -40,6 +41,34 @@ void cli_out_discard(struct cli_out *o);
 /* The portable code for the C library's last failure on a stream (errno where it is set, EIO
  * otherwise), with the OS detail recorded for the message. */
 int cli_stream_error(void);
+
+/* Restarts the output for another attempt: the temporary file is emptied (a target written in
+ * place cannot be, and gets the next attempt's bytes after the first's). */
+int cli_out_restart(struct cli_out *o);
+
+/* --retry and its companions. */
+struct cli_retry {
+    int max;          /* --retry N: at most N more attempts */
+    long delay_ms;    /* --retry-delay: a fixed wait; 0: exponential backoff */
+    long max_time_ms; /* --retry-max-time: no attempt starts after this; 0: no limit */
+    int all_errors;   /* --retry-all-errors */
+};
+
+/* Non-zero for the statuses worth another try: 408, 429, 500, 502, 503, 504. */
+int cli_retry_status(int status);
+
+/* Non-zero when a failure is transient: timeouts, refused, reset or cut-short connections, a
+ * resolver that could not answer now; with all_errors any failure but success, bad input and
+ * the user's stop. */
+int cli_retry_transient(const struct cli_retry *p, int rc);
+
+/* The wait before retry n (1-based) in ms: the server's Retry-After seconds when it gave some
+ * (retry_after_s >= 0; at most 6 hours), else --retry-delay, else 1 s doubled each time, at
+ * most 10 minutes. */
+long cli_retry_delay(const struct cli_retry *p, int n, long retry_after_s);
+
+/* Retry-After in seconds from a raw response head; -1 when absent or an HTTP-date. */
+long cli_retry_after(const char *head, size_t len);
 
 /* The progress bar on stderr: redrawn at most every 100 ms, cleared by cli_progress_end. */
 struct cli_progress {

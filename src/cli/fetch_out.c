@@ -182,3 +182,15 @@ void cli_out_discard(struct cli_out *o)
     free(o->target);
     o->target = NULL;
 }
+
+int cli_out_restart(struct cli_out *o)
+{
+    int rc = GREET_OK;
+
+    if (o->in_place || !o->temp) {
+        return GREET_OK;
+    }
+    fclose(o->fp);
+    o->fp = gp_fopen(o->temp, "wb", &rc);
+    return o->fp ? GREET_OK : report("empty", o->temp, rc);
+}

@@ -95,8 +95,13 @@ HttpServer::~HttpServer()
 
 void HttpServer::on(const std::string &target, const Reply &reply)
 {
+    on(target, std::vector<Reply>{reply});
+}
+
+void HttpServer::on(const std::string &target, const std::vector<Reply> &replies)
+{
     std::lock_guard<std::mutex> lock(mu_);
-    replies_[target] = reply;
+    replies_[target] = replies;
 }
 
 std::string HttpServer::url(const std::string &target) const
@@ -157,8 +162,11 @@ void HttpServer::serve_one(gp_socket s)
         std::lock_guard<std::mutex> lock(mu_);
         requests_.push_back(head.substr(0, head.find("\r\n\r\n") + 4));
         auto it = replies_.find(target);
-        if (it != replies_.end()) {
-            reply = it->second;
+        if (it != replies_.end() && !it->second.empty()) {
+            reply = it->second.front();
+            if (it->second.size() > 1) {
+                it->second.erase(it->second.begin());
+            }
         } else {
             reply.bytes = "HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\n\r\nnot found\n";
         }

@@ -72,6 +72,9 @@ class HttpServer
     }
     // Sets the reply for a request target ("/path?query"); unknown targets get a 404.
     void on(const std::string &target, const Reply &reply);
+    // Sets a reply per request for target: the first request gets replies[0], the next
+    // replies[1], and so on; the last one answers every request after that.
+    void on(const std::string &target, const std::vector<Reply> &replies);
     uint16_t port() const
     {
         return port_;
@@ -93,7 +96,7 @@ class HttpServer
     bool ipv6_;
     std::atomic<bool> stop_{false};
     std::mutex mu_;
-    std::map<std::string, Reply> replies_;
+    std::map<std::string, std::vector<Reply>> replies_;
     std::vector<std::string> requests_;
     std::thread thread_;
 };
