@@ -449,7 +449,9 @@ static void transfer(void *arg)
             prepare_retry(r, attempt, delay_ms) != GREET_OK) {
             break;
         }
-        if (gp_stop_wait(delay_ms > 0x7fffffffL ? 0x7fffffff : (int)delay_ms) == GREET_OK) {
+        /* gp_deadline_in(0) would be "no limit": a zero delay only looks. */
+        if (delay_ms > 0 ? gp_stop_wait(gp_deadline_in(delay_ms)) == GREET_OK
+                         : gp_stop_requested()) {
             rc = GREET_ECANCELED; /* stopped while waiting: the watcher reports it */
             break;
         }
@@ -492,7 +494,7 @@ static int watch(struct run *r)
         gp_mutex_lock(r->lock);
         rc = gp_thread_start(NULL, transfer, r, 0);
         while (rc == GREET_OK && !r->done && !gp_stop_requested()) {
-            gp_cond_wait(r->finished, r->lock, STOP_POLL_MS);
+            gp_cond_wait(r->finished, r->lock, gp_deadline_in(STOP_POLL_MS));
         }
         if (rc == GREET_OK && gp_stop_requested() && (!r->done || r->rc == GREET_ECANCELED)) {
             stopped(r);
