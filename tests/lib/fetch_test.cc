@@ -2,12 +2,15 @@
 // in the sink, byte for byte, and how every kind of broken response ends.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gp.h"
 #include "greet/fetch.h"
 #include "greet/version.h"
+#include "support/fault.h"
 #include "support/http_server.h"
 
 using greet_test::GeneratedBody;
@@ -598,4 +601,57 @@ TEST_F(Fetch, DefaultStallLimitIsNothingForTwoMinutes)
     greet_fetch_options_init(&o);
     EXPECT_EQ(o.speed_limit, 1);
     EXPECT_EQ(o.speed_time_ms, 120000);
+}
+
+// ---- A resolver that takes its time is abandoned, not waited for -----------------------------
+
+namespace
+{
+
+// Holds every lookup for hold_ms inside the resolver (as a DNS server that does not answer would),
+// then lets it through.
+ScopedFault::Hook slow_resolver(int hold_ms)
+{
+    return [hold_ms](gp_fault_call &c) {
+        if (c.point == GP_FAULT_RESOLVE) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
+        }
+        return static_cast<int>(GP_FAULT_NONE);
+    };
+}
+
+int cancel_after_200ms(void *ctx, const greet_fetch_progress *)
+{
+    uint64_t start = *static_cast<uint64_t *>(ctx);
+    return gp_clock_ms() - start >= 200 ? GREET_ECANCELED : GREET_OK;
+}
+
+} // namespace
+
+TEST_F(Fetch, CancelAbandonsASlowResolver)
+{
+    ScopedFault slow(slow_resolver(1500));
+    ASSERT_TRUE(slow.installed());
+    uint64_t start = gp_clock_ms();
+    greet_fetch_sink s;
+    greet_fetch_sink_init(&s);
+    s.ctx = &start;
+    s.on_progress = cancel_after_200ms;
+    int rc = greet_fetch("http://localhost:1/", &opt, &s, &result);
+    uint64_t took = gp_clock_ms() - start;
+    EXPECT_EQ(rc, GREET_ECANCELED) << result.message;
+    EXPECT_GE(took, 200u);
+    EXPECT_LT(took, 1000u) << "the lookup was waited for";
+    EXPECT_NE(std::string(result.message).find("resolve localhost"), std::string::npos)
+        << result.message;
+}
+
+TEST_F(Fetch, MaxTimeBoundsASlowResolver)
+{
+    ScopedFault slow(slow_resolver(1500));
+    ASSERT_TRUE(slow.installed());
+    opt.max_time_ms = 300;
+    uint64_t start = gp_clock_ms();
+    EXPECT_EQ(fetch_url("http://localhost:1/"), GREET_ETIMEDOUT) << result.message;
+    EXPECT_LT(gp_clock_ms() - start, 1000u);
 }
