@@ -5,9 +5,12 @@
  * the contract. No OS header is included here, so the types below are opaque or plain C.
  *
  * Conventions, for every gp_ function that returns int: 0 (GREET_OK) on success, a negative
- * greet_err on failure. When the failure came from the OS, the raw value (errno, WSAGetLastError,
- * GetLastError or a getaddrinfo code) is recorded for the calling thread; greet_oserror() renders
- * it. Functions never print anything.
+ * greet_err on failure. The OS error detail follows errno's discipline, done right: every gp_
+ * function that can fail forgets the calling thread's detail on entry and, when the failure came
+ * from the OS, records the raw value (errno, WSAGetLastError, GetLastError, a getaddrinfo code or a
+ * TLS library's reason) with the code it produced; void functions (close, destroy, unlock, fini)
+ * leave it alone, so cleaning up after a failure keeps its detail. Nothing above platform/ clears
+ * or sets it by hand. greet_error_text() renders it. Functions never print anything.
  *
  * tool/gp_tool.h holds the part of the contract that a program on top of libgreet needs too
  * (the greet program uses only it and the public API; see docs/architecture.md); this header

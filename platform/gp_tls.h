@@ -5,9 +5,11 @@
  * GREET_EUNSUPPORTED), so src/ never knows which one it talks to.
  *
  * Conventions are gp.h's: 0 or a negative greet_err. A failure records its detail for the calling
- * thread so that greet_error_text() can say why: a rejected certificate records GP_OSERR_CERT
- * (code GREET_ECERT; the detail names the reason: expired, unknown issuer, name mismatch), any
- * other TLS failure GP_OSERR_TLS (code GREET_ETLS), a socket failure the socket's own error.
+ * thread so that greet_error_text() can say why: a rejected certificate GREET_ECERT, with a detail
+ * that starts with the reason (expired, unknown issuer, name mismatch), any other TLS failure
+ * GREET_ETLS with the library's text, a socket failure the socket's own error. The backend renders
+ * its text when it records the failure (common/oserr.h), so the error record needs nothing from
+ * it.
  * The caller must have called gp_net_init (no SIGPIPE, Winsock started).
  */
 #ifndef GREET_PLATFORM_GP_TLS_H
@@ -61,11 +63,6 @@ int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadlin
 /* Sends close_notify if the session is still healthy (best effort, without waiting for the
  * peer's) and frees t. The socket is left open for the caller to close. NULL is a no-op. */
 void gp_tls_close(gp_tls *t);
-
-/* The backend's text for a raw value recorded with GP_OSERR_TLS or GP_OSERR_CERT (kind), for
- * gp_oserr_describe, starting with the reason: "expired: certificate has expired; X509_V_ERR 10".
- */
-void gp_tls_describe(int kind, int raw, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

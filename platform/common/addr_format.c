@@ -6,6 +6,7 @@
 
 int gp_addr_format(const gp_addr *addr, char *buf, size_t size)
 {
+    gp_oserr_clear();
     char host[GP_ADDRSTR_MAX];
     int rc = gp_addr_host(addr, host, sizeof host);
     int n;
@@ -19,7 +20,6 @@ int gp_addr_format(const gp_addr *addr, char *buf, size_t size)
         n = snprintf(buf, size, "%s:%u", host, (unsigned)gp_addr_port(addr));
     }
     if (n < 0 || (size_t)n >= size) {
-        gp_oserr_clear();
         return GREET_ETOOBIG;
     }
     return GREET_OK;

@@ -11,7 +11,9 @@ char *gp_error_text(int err, char *buf, size_t size)
     if (size == 0) {
         return buf;
     }
-    /* The OS detail belongs to err only if the last system failure is what produced it. */
+    /* The record is the last gp_ call's failure together with the code that failure produced
+     * (every gp_ call forgets it on entry), so its detail explains err exactly when err is that
+     * code; a code the library chose itself after a successful call has no record. */
     detail[0] = '\0';
     if (err != GREET_OK && gp_oserr_code() == err) {
         gp_oserr_describe(detail, sizeof detail);

@@ -44,7 +44,6 @@ int gp_fault_take(gp_fault_call *call)
         return GREET_OK;
     }
     if (fault < 0 || fault >= GP_FAULT_COUNT) {
-        gp_oserr_clear();
         return GREET_EINVAL;
     }
     return gp_oserr_set(gp_fault_raws[fault].kind, gp_fault_raws[fault].raw);

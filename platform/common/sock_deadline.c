@@ -5,11 +5,11 @@
  * the blocking gp_sock_send_all end by the deadline. */
 int gp_sock_send_by(gp_socket s, const void *buf, size_t len, gp_deadline deadline)
 {
+    gp_oserr_clear();
     int left = gp_deadline_left(deadline);
     int rc;
 
     if (left == 0) {
-        gp_oserr_clear();
         return GREET_ETIMEDOUT;
     }
     rc = gp_sock_set_timeouts(s, 0, left < 0 ? 0 : left);

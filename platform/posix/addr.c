@@ -51,6 +51,7 @@ static size_t copy_results(const struct addrinfo *ai, gp_addr *out, size_t max)
 int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr *out, size_t max,
                size_t *count)
 {
+    gp_oserr_clear();
     struct addrinfo hints;
     struct addrinfo *res = NULL;
     char service[8];
@@ -58,7 +59,6 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
 
     *count = 0;
     if (max == 0 || (host == NULL && !passive)) {
-        gp_oserr_clear();
         return GREET_EINVAL;
     }
     rc = gp_fault_resolve(&host);
@@ -80,7 +80,6 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     *count = copy_results(res, out, max);
     freeaddrinfo(res);
     if (*count == 0) {
-        gp_oserr_clear();
         return GREET_ENOHOST;
     }
     return GREET_OK;
@@ -99,6 +98,7 @@ static int addr_view(const gp_addr *addr, struct sockaddr_storage *ss)
 
 int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
 {
+    gp_oserr_clear();
     struct sockaddr_storage ss;
     char text[INET6_ADDRSTRLEN + 16];
     int af = addr_view(addr, &ss);
@@ -110,7 +110,6 @@ int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
     } else if (af == AF_INET6) {
         raw = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
     } else {
-        gp_oserr_clear();
         return GREET_EAFNOSUPPORT;
     }
     if (inet_ntop(af, raw, text, sizeof text) == NULL) {
@@ -124,7 +123,6 @@ int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
         n = strlen(text);
     }
     if (n >= size) {
-        gp_oserr_clear();
         return GREET_ETOOBIG;
     }
     memcpy(buf, text, n + 1);
@@ -161,8 +159,8 @@ int gp_addr_family(const gp_addr *addr)
 
 int gp_hostname(char *buf, size_t size)
 {
+    gp_oserr_clear();
     if (size == 0) {
-        gp_oserr_clear();
         return GREET_EINVAL;
     }
     if (gethostname(buf, size) != 0) {

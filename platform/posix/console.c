@@ -15,6 +15,7 @@ void gp_console_utf8(void)
 
 int gp_args_utf8(int *argc, char ***argv)
 {
+    gp_oserr_clear();
     (void)argc;
     (void)argv;
     return GREET_OK;

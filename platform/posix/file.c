@@ -27,7 +27,6 @@ static FILE *fopen_exclusive(const char *path, const char *mode, int *err)
     FILE *f;
 
     if (mode[0] != 'w' || strlen(mode) >= sizeof plain) {
-        gp_oserr_clear();
         report(err, GREET_EINVAL);
         return NULL;
     }
@@ -53,6 +52,7 @@ static FILE *fopen_exclusive(const char *path, const char *mode, int *err)
 
 FILE *gp_fopen(const char *path, const char *mode, int *err)
 {
+    gp_oserr_clear();
     FILE *f;
 
     report(err, GREET_OK);
@@ -68,6 +68,7 @@ FILE *gp_fopen(const char *path, const char *mode, int *err)
 
 int gp_file_replace(const char *from, const char *to)
 {
+    gp_oserr_clear();
     if (rename(from, to) != 0) {
         return gp_oserr_set(GP_OSERR_ERRNO, errno);
     }
@@ -76,6 +77,7 @@ int gp_file_replace(const char *from, const char *to)
 
 int gp_file_remove(const char *path)
 {
+    gp_oserr_clear();
     if (unlink(path) != 0) {
         return gp_oserr_set(GP_OSERR_ERRNO, errno);
     }
@@ -109,18 +111,17 @@ static int make_dir(const char *path)
 
 int gp_mkdir_p(const char *path)
 {
+    gp_oserr_clear();
     size_t len = strlen(path);
     char *copy;
     size_t i;
     int rc = GREET_OK;
 
     if (len == 0) {
-        gp_oserr_clear();
         return GREET_EINVAL;
     }
     copy = (char *)malloc(len + 1);
     if (copy == NULL) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     memcpy(copy, path, len + 1);
@@ -148,6 +149,7 @@ size_t gp_path_dirlen(const char *path)
 
 int gp_file_kind(const char *path, int *kind, int *writable)
 {
+    gp_oserr_clear();
     struct stat st;
 
     *kind = GP_FILE_NONE;
@@ -177,7 +179,6 @@ static int link_target(const char *cur, ssize_t cap, char **next)
     ssize_t n;
 
     if (!target) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     n = readlink(cur, target, (size_t)cap);
@@ -197,6 +198,7 @@ static int link_target(const char *cur, ssize_t cap, char **next)
 
 int gp_path_follow(const char *path, char **out)
 {
+    gp_oserr_clear();
     struct stat st;
     size_t len = strlen(path);
     char *cur = malloc(len + 1);
@@ -204,7 +206,6 @@ int gp_path_follow(const char *path, char **out)
     int hops, rc = GREET_OK;
 
     if (!cur) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     memcpy(cur, path, len + 1);
@@ -229,6 +230,7 @@ int gp_path_follow(const char *path, char **out)
 
 int gp_file_copy_mode(const char *from, const char *to)
 {
+    gp_oserr_clear();
     struct stat st;
 
     if (stat(from, &st) != 0) {

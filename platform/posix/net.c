@@ -26,6 +26,7 @@ static void ignore_sigpipe(void)
 
 int gp_net_init(void)
 {
+    gp_oserr_clear();
     pthread_mutex_lock(&net_lock);
     if (net_refs++ == 0) {
         ignore_sigpipe();

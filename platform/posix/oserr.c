@@ -1,16 +1,11 @@
-/* POSIX side of the error model: errno and getaddrinfo codes mapped to greet_err, the raw value
- * kept per thread for the message. */
+/* POSIX tables of the error model: errno and getaddrinfo codes mapped to greet_err, named and
+ * described. The per-thread record is common/oserr.c's. */
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "gp.h"
-#include "gp_tls.h"
-
-static _Thread_local int last_kind = GP_OSERR_NONE;
-static _Thread_local int last_raw;
-static _Thread_local int last_code;
+#include "common/oserr.h"
 
 struct errno_entry {
     int raw;
@@ -84,59 +79,35 @@ static int gai_code(int raw)
     }
 }
 
-int gp_oserr_set(int kind, int raw)
+int gp_os_code(int kind, int raw)
 {
     const struct errno_entry *e;
-    int code = GREET_ESYS;
 
     if (kind == GP_OSERR_GAI) {
-        code = gai_code(raw);
-    } else if (kind == GP_OSERR_TLS || kind == GP_OSERR_CERT) {
-        code = kind == GP_OSERR_CERT ? GREET_ECERT : GREET_ETLS;
-    } else {
-        e = find_errno(raw);
-        code = e ? e->code : GREET_ESYS;
+        return gai_code(raw);
     }
-    last_kind = kind;
-    last_raw = raw;
-    last_code = code;
-    return code;
+    e = find_errno(raw);
+    return e ? e->code : GREET_ESYS;
 }
 
-int gp_oserr_code(void)
+const char *gp_os_name(int kind, int raw)
 {
-    return last_kind == GP_OSERR_NONE ? GREET_OK : last_code;
+    const struct errno_entry *e = kind == GP_OSERR_GAI ? NULL : find_errno(raw);
+
+    if (e) {
+        return e->name;
+    }
+    return kind == GP_OSERR_GAI ? "EAI" : "errno";
 }
 
-void gp_oserr_clear(void)
+void gp_os_text(int kind, int raw, char *buf, size_t size)
 {
-    last_kind = GP_OSERR_NONE;
-}
-
-void gp_oserr_describe(char *buf, size_t size)
-{
-    const struct errno_entry *e;
-    char text[160];
-
-    if (size == 0) {
-        return;
-    }
-    buf[0] = '\0';
-    if (last_kind == GP_OSERR_NONE) {
-        return;
-    }
-    if (last_kind == GP_OSERR_GAI) {
-        snprintf(buf, size, "EAI %d: %s", last_raw, gai_strerror(last_raw));
-        return;
-    }
-    if (last_kind == GP_OSERR_TLS || last_kind == GP_OSERR_CERT) {
-        gp_tls_describe(last_kind, last_raw, buf, size);
+    if (kind == GP_OSERR_GAI) {
+        snprintf(buf, size, "%s", gai_strerror(raw));
         return;
     }
     /* strerror_r (POSIX version, from _POSIX_C_SOURCE) is the thread-safe one. */
-    if (strerror_r(last_raw, text, sizeof text) != 0) {
-        snprintf(text, sizeof text, "error %d", last_raw);
+    if (strerror_r(raw, buf, size) != 0) {
+        snprintf(buf, size, "error %d", raw);
     }
-    e = find_errno(last_raw);
-    snprintf(buf, size, "%s %d: %s", e ? e->name : "errno", last_raw, text);
 }

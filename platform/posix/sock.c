@@ -53,7 +53,6 @@ static int new_socket(const gp_addr *addr, int *out)
 
     memset(&ss, 0, sizeof ss);
     if (addr->len < sizeof(sa_family_t) || addr->len > sizeof ss) {
-        gp_oserr_clear();
         return GREET_EINVAL;
     }
     memcpy(&ss, addr->u.bytes, addr->len);
@@ -101,12 +100,6 @@ static int poll_one(int fd, short events, gp_deadline deadline)
     }
 }
 
-static int timed_out(void)
-{
-    gp_oserr_clear();
-    return GREET_ETIMEDOUT;
-}
-
 /* A non-blocking connect watched by poll gives every connect a limit and survives signals. */
 static int connect_fd(int fd, const gp_addr *addr, gp_deadline deadline)
 {
@@ -127,7 +120,7 @@ static int connect_fd(int fd, const gp_addr *addr, gp_deadline deadline)
             return errno_failure();
         }
         if (rc == 0) {
-            return timed_out();
+            return GREET_ETIMEDOUT;
         }
         if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
             return errno_failure();
@@ -179,6 +172,7 @@ static int keep_if_ok(int fd, int rc, gp_socket *out)
 
 int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
 {
+    gp_oserr_clear();
     int fd = -1;
     int rc = gp_fault_at(GP_FAULT_CONNECT);
 
@@ -188,6 +182,7 @@ int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
 
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
 {
+    gp_oserr_clear();
     int fd = -1;
     int rc = gp_fault_at(GP_FAULT_LISTEN);
 
@@ -212,6 +207,7 @@ static int accept_fd(int listener, struct sockaddr_storage *ss, socklen_t *len)
 
 int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
 {
+    gp_oserr_clear();
     struct sockaddr_storage ss;
     socklen_t len;
     int fd;
@@ -248,6 +244,7 @@ void gp_sock_close(gp_socket s)
 
 int gp_sock_shutdown(gp_socket s, int how)
 {
+    gp_oserr_clear();
     int os_how = how == GP_SHUT_RD ? SHUT_RD : how == GP_SHUT_WR ? SHUT_WR : SHUT_RDWR;
 
     if (shutdown(fd_of(s), os_how) != 0) {
@@ -278,6 +275,7 @@ static int io_failure(int fd)
 
 int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 {
+    gp_oserr_clear();
     const unsigned char *p = (const unsigned char *)buf;
     int fd = fd_of(s);
     gp_fault_call call;
@@ -307,6 +305,7 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 
 int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
 {
+    gp_oserr_clear();
     int fd = fd_of(s);
     gp_fault_call call;
     ssize_t n;
@@ -344,10 +343,10 @@ static int set_timeout(int fd, int opt, int ms)
 
 int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms)
 {
+    gp_oserr_clear();
     int rc;
 
     if (recv_ms < 0 || send_ms < 0) {
-        gp_oserr_clear();
         return GREET_EINVAL;
     }
     rc = set_timeout(fd_of(s), SO_RCVTIMEO, recv_ms);
@@ -356,11 +355,13 @@ int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms)
 
 int gp_sock_set_nonblocking(gp_socket s, int on)
 {
+    gp_oserr_clear();
     return set_flag(fd_of(s), O_NONBLOCK, on);
 }
 
 int gp_sock_set_nodelay(gp_socket s, int on)
 {
+    gp_oserr_clear();
     int v = on ? 1 : 0;
 
     if (setsockopt(fd_of(s), IPPROTO_TCP, TCP_NODELAY, &v, sizeof v) != 0) {
@@ -371,6 +372,7 @@ int gp_sock_set_nodelay(gp_socket s, int on)
 
 int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline)
 {
+    gp_oserr_clear();
     short events =
         (short)(((mask & GP_WAIT_READ) ? POLLIN : 0) | ((mask & GP_WAIT_WRITE) ? POLLOUT : 0));
     int rc = poll_one(fd_of(s), events, deadline);
@@ -379,7 +381,7 @@ int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline)
         return errno_failure();
     }
     if (rc == 0) {
-        return timed_out();
+        return GREET_ETIMEDOUT;
     }
     if (rc & POLLNVAL) {
         return gp_oserr_set(GP_OSERR_ERRNO, EBADF);
@@ -405,10 +407,12 @@ static int sock_name(gp_socket s, gp_addr *out, name_fn fn)
 
 int gp_sock_local_addr(gp_socket s, gp_addr *out)
 {
+    gp_oserr_clear();
     return sock_name(s, out, getsockname);
 }
 
 int gp_sock_peer_addr(gp_socket s, gp_addr *out)
 {
+    gp_oserr_clear();
     return sock_name(s, out, getpeername);
 }

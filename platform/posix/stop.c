@@ -73,6 +73,7 @@ static int catch_signal(int sig)
 
 int gp_stop_install(void)
 {
+    gp_oserr_clear();
     int rc = pipe_ready();
 
     if (rc != GREET_OK) {
@@ -118,6 +119,7 @@ static void wait_pipe(gp_deadline deadline)
 
 int gp_stop_wait(gp_deadline deadline)
 {
+    gp_oserr_clear();
     int rc = pipe_ready();
 
     if (rc != GREET_OK) {
@@ -128,7 +130,6 @@ int gp_stop_wait(gp_deadline deadline)
             return GREET_OK;
         }
         if (gp_deadline_passed(deadline)) {
-            gp_oserr_clear();
             return GREET_ETIMEDOUT;
         }
         wait_pipe(deadline);

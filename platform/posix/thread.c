@@ -83,12 +83,12 @@ static int create_thread(struct gp_thread *t, size_t stack_size, pthread_t *id)
 
 int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_size)
 {
+    gp_oserr_clear();
     struct gp_thread *t = (struct gp_thread *)calloc(1, sizeof *t);
     pthread_t id;
     int rc;
 
     if (t == NULL) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     t->fn = fn;
@@ -108,6 +108,7 @@ int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_si
 
 int gp_thread_join(gp_thread *t)
 {
+    gp_oserr_clear();
     int rc = pthread_join(t->id, NULL);
 
     if (rc != 0) {
@@ -119,12 +120,12 @@ int gp_thread_join(gp_thread *t)
 
 int gp_mutex_create(gp_mutex **out)
 {
+    gp_oserr_clear();
     struct gp_mutex *m = (struct gp_mutex *)malloc(sizeof *m);
     int rc;
 
     *out = NULL;
     if (m == NULL) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     rc = pthread_mutex_init(&m->m, NULL);
@@ -175,12 +176,12 @@ static int cond_init(pthread_cond_t *c)
 
 int gp_cond_create(gp_cond **out)
 {
+    gp_oserr_clear();
     struct gp_cond *c = (struct gp_cond *)malloc(sizeof *c);
     int rc;
 
     *out = NULL;
     if (c == NULL) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     rc = cond_init(&c->c);
@@ -212,6 +213,7 @@ void gp_cond_broadcast(gp_cond *c)
 
 int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline)
 {
+    gp_oserr_clear();
     struct timespec ts;
     int left = gp_deadline_left(deadline);
     int rc;
@@ -231,7 +233,6 @@ int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline)
         rc = pthread_cond_timedwait(&c->c, &m->m, &ts);
     }
     if (rc == ETIMEDOUT) {
-        gp_oserr_clear();
         return GREET_ETIMEDOUT;
     }
     return rc == 0 ? GREET_OK : gp_oserr_set(GP_OSERR_ERRNO, rc);

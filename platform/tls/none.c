@@ -1,7 +1,5 @@
 /* The TLS contract (gp_tls.h) for builds without a TLS library (GREET_TLS=off): every call fails
  * with GREET_EUNSUPPORTED, so https URLs get a clear "not supported in this build" error. */
-#include <stdio.h>
-
 #include "gp_tls.h"
 
 const char *gp_tls_backend(void)
@@ -11,9 +9,9 @@ const char *gp_tls_backend(void)
 
 int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out)
 {
+    gp_oserr_clear();
     (void)opts;
     *out = NULL;
-    gp_oserr_clear();
     return GREET_EUNSUPPORTED;
 }
 
@@ -25,17 +23,18 @@ void gp_tls_ctx_destroy(gp_tls_ctx *ctx)
 int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_deadline deadline,
                    gp_tls **out)
 {
+    gp_oserr_clear();
     (void)ctx;
     (void)s;
     (void)server_name;
     (void)deadline;
     *out = NULL;
-    gp_oserr_clear();
     return GREET_EUNSUPPORTED;
 }
 
 int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline)
 {
+    gp_oserr_clear();
     (void)t;
     (void)buf;
     (void)cap;
@@ -46,6 +45,7 @@ int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadl
 
 int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadline)
 {
+    gp_oserr_clear();
     (void)t;
     (void)buf;
     (void)len;
@@ -56,12 +56,4 @@ int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadlin
 void gp_tls_close(gp_tls *t)
 {
     (void)t;
-}
-
-void gp_tls_describe(int kind, int raw, char *buf, size_t size)
-{
-    (void)kind;
-    if (size > 0) {
-        snprintf(buf, size, "TLS error %d", raw);
-    }
 }

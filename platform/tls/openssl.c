@@ -15,7 +15,10 @@
 #include <winsock2.h>
 #endif
 
+#include "common/oserr.h"
 #include "gp_tls.h"
+
+static int record(int cert, int raw);
 
 struct gp_tls_ctx {
     SSL_CTX *ssl_ctx;
@@ -40,14 +43,13 @@ static int tls_fail(void)
 
     ERR_clear_error();
     if (e == 0) {
-        gp_oserr_clear();
         return GREET_ETLS;
     }
     if (ERR_SYSTEM_ERROR(e)) {
         return gp_oserr_set(GP_OSERR_ERRNO, ERR_GET_REASON(e));
     }
     /* OpenSSL 3 packs library and reason into 31 bits, so the code fits an int. */
-    return gp_oserr_set(GP_OSERR_TLS, (int)(e & INT_MAX));
+    return record(0, (int)(e & INT_MAX));
 }
 
 static int load_trust(SSL_CTX *c, const char *ca_file)
@@ -60,6 +62,7 @@ static int load_trust(SSL_CTX *c, const char *ca_file)
 
 int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out)
 {
+    gp_oserr_clear();
     gp_tls_ctx *ctx;
     int rc;
 
@@ -109,7 +112,6 @@ static int syscall_fail(void)
         return tls_fail();
     }
     if (raw == 0) {
-        gp_oserr_clear();
         return GREET_ECLOSED;
     }
     return gp_oserr_set(kind, raw);
@@ -125,7 +127,6 @@ static int after_failure(gp_tls *t, int ret, gp_deadline deadline)
     if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
         /* Checked before waiting: a peer that trickles bytes must not stretch the deadline. */
         if (gp_deadline_passed(deadline)) {
-            gp_oserr_clear();
             return GREET_ETIMEDOUT;
         }
         rc = gp_sock_wait(t->sock, err == SSL_ERROR_WANT_READ ? GP_WAIT_READ : GP_WAIT_WRITE,
@@ -141,7 +142,6 @@ static int after_failure(gp_tls *t, int ret, gp_deadline deadline)
     }
     if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
         ERR_clear_error();
-        gp_oserr_clear();
         return GREET_ECLOSED;
     }
     return tls_fail();
@@ -196,14 +196,15 @@ static int handshake_fail(gp_tls *t, int rc)
 
     if (rc != GREET_ETIMEDOUT && verdict != X509_V_OK) {
         ERR_clear_error();
-        return gp_oserr_set(GP_OSERR_CERT, (int)verdict);
+        return record(1, (int)verdict);
     }
-    return rc == GREET_ECLOSED ? gp_oserr_set(GP_OSERR_TLS, 0) : rc;
+    return rc == GREET_ECLOSED ? record(0, 0) : rc;
 }
 
 int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_deadline deadline,
                    gp_tls **out)
 {
+    gp_oserr_clear();
     gp_tls *t = NULL;
     int rc, ret;
 
@@ -235,6 +236,7 @@ int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_dea
 
 int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline)
 {
+    gp_oserr_clear();
     int rc, ret;
 
     *got = 0;
@@ -257,6 +259,7 @@ int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadl
 
 int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadline)
 {
+    gp_oserr_clear();
     const unsigned char *p = buf;
     size_t sent;
     int rc, ret;
@@ -318,14 +321,14 @@ static const char *cert_reason(int verdict)
     }
 }
 
-void gp_tls_describe(int kind, int raw, char *buf, size_t size)
+static void describe(int cert, int raw, char *buf, size_t size)
 {
     char text[256];
 
     if (size == 0) {
         return;
     }
-    if (kind == GP_OSERR_CERT) {
+    if (cert) {
         snprintf(buf, size, "%s: %s; X509_V_ERR %d", cert_reason(raw),
                  X509_verify_cert_error_string(raw), raw);
     } else if (raw == 0) {
@@ -334,4 +337,14 @@ void gp_tls_describe(int kind, int raw, char *buf, size_t size)
         ERR_error_string_n((unsigned long)raw, text, sizeof text);
         snprintf(buf, size, "%s", text);
     }
+}
+
+/* Records a TLS failure (cert: a rejected certificate) with its text, rendered now, because only
+ * this backend can render it. Returns GREET_ECERT or GREET_ETLS. */
+static int record(int cert, int raw)
+{
+    char text[256];
+
+    describe(cert, raw, text, sizeof text);
+    return gp_oserr_set_text(cert ? GREET_ECERT : GREET_ETLS, text);
 }

@@ -18,10 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/oserr.h"
 #include "gp_tls.h"
 
 #define TLS_IN_CAP        65536 /* encrypted bytes buffered: a few records, and handshake flights */
 #define TLS_CONTENT_ALERT 0x15  /* TLS record type of alerts, close_notify among them */
+
+static int record(int cert, int raw);
 
 struct gp_tls_ctx {
     CredHandle cred;
@@ -73,7 +76,7 @@ static void set_desc(SecBufferDesc *desc, SecBuffer *b, unsigned long n)
 
 static int tls_status(SECURITY_STATUS status)
 {
-    return gp_oserr_set(GP_OSERR_TLS, (int)status);
+    return record(0, (int)status);
 }
 
 /* ---- Trust anchors from a PEM file ---------------------------------------------------------- */
@@ -143,7 +146,7 @@ static int load_roots(gp_tls_ctx *ctx, const char *ca_file)
     count = ctx->roots ? add_pem_certs(ctx->roots, text) : 0;
     free(text);
     if (count == 0) {
-        return gp_oserr_set(GP_OSERR_TLS, (int)CRYPT_E_NOT_FOUND);
+        return record(0, (int)CRYPT_E_NOT_FOUND);
     }
     memset(&config, 0, sizeof config);
     config.cbSize = sizeof config;
@@ -156,6 +159,7 @@ static int load_roots(gp_tls_ctx *ctx, const char *ca_file)
 
 int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out)
 {
+    gp_oserr_clear();
     SCHANNEL_CRED cred;
     SECURITY_STATUS status;
     gp_tls_ctx *ctx;
@@ -216,11 +220,10 @@ static int receive_more(gp_tls *t, gp_deadline deadline)
         t->in_start = 0;
     }
     if (t->in_len == TLS_IN_CAP) {
-        return gp_oserr_set(GP_OSERR_TLS, (int)SEC_E_INVALID_TOKEN);
+        return record(0, (int)SEC_E_INVALID_TOKEN);
     }
     /* Checked before waiting: a peer that trickles bytes must not stretch the deadline. */
     if (gp_deadline_passed(deadline)) {
-        gp_oserr_clear();
         return GREET_ETIMEDOUT;
     }
     rc = gp_sock_wait(t->sock, GP_WAIT_READ, deadline);
@@ -228,7 +231,6 @@ static int receive_more(gp_tls *t, gp_deadline deadline)
         rc = gp_sock_recv(t->sock, t->in + t->in_len, TLS_IN_CAP - t->in_len, &got);
     }
     if (rc == GREET_OK && got == 0) {
-        gp_oserr_clear();
         return GREET_ECLOSED;
     }
     t->in_len += got;
@@ -307,7 +309,7 @@ static int handshake(gp_tls *t, const WCHAR *target, gp_deadline deadline)
         if (status == SEC_E_INCOMPLETE_MESSAGE || t->in_len == 0) {
             rc = receive_more(t, deadline);
             if (rc == GREET_ECLOSED) {
-                return gp_oserr_set(GP_OSERR_TLS, 0);
+                return record(0, 0);
             }
             if (rc != GREET_OK) {
                 return rc;
@@ -426,7 +428,7 @@ static int verify_peer(gp_tls *t, const char *name, WCHAR *wide_name)
         verdict = (DWORD)CERT_E_CN_NO_MATCH;
     }
     CertFreeCertificateContext(cert);
-    return verdict == 0 ? GREET_OK : gp_oserr_set(GP_OSERR_CERT, (int)verdict);
+    return verdict == 0 ? GREET_OK : record(1, (int)verdict);
 }
 
 /* ---- Sessions ------------------------------------------------------------------------------ */
@@ -458,6 +460,7 @@ static int session_ready(gp_tls *t)
 int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_deadline deadline,
                    gp_tls **out)
 {
+    gp_oserr_clear();
     BYTE addr[16];
     WCHAR *wide = widen(server_name);
     gp_tls *t = calloc(1, sizeof *t);
@@ -562,6 +565,7 @@ static void consume_record(gp_tls *t)
 
 int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline)
 {
+    gp_oserr_clear();
     int rc;
 
     *got = 0;
@@ -622,6 +626,7 @@ static int encrypt_and_send(gp_tls *t, const unsigned char *data, size_t len, gp
 
 int gp_tls_write_all(gp_tls *t, const void *buf, size_t len, gp_deadline deadline)
 {
+    gp_oserr_clear();
     const unsigned char *p = buf;
     size_t n;
     int rc;
@@ -727,7 +732,7 @@ static void system_text(DWORD code, char *buf, int size)
     buf[len > 0 ? len : 0] = '\0';
 }
 
-void gp_tls_describe(int kind, int raw, char *buf, size_t size)
+static void describe(int cert, int raw, char *buf, size_t size)
 {
     const struct cert_error *e;
     char text[256];
@@ -736,7 +741,7 @@ void gp_tls_describe(int kind, int raw, char *buf, size_t size)
         return;
     }
     system_text((DWORD)raw, text, (int)sizeof text);
-    if (kind == GP_OSERR_CERT) {
+    if (cert) {
         e = find_cert_error((DWORD)raw);
         snprintf(buf, size, "%s: %s 0x%08lX%s%s", e ? e->reason : "rejected", e ? e->name : "error",
                  (unsigned long)(DWORD)raw, text[0] ? ": " : "", text);
@@ -746,4 +751,14 @@ void gp_tls_describe(int kind, int raw, char *buf, size_t size)
         snprintf(buf, size, "SChannel 0x%08lX%s%s", (unsigned long)(DWORD)raw, text[0] ? ": " : "",
                  text);
     }
+}
+
+/* Records a TLS failure (cert: a rejected certificate) with its text, rendered now, because only
+ * this backend can render it. Returns GREET_ECERT or GREET_ETLS. */
+static int record(int cert, int raw)
+{
+    char text[256];
+
+    describe(cert, raw, text, sizeof text);
+    return gp_oserr_set_text(cert ? GREET_ECERT : GREET_ETLS, text);
 }

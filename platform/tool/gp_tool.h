@@ -9,8 +9,9 @@
  * which exports only greet_* names, the program links them from the static greet_tool library
  * (src/CMakeLists.txt), so they are never part of libgreet's ABI.
  *
- * Conventions as in gp.h: int functions return 0 (GREET_OK) or a negative greet_err, the OS's
- * raw value is recorded for the calling thread, and nothing prints.
+ * Conventions as in gp.h: int functions return 0 (GREET_OK) or a negative greet_err, forget the
+ * calling thread's OS detail on entry and record the OS's raw value when they fail, and nothing
+ * prints.
  */
 #ifndef GREET_PLATFORM_GP_TOOL_H
 #define GREET_PLATFORM_GP_TOOL_H
@@ -27,26 +28,19 @@ extern "C" {
 
 /* ---- Errors ------------------------------------------------------------------------------- */
 
-/* Which table the recorded raw value belongs to, so it can be named and described. The TLS
- * backend (gp_tls.h) records its library's codes as GP_OSERR_TLS (code GREET_ETLS) and rejected
- * certificates as GP_OSERR_CERT (GREET_ECERT); gp_tls_describe renders those. */
-enum gp_oserr_kind {
-    GP_OSERR_NONE,
-    GP_OSERR_ERRNO,
-    GP_OSERR_SOCKET,
-    GP_OSERR_WIN32,
-    GP_OSERR_GAI,
-    GP_OSERR_TLS,
-    GP_OSERR_CERT
-};
+/* Which table the recorded raw value belongs to, so it can be named and described. (The TLS
+ * backend records its failures as ready text; see gp_tls.h.) */
+enum gp_oserr_kind { GP_OSERR_NONE, GP_OSERR_ERRNO, GP_OSERR_SOCKET, GP_OSERR_WIN32, GP_OSERR_GAI };
 
-/* Records raw as the calling thread's last OS error and returns its portable code. */
+/* Records raw as the calling thread's last OS error and returns its portable code. For the
+ * platform's implementations (and their tests): nothing above platform/ records by hand. */
 int gp_oserr_set(int kind, int raw);
 
 /* The portable code of the calling thread's last recorded OS error; GREET_OK if none. */
 int gp_oserr_code(void);
 
-/* Forgets the calling thread's last OS error (for failures that are not the OS's). */
+/* Forgets the calling thread's last OS error: what every failing gp_ function does on entry.
+ * Like gp_oserr_set, for the platform itself. */
 void gp_oserr_clear(void);
 
 /* Writes "NAME raw: OS text" for the calling thread's last OS error, or "" if none. */

@@ -87,13 +87,14 @@ static int lookup(const wchar_t *host, uint16_t port, int af, int passive, gp_ad
 int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr *out, size_t max,
                size_t *count)
 {
+    gp_oserr_clear();
     wchar_t *whost = NULL;
     int af;
     int rc;
 
     *count = 0;
     if (max == 0 || (!host && !passive) || family_to_af(family, &af) != GREET_OK) {
-        return gpw_fail(GREET_EINVAL);
+        return GREET_EINVAL;
     }
     rc = gp_fault_resolve(&host);
     if (rc != GREET_OK) {
@@ -126,6 +127,7 @@ static int addr_view(const gp_addr *addr, struct sockaddr_storage *ss)
 
 int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
 {
+    gp_oserr_clear();
     struct sockaddr_storage ss;
     const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
     char text[GP_ADDRSTR_MAX];
@@ -138,7 +140,7 @@ int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
     } else if (af == AF_INET6) {
         raw = &sin6->sin6_addr;
     } else {
-        return gpw_fail(GREET_EAFNOSUPPORT);
+        return GREET_EAFNOSUPPORT;
     }
     if (!inet_ntop(af, raw, text, sizeof text)) {
         return gp_oserr_set(GP_OSERR_SOCKET, WSAGetLastError());
@@ -150,7 +152,7 @@ int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
         n = strlen(text);
     }
     if (n >= size) {
-        return gpw_fail(GREET_ETOOBIG);
+        return GREET_ETOOBIG;
     }
     memcpy(buf, text, n + 1);
     return GREET_OK;
@@ -186,6 +188,7 @@ int gp_addr_family(const gp_addr *addr)
 
 int gp_hostname(char *buf, size_t size)
 {
+    gp_oserr_clear();
     /* GetComputerNameExW rather than gethostname: the name comes as UTF-16, not in the local
      * code page, and Winsock need not be started. */
     wchar_t wide[256];
@@ -195,7 +198,7 @@ int gp_hostname(char *buf, size_t size)
         return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
     }
     if (gpw_narrow(wide, buf, size) == 0) {
-        return gpw_fail(GREET_ETOOBIG);
+        return GREET_ETOOBIG;
     }
     return GREET_OK;
 }

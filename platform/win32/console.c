@@ -55,6 +55,7 @@ static char **narrow_args(wchar_t **wargv, int n)
 
 int gp_args_utf8(int *argc, char ***argv)
 {
+    gp_oserr_clear();
     int n = 0;
     wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &n);
     char **args;

@@ -52,7 +52,7 @@ static FILE *open_exclusive(const wchar_t *wpath, const char *mode, int *rc)
     FILE *f;
 
     if (flags == 0) {
-        *rc = gpw_fail(GREET_EINVAL);
+        *rc = GREET_EINVAL;
         return NULL;
     }
     for (i = 0; mode[i] != '\0'; i++) {
@@ -93,9 +93,10 @@ static FILE *open_plain(const wchar_t *wpath, const char *mode, int *rc)
 
 FILE *gp_fopen(const char *path, const char *mode, int *err)
 {
+    gp_oserr_clear();
     wchar_t *wpath = NULL;
     FILE *f = NULL;
-    int rc = strlen(mode) < MODE_MAX ? gpw_widen(path, &wpath) : gpw_fail(GREET_EINVAL);
+    int rc = strlen(mode) < MODE_MAX ? gpw_widen(path, &wpath) : GREET_EINVAL;
 
     if (rc == GREET_OK) {
         f = strchr(mode, 'x') ? open_exclusive(wpath, mode, &rc) : open_plain(wpath, mode, &rc);
@@ -109,6 +110,7 @@ FILE *gp_fopen(const char *path, const char *mode, int *err)
 
 int gp_file_replace(const char *from, const char *to)
 {
+    gp_oserr_clear();
     wchar_t *wfrom = NULL;
     wchar_t *wto = NULL;
     int rc = gpw_widen(from, &wfrom);
@@ -128,6 +130,7 @@ int gp_file_replace(const char *from, const char *to)
 
 int gp_file_remove(const char *path)
 {
+    gp_oserr_clear();
     wchar_t *wpath;
     int rc = gpw_widen(path, &wpath);
 
@@ -203,6 +206,7 @@ static int make_dir(const wchar_t *dir)
 
 int gp_mkdir_p(const char *path)
 {
+    gp_oserr_clear();
     wchar_t *w;
     size_t i, n;
     wchar_t saved;
@@ -213,7 +217,7 @@ int gp_mkdir_p(const char *path)
     }
     n = wcslen(w);
     i = root_len(w);
-    rc = n == 0 ? gpw_fail(GREET_EINVAL) : GREET_OK;
+    rc = n == 0 ? GREET_EINVAL : GREET_OK;
     /* Create each prefix that ends at a separator, then the whole path. */
     while (rc == GREET_OK && i < n) {
         while (i < n && !is_sep(w[i])) {
@@ -257,6 +261,7 @@ static int is_missing(DWORD err)
 
 int gp_file_kind(const char *path, int *kind, int *writable)
 {
+    gp_oserr_clear();
     BY_HANDLE_FILE_INFORMATION info;
     wchar_t *w;
     HANDLE h;
@@ -322,13 +327,14 @@ static int final_path(const wchar_t *w, char **out)
     if (!*out || gpw_narrow(p, *out, need) == 0) {
         free(*out);
         *out = NULL;
-        return gpw_fail(GREET_ENOMEM);
+        return GREET_ENOMEM;
     }
     return GREET_OK;
 }
 
 int gp_path_follow(const char *path, char **out)
 {
+    gp_oserr_clear();
     wchar_t *w;
     DWORD attr;
     size_t len = strlen(path);
@@ -342,7 +348,7 @@ int gp_path_follow(const char *path, char **out)
         rc = final_path(w, out);
     } else {
         *out = malloc(len + 1);
-        rc = *out ? GREET_OK : gpw_fail(GREET_ENOMEM);
+        rc = *out ? GREET_OK : GREET_ENOMEM;
         if (*out) {
             memcpy(*out, path, len + 1);
         }
@@ -353,6 +359,7 @@ int gp_path_follow(const char *path, char **out)
 
 int gp_file_copy_mode(const char *from, const char *to)
 {
+    gp_oserr_clear();
     const DWORD kept = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM |
                        FILE_ATTRIBUTE_NOT_CONTENT_INDEXED | FILE_ATTRIBUTE_ARCHIVE;
     wchar_t *wfrom = NULL;

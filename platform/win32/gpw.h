@@ -14,8 +14,4 @@ int gpw_widen(const char *utf8, wchar_t **out);
  */
 size_t gpw_narrow(const wchar_t *wide, char *buf, size_t size);
 
-/* Forgets the calling thread's OS error and returns code: for failures that are not the OS's,
- * so that no stale OS detail is shown with them. */
-int gpw_fail(int code);
-
 #endif

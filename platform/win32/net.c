@@ -9,6 +9,7 @@
 
 int gp_net_init(void)
 {
+    gp_oserr_clear();
     WSADATA data;
     int rc = WSAStartup(MAKEWORD(2, 2), &data);
 

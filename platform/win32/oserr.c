@@ -1,6 +1,6 @@
-/* Windows side of the error model: Winsock (WSAGetLastError), Win32 (GetLastError), CRT errno and
- * getaddrinfo codes mapped to greet_err through tables, the raw value kept per thread so that the
- * message can name it ("WSAECONNREFUSED 10061: No connection could be made..."). */
+/* Windows tables of the error model: Winsock (WSAGetLastError), Win32 (GetLastError), CRT errno
+ * and getaddrinfo codes mapped to greet_err, named ("WSAECONNREFUSED 10061: No connection could
+ * be made...") and described. The per-thread record is common/oserr.c's. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,21 +8,8 @@
 #include <winsock2.h>
 #include <windows.h>
 
-#include "gp.h"
-#include "gp_tls.h"
+#include "common/oserr.h"
 #include "gpw.h"
-
-/* Per-thread storage: MSVC spells it its own way; C11 compilers (mingw gcc, clang) use the
- * standard keyword. */
-#if defined(_MSC_VER)
-#define GPW_THREAD_LOCAL __declspec(thread)
-#else
-#define GPW_THREAD_LOCAL _Thread_local
-#endif
-
-static GPW_THREAD_LOCAL int last_kind = GP_OSERR_NONE;
-static GPW_THREAD_LOCAL int last_raw;
-static GPW_THREAD_LOCAL int last_code;
 
 struct oserr_entry {
     int raw;
@@ -174,37 +161,15 @@ static const struct oserr_entry *lookup(int kind, int raw)
     }
 }
 
-int gp_oserr_set(int kind, int raw)
+int gp_os_code(int kind, int raw)
 {
     const struct oserr_entry *e = lookup(kind, raw);
-    int code = e ? e->code : GREET_ESYS;
 
     /* As on POSIX, a lookup failure we cannot classify means there is no such host for us. */
     if (!e && kind == GP_OSERR_GAI) {
-        code = GREET_ENOHOST;
-    } else if (kind == GP_OSERR_TLS || kind == GP_OSERR_CERT) {
-        code = kind == GP_OSERR_CERT ? GREET_ECERT : GREET_ETLS;
+        return GREET_ENOHOST;
     }
-    last_kind = kind;
-    last_raw = raw;
-    last_code = code;
-    return code;
-}
-
-int gp_oserr_code(void)
-{
-    return last_kind == GP_OSERR_NONE ? GREET_OK : last_code;
-}
-
-void gp_oserr_clear(void)
-{
-    last_kind = GP_OSERR_NONE;
-}
-
-int gpw_fail(int code)
-{
-    gp_oserr_clear();
-    return code;
+    return e ? e->code : GREET_ESYS;
 }
 
 /* The system's own text for a Win32 or Winsock code, in UTF-8 without the trailing CR/LF; "" when
@@ -246,31 +211,18 @@ static const char *fallback_name(int kind)
     }
 }
 
-void gp_oserr_describe(char *buf, size_t size)
+const char *gp_os_name(int kind, int raw)
 {
-    const struct oserr_entry *e;
-    char text[512];
+    const struct oserr_entry *e = lookup(kind, raw);
 
-    if (size == 0) {
-        return;
-    }
-    buf[0] = '\0';
-    if (last_kind == GP_OSERR_NONE) {
-        return;
-    }
-    if (last_kind == GP_OSERR_TLS || last_kind == GP_OSERR_CERT) {
-        gp_tls_describe(last_kind, last_raw, buf, size);
-        return;
-    }
-    if (last_kind == GP_OSERR_ERRNO) {
-        errno_text(last_raw, text, sizeof text);
+    return e ? e->name : fallback_name(kind);
+}
+
+void gp_os_text(int kind, int raw, char *buf, size_t size)
+{
+    if (kind == GP_OSERR_ERRNO) {
+        errno_text(raw, buf, size);
     } else {
-        system_text((DWORD)last_raw, text, sizeof text);
-    }
-    e = lookup(last_kind, last_raw);
-    if (text[0] != '\0') {
-        snprintf(buf, size, "%s %d: %s", e ? e->name : fallback_name(last_kind), last_raw, text);
-    } else {
-        snprintf(buf, size, "%s %d", e ? e->name : fallback_name(last_kind), last_raw);
+        system_text((DWORD)raw, buf, size);
     }
 }

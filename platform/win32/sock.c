@@ -49,7 +49,6 @@ static int open_socket(const gp_addr *addr, SOCKET *out)
 
     /* An empty or oversized address is the caller's mistake; Winsock would pick a family. */
     if (addr->len < sizeof(ADDRESS_FAMILY) || addr->len > sizeof(SOCKADDR_STORAGE)) {
-        gp_oserr_clear();
         return GREET_EINVAL;
     }
     s = WSASocketW(sockaddr_of(addr)->sa_family, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
@@ -97,7 +96,7 @@ static int select_one(SOCKET s, int mask, gp_deadline deadline)
     if (n == SOCKET_ERROR) {
         return sock_error();
     }
-    return n == 0 ? gpw_fail(GREET_ETIMEDOUT) : GREET_OK;
+    return n == 0 ? GREET_ETIMEDOUT : GREET_OK;
 }
 
 static int finish_connect(SOCKET s, gp_deadline deadline)
@@ -140,6 +139,7 @@ static int connect_within(SOCKET s, const gp_addr *addr, gp_deadline deadline)
 
 int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
 {
+    gp_oserr_clear();
     SOCKET s = INVALID_SOCKET;
     int rc;
 
@@ -183,6 +183,7 @@ static int listen_queue(SOCKET s, int backlog)
 
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
 {
+    gp_oserr_clear();
     /* SO_EXCLUSIVEADDRUSE: Windows' SO_REUSEADDR would let another socket bind the same port and
      * take our connections; Windows needs no option to rebind a port in TIME_WAIT. */
     BOOL exclusive = TRUE;
@@ -216,6 +217,7 @@ int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
 
 int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
 {
+    gp_oserr_clear();
     struct sockaddr_storage ss;
     int len;
     SOCKET s = INVALID_SOCKET;
@@ -256,10 +258,11 @@ void gp_sock_close(gp_socket s)
 
 int gp_sock_shutdown(gp_socket s, int how)
 {
+    gp_oserr_clear();
     static const int modes[] = {SD_RECEIVE, SD_SEND, SD_BOTH};
 
     if (how < GP_SHUT_RD || how > GP_SHUT_RDWR) {
-        return gpw_fail(GREET_EINVAL);
+        return GREET_EINVAL;
     }
     if (shutdown(to_os(s), modes[how]) != 0) {
         return sock_error();
@@ -274,6 +277,7 @@ int gp_sock_shutdown(gp_socket s, int how)
 
 int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 {
+    gp_oserr_clear();
     const char *p = (const char *)buf;
     gp_fault_call call;
     int rc;
@@ -303,6 +307,7 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 
 int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
 {
+    gp_oserr_clear();
     gp_fault_call call;
     int chunk;
     int rc;
@@ -340,11 +345,12 @@ int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
 
 int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms)
 {
+    gp_oserr_clear();
     DWORD rcv = (DWORD)recv_ms;
     DWORD snd = (DWORD)send_ms;
 
     if (recv_ms < 0 || send_ms < 0) {
-        return gpw_fail(GREET_EINVAL);
+        return GREET_EINVAL;
     }
     if (setsockopt(to_os(s), SOL_SOCKET, SO_RCVTIMEO, (const char *)&rcv, (int)sizeof rcv) != 0 ||
         setsockopt(to_os(s), SOL_SOCKET, SO_SNDTIMEO, (const char *)&snd, (int)sizeof snd) != 0) {
@@ -355,11 +361,13 @@ int gp_sock_set_timeouts(gp_socket s, int recv_ms, int send_ms)
 
 int gp_sock_set_nonblocking(gp_socket s, int on)
 {
+    gp_oserr_clear();
     return set_nonblocking(to_os(s), on);
 }
 
 int gp_sock_set_nodelay(gp_socket s, int on)
 {
+    gp_oserr_clear();
     BOOL flag = on ? TRUE : FALSE;
 
     if (setsockopt(to_os(s), IPPROTO_TCP, TCP_NODELAY, (const char *)&flag, (int)sizeof flag) !=
@@ -371,6 +379,7 @@ int gp_sock_set_nodelay(gp_socket s, int on)
 
 int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline)
 {
+    gp_oserr_clear();
     return select_one(to_os(s), mask, deadline);
 }
 
@@ -390,10 +399,12 @@ static int name_of(gp_socket s, gp_addr *out, int peer)
 
 int gp_sock_local_addr(gp_socket s, gp_addr *out)
 {
+    gp_oserr_clear();
     return name_of(s, out, 0);
 }
 
 int gp_sock_peer_addr(gp_socket s, gp_addr *out)
 {
+    gp_oserr_clear();
     return name_of(s, out, 1);
 }

@@ -50,6 +50,7 @@ static BOOL WINAPI on_console_event(DWORD type)
 
 int gp_stop_install(void)
 {
+    gp_oserr_clear();
     static volatile LONG installed;
 
     if (!event_handle()) {
@@ -70,6 +71,7 @@ int gp_stop_requested(void)
 
 int gp_stop_wait(gp_deadline deadline)
 {
+    gp_oserr_clear();
     HANDLE ev = event_handle();
     int left = gp_deadline_left(deadline);
     DWORD rc;
@@ -82,7 +84,7 @@ int gp_stop_wait(gp_deadline deadline)
         return GREET_OK;
     }
     if (rc == WAIT_TIMEOUT) {
-        return gpw_fail(GREET_ETIMEDOUT);
+        return GREET_ETIMEDOUT;
     }
     return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
 }

@@ -51,13 +51,14 @@ static int begin_thread(struct thread_start *start, size_t stack_size, HANDLE *o
 
 int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_size)
 {
+    gp_oserr_clear();
     struct thread_start *start;
     gp_thread *t = NULL;
     HANDLE h = NULL;
     int rc;
 
     if (stack_size != (unsigned)stack_size) {
-        return gpw_fail(GREET_EINVAL);
+        return GREET_EINVAL;
     }
     start = (struct thread_start *)malloc(sizeof *start);
     if (out) {
@@ -65,7 +66,7 @@ int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_si
     }
     if (!start || (out && !t)) {
         free(start);
-        return gpw_fail(GREET_ENOMEM);
+        return GREET_ENOMEM;
     }
     start->fn = fn;
     start->arg = arg;
@@ -86,6 +87,7 @@ int gp_thread_start(gp_thread **out, gp_thread_fn fn, void *arg, size_t stack_si
 
 int gp_thread_join(gp_thread *t)
 {
+    gp_oserr_clear();
     int rc = GREET_OK;
 
     if (WaitForSingleObject(t->handle, INFINITE) != WAIT_OBJECT_0) {
@@ -98,11 +100,12 @@ int gp_thread_join(gp_thread *t)
 
 int gp_mutex_create(gp_mutex **out)
 {
+    gp_oserr_clear();
     gp_mutex *m = (gp_mutex *)malloc(sizeof *m);
 
     *out = m;
     if (!m) {
-        return gpw_fail(GREET_ENOMEM);
+        return GREET_ENOMEM;
     }
     InitializeSRWLock(&m->lock);
     return GREET_OK;
@@ -125,11 +128,12 @@ void gp_mutex_unlock(gp_mutex *m)
 
 int gp_cond_create(gp_cond **out)
 {
+    gp_oserr_clear();
     gp_cond *c = (gp_cond *)malloc(sizeof *c);
 
     *out = c;
     if (!c) {
-        return gpw_fail(GREET_ENOMEM);
+        return GREET_ENOMEM;
     }
     InitializeConditionVariable(&c->cv);
     return GREET_OK;
@@ -152,6 +156,7 @@ void gp_cond_broadcast(gp_cond *c)
 
 int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline)
 {
+    gp_oserr_clear();
     int left = gp_deadline_left(deadline);
     DWORD ms = left < 0 ? INFINITE : (DWORD)left;
     DWORD err;
@@ -160,8 +165,7 @@ int gp_cond_wait(gp_cond *c, gp_mutex *m, gp_deadline deadline)
         return GREET_OK;
     }
     err = GetLastError();
-    return err == ERROR_TIMEOUT ? gpw_fail(GREET_ETIMEDOUT)
-                                : gp_oserr_set(GP_OSERR_WIN32, (int)err);
+    return err == ERROR_TIMEOUT ? GREET_ETIMEDOUT : gp_oserr_set(GP_OSERR_WIN32, (int)err);
 }
 
 long gp_atomic_load(gp_atomic *a)

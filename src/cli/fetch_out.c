@@ -111,11 +111,9 @@ int cli_out_open(struct cli_out *o, const char *path, int create_dirs)
         return report("look at", path, rc);
     }
     if (kind == GP_FILE_DIR) {
-        gp_oserr_clear();
         return report("write to", path, GREET_EISDIR);
     }
     if (!writable) {
-        gp_oserr_clear();
         cli_error("fetch", 0, "write to %s: %s (the file is read-only; it was left as it was)",
                   path, greet_strerror(GREET_EACCES));
         return GREET_EACCES;

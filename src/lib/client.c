@@ -94,7 +94,6 @@ static int fill(greet_client *c)
         return rc;
     }
     if (got == 0) {
-        gp_oserr_clear();
         return GREET_ECLOSED;
     }
     c->len += got;

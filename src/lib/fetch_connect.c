@@ -43,7 +43,6 @@ static int try_address(const gp_addr *addr, const struct greet_fetch_options *op
         snprintf(name, sizeof name, "?");
     }
     if (gp_deadline_passed(deadline)) {
-        gp_oserr_clear();
         return gi_fetch_msg(msg, size, GREET_ETIMEDOUT, "connect to %s: max time reached", name);
     }
     info(sink, "Trying", name, "...");
@@ -66,8 +65,6 @@ static int secure(const greet_url *url, const struct greet_fetch_options *opt, g
     if (!gp_deadline_passed(deadline)) {
         info(sink, "TLS handshake with", url->host, "...");
         rc = gi_transport_tls(conn, tls, url->host, attempt_deadline(opt, deadline));
-    } else {
-        gp_oserr_clear();
     }
     if (rc != GREET_OK) {
         gi_fetch_msg(msg, size, rc, "TLS handshake with %s (%s)", url->host, (*conn)->peer);

@@ -124,6 +124,5 @@ int gi_resolve(const char *host, uint16_t port, int family, gp_deadline deadline
         snprintf(detail, size, "%s", l->detail);
     }
     let_go(l);
-    gp_oserr_clear();
     return rc;
 }

@@ -23,7 +23,6 @@ static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
 
     *got = 0;
     if (gp_deadline_passed(deadline)) {
-        gp_oserr_clear();
         return GREET_ETIMEDOUT;
     }
     if (!tt->nonblocking) {

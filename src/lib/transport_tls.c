@@ -22,7 +22,6 @@ static int tls_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
 {
     *got = 0;
     if (gp_deadline_passed(deadline)) {
-        gp_oserr_clear();
         return GREET_ETIMEDOUT;
     }
     return gp_tls_read(((struct tls_transport *)t)->tls, buf, cap, got, deadline);
