@@ -63,6 +63,10 @@ This package contains the headers, the CMake package (find_package(greet)
 gives greet::greet) and the pkg-config file greet.pc.")
 
     if(BUILD_SHARED_LIBS)
+        # The program runs on the shared libgreet: dpkg-shlibdeps finds it in the build tree;
+        # greet's Depends on libgreet0 comes from CPack's component dependency below.
+        set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${PROJECT_BINARY_DIR}/src")
+        set(CPACK_COMPONENT_PROGRAM_DEPENDS library)
         # CPackDeb (3.25) calls ldconfig from postinst and postrm; Debian uses dpkg's ldconfig
         # trigger instead, so the library package gets the trigger and no maintainer scripts.
         set(CPACK_DEBIAN_LIBRARY_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/packaging/debian/triggers")
