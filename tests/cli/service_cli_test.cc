@@ -53,7 +53,7 @@ TEST(ServiceCli, TellsTheManagerWhenReadyAndWhenStopping)
         << p.error();
     // READY=1 only once the server listens: its port is printed by then.
     EXPECT_EQ(manager.next(), "READY=1");
-    EXPECT_FALSE(p.out_so_far().empty());
+    EXPECT_TRUE(p.wait_stdout([](const std::string &o) { return o.find('\n') != o.npos; }, 10000));
     ASSERT_TRUE(p.interrupt());
     EXPECT_EQ(manager.next(), "STOPPING=1");
     auto r = p.wait(10000);
