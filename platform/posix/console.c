@@ -1,5 +1,6 @@
 /* POSIX process and console helpers: the terminal already speaks UTF-8 and bytes, so most of
  * these have nothing to do. */
+#include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -9,8 +10,17 @@ void gp_stdout_binary(void)
 {
 }
 
-void gp_console_utf8(void)
+int gp_text_write(FILE *stream, const void *buf, size_t len)
 {
+    if (fwrite(buf, 1, len, stream) != len) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    return GREET_OK;
+}
+
+char *gp_text_read_line(char *buf, int size, FILE *stream)
+{
+    return fgets(buf, size, stream);
 }
 
 int gp_args_utf8(int *argc, char ***argv)

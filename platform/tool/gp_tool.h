@@ -207,8 +207,18 @@ int gp_file_copy_mode(const char *from, const char *to);
 /* Switches stdout to binary mode (_setmode on Windows; nothing on POSIX). */
 void gp_stdout_binary(void);
 
-/* Makes UTF-8 text written to the console display right (SetConsoleOutputCP on Windows). */
-void gp_console_utf8(void);
+/* Writes len bytes of UTF-8 text to stream (stdout or stderr). On a Windows console: what the
+ * stream has buffered first, then the text as UTF-16 through WriteConsoleW, so it displays right
+ * whatever the console's code page (which greet never changes); a character split across two
+ * calls is held back until it is whole. Anywhere else (pipes, files, POSIX terminals) the exact
+ * bytes, through fwrite and the stream's buffer. Safe from many threads when each call is a
+ * whole line. */
+int gp_text_write(FILE *stream, const void *buf, size_t len);
+
+/* fgets for text from stream (stdin): a Windows console is read with ReadConsoleW and converted
+ * to UTF-8 (line ends as "\n", Ctrl+Z at the start of a line is the end), so typed non-ASCII
+ * text arrives intact; anything else is read with fgets. NULL at the end or on error. */
+char *gp_text_read_line(char *buf, int size, FILE *stream);
 
 /* Replaces *argc and *argv with the command line in UTF-8 (CommandLineToArgvW + WideCharToMultiByte
  * on Windows; unchanged on POSIX). The strings live until the process ends. */

@@ -84,11 +84,12 @@ static int check_name(const struct client_opts *o, const char *name)
 
 /* ---- Talking to the server ---------------------------------------------------------------- */
 
+/* Replies carry the names back, in any script: gp_text_write shows them right on a console. */
 static void print_bytes(const unsigned char *bytes, size_t len)
 {
-    fwrite(bytes, 1, len, stdout);
+    gp_text_write(stdout, bytes, len);
     if (len == 0 || bytes[len - 1] != '\n') {
-        fputc('\n', stdout);
+        gp_text_write(stdout, "\n", 1);
     }
     fflush(stdout);
 }
@@ -163,7 +164,7 @@ static int send_stdin(struct session *s)
     char line[RAW_MESSAGE_MAX * 4];
     int rc = CLI_EXIT_OK;
 
-    while (rc == CLI_EXIT_OK && fgets(line, sizeof line, stdin)) {
+    while (rc == CLI_EXIT_OK && gp_text_read_line(line, (int)sizeof line, stdin)) {
         size_t len = strcspn(line, "\n");
         if (len == strlen(line) && !feof(stdin)) {
             return cli_error("client", CLI_EXIT_USAGE, "stdin: line longer than %d bytes",

@@ -216,7 +216,7 @@ static int put(struct run *r, FILE *fp, const char *target, const void *data, si
     if (fp == NULL) {
         rc = cli_out_write(&r->out, data, len);
     } else {
-        rc = fwrite(data, 1, len, fp) == len ? GREET_OK : cli_stream_error();
+        rc = gp_text_write(fp, data, len);
     }
     if (rc != GREET_OK) {
         char text[200];
@@ -241,7 +241,9 @@ static void show_lines(const char *prefix, const char *text, size_t len)
     for (i = 0; i < len; i++) {
         if (text[i] == '\n') {
             size_t n = i - start - (i > start && text[i - 1] == '\r');
-            fprintf(stderr, "%s%.*s\n", prefix, (int)n, text + start);
+            gp_text_write(stderr, prefix, strlen(prefix));
+            gp_text_write(stderr, text + start, n);
+            gp_text_write(stderr, "\n", 1);
             start = i + 1;
         }
     }
@@ -255,7 +257,9 @@ static void on_info(void *ctx, const char *text)
 
     gp_mutex_lock(r->lock);
     if (r->a->verbose) {
-        fprintf(stderr, "* %s\n", text);
+        gp_text_write(stderr, "* ", 2);
+        gp_text_write(stderr, text, strlen(text));
+        gp_text_write(stderr, "\n", 1);
     }
     gp_mutex_unlock(r->lock);
 }

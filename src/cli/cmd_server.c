@@ -87,7 +87,7 @@ static void log_to_stderr(void *user, int level, const char *message)
         gp_timestamp(stamp, sizeof stamp);
     }
     snprintf(line, sizeof line, "%s%s%s%s\n", stamp, stamp[0] ? " " : "", tag, message);
-    fputs(line, stderr);
+    gp_text_write(stderr, line, strlen(line));
     /* Windows C runtimes may buffer stderr when it is a pipe; a log must not wait. */
     fflush(stderr);
 }

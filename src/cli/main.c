@@ -111,7 +111,6 @@ int main(int argc, char **argv)
         fputs("greet: cannot read the command line\n", stderr);
         return CLI_EXIT_FAILURE;
     }
-    gp_console_utf8();
     rc = dispatch(argc, argv);
     fflush(stdout);
     return rc;

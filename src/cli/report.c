@@ -3,20 +3,32 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "gp.h"
 #include "greet/error.h"
+
+#define REPORT_LINE_MAX 2048
 
 /* The attribute lets clang check callers; without it -Wformat-nonliteral fails clang builds. */
 static void vreport(const char *command, const char *fmt, va_list ap) CLI_PRINTF(2, 0);
 
+/* One gp_text_write per line: messages name files and hosts in any script, which a console
+ * shows right only that way. A message too long for the buffer is cut, never lost. */
 static void vreport(const char *command, const char *fmt, va_list ap)
 {
-    fputs(command ? "greet " : "greet", stderr);
-    if (command) {
-        fputs(command, stderr);
+    char line[REPORT_LINE_MAX]; /* the text, then '\n' in the last byte at most */
+    size_t room = sizeof line - 1;
+    size_t len = 0;
+    int n = snprintf(line, room, "greet%s%s: ", command ? " " : "", command ? command : "");
+
+    if (n > 0) {
+        len = (size_t)n < room - 1 ? (size_t)n : room - 1;
     }
-    fputs(": ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    n = vsnprintf(line + len, room - len, fmt, ap);
+    if (n > 0) {
+        len += (size_t)n < room - 1 - len ? (size_t)n : room - 1 - len;
+    }
+    line[len++] = '\n';
+    gp_text_write(stderr, line, len);
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)
