@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "gp.h"
+#include "gp_tool.h"
 #include "greet/error.h"
 
 #define REPORT_LINE_MAX 2048
