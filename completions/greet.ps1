@@ -48,6 +48,8 @@ Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
             ,@('--output', 'FILE', 'write the body to FILE (UTF-8 name; it appears only once the download is complete, an existing FILE stays untouched on failure and keeps its permissions; ''-'' is stdout; a device or FIFO is written in place; a read-only FILE is refused, exit 8)')
             ,@('-O', '', 'write to a file named like the URL''s last path segment, in the current folder (index.html when the path ends in ''/'')')
             ,@('--remote-name', '', 'write to a file named like the URL''s last path segment, in the current folder (index.html when the path ends in ''/'')')
+            ,@('-C', 'OFFSET', 'resume into FILE.part, kept beside FILE when a download fails: ''-'' from its size (or FILE''s), or OFFSET, which must be that size (0: start over); Range + If-Range, the file appears only when complete')
+            ,@('--continue-at', 'OFFSET', 'resume into FILE.part, kept beside FILE when a download fails: ''-'' from its size (or FILE''s), or OFFSET, which must be that size (0: start over); Range + If-Range, the file appears only when complete')
             ,@('--create-dirs', '', 'create FILE''s missing folders')
             ,@('-i', '', 'put the response head before the body in the output')
             ,@('--include', '', 'put the response head before the body in the output')

@@ -84,6 +84,17 @@ int gp_file_remove(const char *path)
     return GREET_OK;
 }
 
+int gp_file_size(const char *path, uint64_t *size)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    *size = (uint64_t)st.st_size;
+    return GREET_OK;
+}
+
 int gp_path_exists(const char *path)
 {
     struct stat st;

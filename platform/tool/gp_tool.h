@@ -167,6 +167,9 @@ int gp_file_remove(const char *path);
 /* Non-zero when path names an existing file or folder. */
 int gp_path_exists(const char *path);
 
+/* The size in bytes of the file path names (following links), 64-bit on every system. */
+int gp_file_size(const char *path, uint64_t *size);
+
 /* Creates path and its missing parents (mkdir -p); an existing folder is fine. Accepts '/' and,
  * on Windows, '\\' separators and drive letters. */
 int gp_mkdir_p(const char *path);

@@ -143,6 +143,24 @@ int gp_file_remove(const char *path)
     return rc;
 }
 
+int gp_file_size(const char *path, uint64_t *size)
+{
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    wchar_t *wpath;
+    int rc = gpw_widen(path, &wpath);
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    if (GetFileAttributesExW(wpath, GetFileExInfoStandard, &data)) {
+        *size = ((uint64_t)data.nFileSizeHigh << 32) | data.nFileSizeLow;
+    } else {
+        rc = win32_error();
+    }
+    free(wpath);
+    return rc;
+}
+
 int gp_path_exists(const char *path)
 {
     wchar_t *wpath;

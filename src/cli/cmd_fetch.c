@@ -20,6 +20,7 @@ struct args {
     const char **headers;
     struct greet_fetch_options opt;
     struct cli_retry retry;
+    const char *continue_at; /* -C: "-" or a byte offset */
 };
 
 static int set_head(void *settings, const char *arg)
@@ -62,6 +63,11 @@ static const struct cli_opt options[] = {
      "write to a file named like the URL's last path segment, in the current folder "
      "(index.html when the path ends in '/')",
      NULL, CLI_FLAG(struct args, remote_name, 1)},
+    {"continue-at", 'C', "OFFSET",
+     "resume into FILE.part, kept beside FILE when a download fails: '-' from its size (or "
+     "FILE's), or OFFSET, which must be that size (0: start over); Range + If-Range, the file "
+     "appears only when complete",
+     NULL, CLI_STRING(struct args, continue_at)},
     {"create-dirs", 0, NULL, "create FILE's missing folders", NULL,
      CLI_FLAG(struct args, create_dirs, 1)},
     {"include", 'i', NULL, "put the response head before the body in the output", NULL,
@@ -146,6 +152,13 @@ struct run {
     int may_retry;    /* this attempt may be followed by another */
     int retry_status; /* a transient status ended this attempt before its body */
     long retry_after; /* that response's Retry-After seconds, -1 when none */
+    /* -C: the side file's meta file, what the request asks for, and how the answer went. */
+    char *meta;
+    struct cli_resume resume;
+    int complete;            /* a 416 said the side file already holds the whole file */
+    char refused[300];       /* why the server's answer cannot continue the side file */
+    greet_fetch_options opt; /* the user's, with this attempt's Range and If-Range */
+    const char **headers;
     struct greet_fetch_sink sink;
     struct greet_fetch_result res;
 };
@@ -275,12 +288,103 @@ static void on_request(void *ctx, const char *head, size_t len)
     gp_mutex_unlock(r->lock);
 }
 
+/* -C: what the final answer means for the side file (under r->lock). GREET_ECANCELED stops the
+ * transfer before the body: the file was complete already (r->complete), or the answer cannot
+ * continue it (r->refused says why). */
+static int resume_answer(struct run *r, const struct greet_fetch_response *resp)
+{
+    int verdict = CLI_RESUME_OTHER;
+
+    if (r->resume.offset > 0) {
+        verdict = cli_resume_verdict(&r->resume, resp->status, resp->head, resp->head_len,
+                                     r->refused, sizeof r->refused);
+    } else if (resp->status == 200) {
+        verdict = CLI_RESUME_RESTART;
+    }
+    switch (verdict) {
+    case CLI_RESUME_COMPLETE:
+        r->complete = 1;
+        return GREET_ECANCELED;
+    case CLI_RESUME_REFUSED:
+        return GREET_ECANCELED;
+    case CLI_RESUME_RESTART:
+        if (r->resume.offset > 0 && cli_out_restart(&r->out) != GREET_OK) {
+            snprintf(r->refused, sizeof r->refused, "cannot start %s over", r->out.temp);
+            return GREET_ECANCELED;
+        }
+        r->resume.offset = 0;
+        cli_resume_save(r->meta, resp->head, resp->head_len);
+        return GREET_OK;
+    default:
+        return GREET_OK;
+    }
+}
+
+/* The request fields of the next attempt: the user's, and Range/If-Range when resuming. */
+static void attempt_headers(struct run *r)
+{
+    size_t n = r->a->opt.header_count;
+
+    r->opt = r->a->opt;
+    r->opt.headers = r->headers;
+    if (r->resume.range[0]) {
+        r->headers[n++] = r->resume.range;
+    }
+    if (r->resume.if_range[0]) {
+        r->headers[n++] = r->resume.if_range;
+    }
+    r->opt.header_count = n;
+}
+
+/* -C: opens FILE.part and sets the first attempt up to ask for what it lacks. */
+static int open_resumable(struct run *r, const struct args *a)
+{
+    uint64_t have = 0;
+    char *end = NULL;
+    int from_size = strcmp(a->continue_at, "-") == 0;
+    unsigned long long at = from_size ? 0 : strtoull(a->continue_at, &end, 10);
+    size_t len;
+
+    if (!a->output || strcmp(a->output, "-") == 0) {
+        return cli_usage_error("fetch", "-C needs an output file (-o FILE or -O)");
+    }
+    if (!from_size && (end == a->continue_at || *end != '\0' || a->continue_at[0] == '-')) {
+        return cli_usage_error("fetch", "-C takes '-' or a byte offset, not '%s'", a->continue_at);
+    }
+    if (cli_out_open_part(&r->out, a->output, a->create_dirs, 1, &have) != GREET_OK) {
+        return CLI_EXIT_WRITE;
+    }
+    r->to_file = 1;
+    if (!from_size && at != have) {
+        if (at != 0) {
+            return cli_usage_error("fetch", "-C %s: %s holds %llu bytes; -C - resumes from them",
+                                   a->continue_at, r->out.temp, (unsigned long long)have);
+        }
+        have = 0; /* -C 0: start over */
+        if (cli_out_restart(&r->out) != GREET_OK) {
+            return CLI_EXIT_WRITE;
+        }
+    }
+    len = strlen(r->out.temp);
+    r->meta = malloc(len + sizeof ".meta");
+    if (!r->meta) {
+        return cli_error("fetch", CLI_EXIT_FAILURE, "out of memory");
+    }
+    memcpy(r->meta, r->out.temp, len);
+    memcpy(r->meta + len, ".meta", sizeof ".meta");
+    cli_resume_prepare(&r->resume, r->meta, have);
+    return CLI_EXIT_OK;
+}
+
 static int head_out(struct run *r, const struct greet_fetch_response *resp)
 {
     int rc = GREET_OK;
 
     if (r->a->verbose) {
         show_lines("< ", resp->head, resp->head_len);
+    }
+    if (r->meta && !resp->redirecting && resume_answer(r, resp) != GREET_OK) {
+        return GREET_ECANCELED; /* complete already, or refused: nothing of it is output */
     }
     if (r->may_retry && !resp->redirecting && cli_retry_status(resp->status)) {
         /* Another attempt follows: this answer is neither output nor counted as the result. */
@@ -351,7 +455,12 @@ static int open_outputs(struct run *r, const struct args *a)
                              gp_error_text(rc, text, sizeof text));
         }
     }
-    if (a->output && strcmp(a->output, "-") != 0) { /* "-o -" is stdout, as with curl */
+    if (a->continue_at) {
+        int code = open_resumable(r, a);
+        if (code != CLI_EXIT_OK) {
+            return code;
+        }
+    } else if (a->output && strcmp(a->output, "-") != 0) { /* "-o -" is stdout, as with curl */
         rc = cli_out_open(&r->out, a->output, a->create_dirs);
         if (rc != GREET_OK) {
             return CLI_EXIT_WRITE;
@@ -374,6 +483,8 @@ static int close_outputs(struct run *r, int ok)
             cli_out_discard(&r->out);
         } else if (cli_out_commit(&r->out) != GREET_OK) {
             code = CLI_EXIT_WRITE;
+        } else if (r->meta) {
+            gp_file_remove(r->meta); /* complete: nothing left to resume */
         }
     }
     if (r->dump && r->dump != stdout && fclose(r->dump) != 0 && code == CLI_EXIT_OK) {
@@ -424,7 +535,15 @@ static int prepare_retry(struct run *r, int attempt, long delay_ms)
         cli_error("fetch", 0, "%s: %s; retry %d of %d in %ld ms", r->a->url, why, attempt,
                   r->a->retry.max, delay_ms);
     }
-    rc = r->to_file ? cli_out_restart(&r->out) : GREET_OK;
+    rc = r->to_file && !r->meta ? cli_out_restart(&r->out) : GREET_OK;
+    if (r->meta && !r->retry_status) {
+        /* -C: the next attempt asks for what the side file still lacks. */
+        uint64_t have = 0;
+        fflush(r->out.fp);
+        rc = gp_file_size(r->out.temp, &have);
+        cli_resume_prepare(&r->resume, r->meta, have);
+        attempt_headers(r);
+    }
     if (rc != GREET_OK) {
         r->write_err = rc;
     }
@@ -448,7 +567,7 @@ static void transfer(void *arg)
         r->retry_status = 0;
         r->retry_after = -1;
         r->not_modified = 0;
-        rc = greet_fetch(r->a->url, &r->a->opt, &r->sink, &r->res);
+        rc = greet_fetch(r->a->url, &r->opt, &r->sink, &r->res);
         if (!retry_wanted(r, rc, attempt, start, &delay_ms) ||
             prepare_retry(r, attempt, delay_ms) != GREET_OK) {
             break;
@@ -508,8 +627,22 @@ static int watch(struct run *r)
     return rc;
 }
 
+/* -C after a failure: "; N bytes kept in FILE.part" for the message, "" otherwise. */
+static void kept(struct run *r, int ok, char *note, size_t size)
+{
+    uint64_t have = 0;
+
+    note[0] = '\0';
+    if (!ok && r->meta && r->out.temp && fflush(r->out.fp) == 0 &&
+        gp_file_size(r->out.temp, &have) == GREET_OK) {
+        snprintf(note, size, "; %llu bytes kept in %s (-C - resumes)", (unsigned long long)have,
+                 r->out.temp);
+    }
+}
+
 static int download(const struct args *a, struct run *r)
 {
+    char kept_note[GREET_FETCH_MESSAGE_MAX];
     int rc, code;
 
     r->a = a;
@@ -521,23 +654,33 @@ static int download(const struct args *a, struct run *r)
     r->sink.on_body = on_body;
     r->sink.on_progress = on_progress;
     greet_fetch_result_init(&r->res);
+    r->headers = malloc((a->opt.header_count + 2) * sizeof *r->headers);
+    if (!r->headers) {
+        return cli_error("fetch", CLI_EXIT_FAILURE, "out of memory");
+    }
+    memcpy(r->headers, a->opt.headers, a->opt.header_count * sizeof *r->headers);
     code = open_outputs(r, a);
     if (code != CLI_EXIT_OK) {
         return code;
     }
+    attempt_headers(r);
     rc = watch(r);
     if (rc != GREET_OK) {
         close_outputs(r, 0);
         return cli_error("fetch", CLI_EXIT_FAILURE, "start the download: %s", greet_strerror(rc));
     }
-    rc = r->rc;
+    rc = r->rc == GREET_ECANCELED && r->complete ? GREET_OK : r->rc;
     cli_progress_end(&r->bar);
+    kept(r, rc == GREET_OK && r->write_err == GREET_OK, kept_note, sizeof kept_note);
     code = close_outputs(r, rc == GREET_OK && r->write_err == GREET_OK);
     if (r->write_err != GREET_OK) {
         return CLI_EXIT_WRITE; /* already reported by put() */
     }
+    if (rc == GREET_ECANCELED && r->refused[0]) {
+        return cli_error("fetch", CLI_EXIT_PROTOCOL, "%s: %s%s", a->url, r->refused, kept_note);
+    }
     if (rc != GREET_OK) {
-        return cli_error("fetch", cli_exit_for(rc), "%s: %s", a->url, r->res.message);
+        return cli_error("fetch", cli_exit_for(rc), "%s: %s%s", a->url, r->res.message, kept_note);
     }
     if (r->not_modified && !a->silent) {
         cli_error("fetch", 0, "%s: not modified (304)%s%s%s", a->url, r->to_file ? "; " : "",
@@ -581,6 +724,8 @@ static int run(int argc, char **argv)
         code = download(&a, &r);
         gp_cond_destroy(r.finished);
         gp_mutex_destroy(r.lock);
+        free(r.headers);
+        free(r.meta);
     } else if (code == CLI_HELP_SHOWN) {
         code = CLI_EXIT_OK;
     }

@@ -19,6 +19,7 @@ struct cli_out {
     char *target;     /* what it finally names (symbolic links followed) */
     char *temp;       /* the temporary name, NULL once committed or discarded */
     int in_place;     /* the target is a device, FIFO or socket, written directly */
+    int keep;         /* the side file of a resumable download: kept on failure */
 };
 
 /* Opens the output for path (and path's folders first when create_dirs): a temporary file beside
@@ -26,6 +27,13 @@ struct cli_out {
  * regular file. A folder, or a file the user may not write, is refused (GREET_EISDIR,
  * GREET_EACCES) and left as it was. On failure prints the reason and returns a greet_err. */
 int cli_out_open(struct cli_out *o, const char *path, int create_dirs);
+
+/* Opens path's side file PATH.part (beside its final target) for a resumable download, to append
+ * to what it holds (*have bytes). Without one, and with from_target, the existing target's bytes
+ * are copied into a new side file first (curl resumes from the target itself). The side file is
+ * kept on failure (cli_out_discard leaves it) and renamed over the target by cli_out_commit. */
+int cli_out_open_part(struct cli_out *o, const char *path, int create_dirs, int from_target,
+                      uint64_t *have);
 
 /* Writes len bytes; a greet_err when the file cannot take them. */
 int cli_out_write(struct cli_out *o, const void *data, size_t len);
@@ -69,6 +77,35 @@ long cli_retry_delay(const struct cli_retry *p, int n, long retry_after_s);
 
 /* Retry-After in seconds from a raw response head; -1 when absent or an HTTP-date. */
 long cli_retry_after(const char *head, size_t len);
+
+/* The value of the first field called name (lower case) in a raw response head, without its
+ * surrounding blanks, and its length in *vlen; NULL when there is none. */
+const char *cli_head_field(const char *head, size_t len, const char *name, size_t *vlen);
+
+/* Resuming (-C): the side file's offset and what the request says about it. */
+struct cli_resume {
+    uint64_t offset;    /* bytes already in the side file: the server is asked for the rest */
+    char range[48];     /* "Range: bytes=N-", "" when offset is 0 */
+    char if_range[320]; /* "If-Range: <validator>" from the side file's meta file, or "" */
+};
+
+/* Sets up the fields for resuming at offset, with the validator saved in meta_path if any. */
+void cli_resume_prepare(struct cli_resume *rs, const char *meta_path, uint64_t offset);
+
+/* What an answer to a resumed request means for the side file. */
+enum cli_resume_verdict {
+    CLI_RESUME_APPEND,   /* 206 from our offset: the body is the rest */
+    CLI_RESUME_RESTART,  /* 200 (no range, or If-Range failed): the whole file, from byte 0 */
+    CLI_RESUME_COMPLETE, /* 416 and the file is exactly offset bytes long: nothing is missing */
+    CLI_RESUME_REFUSED,  /* a 206 for other bytes, or a 416 for another length: why says it */
+    CLI_RESUME_OTHER     /* any other status: not about the range */
+};
+int cli_resume_verdict(const struct cli_resume *rs, int status, const char *head, size_t len,
+                       char *why, size_t size);
+
+/* Keeps the answer's validator (a strong ETag, else Last-Modified) in meta_path for If-Range
+ * the next time; removes meta_path when there is none. */
+void cli_resume_save(const char *meta_path, const char *head, size_t len);
 
 /* The progress bar on stderr: redrawn at most every 100 ms, cleared by cli_progress_end. */
 struct cli_progress {

@@ -92,9 +92,10 @@ static int open_beside(struct cli_out *o, int kind)
     return rc;
 }
 
-int cli_out_open(struct cli_out *o, const char *path, int create_dirs)
+/* What every output needs first: folders, and a look at what is at path already. */
+static int probe(struct cli_out *o, const char *path, int create_dirs, int *kind)
 {
-    int rc, kind = GP_FILE_NONE, writable = 1;
+    int rc, writable = 1;
 
     memset(o, 0, sizeof *o);
     o->path = path;
@@ -106,11 +107,11 @@ int cli_out_open(struct cli_out *o, const char *path, int create_dirs)
     }
     /* The kind first, on the name as given: a device behind a link (/dev/stdout) is written
      * through the name, which the OS resolves; only files are followed to a path to replace. */
-    rc = gp_file_kind(path, &kind, &writable);
+    rc = gp_file_kind(path, kind, &writable);
     if (rc != GREET_OK) {
         return report("look at", path, rc);
     }
-    if (kind == GP_FILE_DIR) {
+    if (*kind == GP_FILE_DIR) {
         return report("write to", path, GREET_EISDIR);
     }
     if (!writable) {
@@ -118,16 +119,94 @@ int cli_out_open(struct cli_out *o, const char *path, int create_dirs)
                   path, greet_strerror(GREET_EACCES));
         return GREET_EACCES;
     }
+    if (*kind == GP_FILE_SPECIAL) {
+        return GREET_OK;
+    }
+    rc = gp_path_follow(path, &o->target);
+    return rc != GREET_OK ? report("follow the link", path, rc) : GREET_OK;
+}
+
+int cli_out_open(struct cli_out *o, const char *path, int create_dirs)
+{
+    int kind = GP_FILE_NONE, rc = probe(o, path, create_dirs, &kind);
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
     if (kind == GP_FILE_SPECIAL) {
         o->in_place = 1;
         o->fp = gp_fopen(path, "wb", &rc);
         return o->fp ? GREET_OK : report("open", path, rc);
     }
-    rc = gp_path_follow(path, &o->target);
-    if (rc != GREET_OK) {
-        return report("follow the link", path, rc);
-    }
     return open_beside(o, kind);
+}
+
+/* Copies the file from into the new file to (for resuming from an existing target). */
+static int copy_file(const char *from, FILE *to)
+{
+    char buf[64 * 1024];
+    size_t n;
+    int rc = GREET_OK;
+    FILE *in = gp_fopen(from, "rb", &rc);
+
+    if (!in) {
+        return rc;
+    }
+    errno = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0 && rc == GREET_OK) {
+        rc = fwrite(buf, 1, n, to) == n ? GREET_OK : cli_stream_error();
+    }
+    if (rc == GREET_OK && ferror(in)) {
+        rc = cli_stream_error();
+    }
+    fclose(in);
+    return rc;
+}
+
+int cli_out_open_part(struct cli_out *o, const char *path, int create_dirs, int from_target,
+                      uint64_t *have)
+{
+    int kind = GP_FILE_NONE, rc = probe(o, path, create_dirs, &kind);
+    size_t len;
+
+    *have = 0;
+    if (rc == GREET_OK && kind == GP_FILE_SPECIAL) {
+        cli_error("fetch", 0, "-C: %s is not a regular file and cannot be resumed", path);
+        rc = GREET_EINVAL;
+    }
+    if (rc != GREET_OK) {
+        cli_out_discard(o);
+        return rc;
+    }
+    len = strlen(o->target);
+    o->temp = malloc(len + sizeof ".part");
+    if (!o->temp) {
+        cli_out_discard(o);
+        return GREET_ENOMEM;
+    }
+    memcpy(o->temp, o->target, len);
+    memcpy(o->temp + len, ".part", sizeof ".part");
+    o->keep = 1;
+    if (gp_file_size(o->temp, have) == GREET_OK) {
+        o->fp = gp_fopen(o->temp, "ab", &rc);
+    } else if (from_target && kind == GP_FILE_REGULAR) {
+        /* curl resumes from the target itself; the target here only changes when complete, so
+         * what it holds becomes the side file's start. */
+        o->fp = gp_fopen(o->temp, "wb", &rc);
+        rc = o->fp ? copy_file(o->target, o->fp) : rc;
+        rc = rc == GREET_OK ? gp_file_size(o->target, have) : rc;
+    } else {
+        o->fp = gp_fopen(o->temp, "wb", &rc);
+    }
+    if (rc == GREET_OK && o->fp && kind == GP_FILE_REGULAR) {
+        rc = gp_file_copy_mode(o->target, o->temp);
+    }
+    if (!o->fp || rc != GREET_OK) {
+        report("open", o->temp, rc);
+        cli_out_discard(o);
+        return rc != GREET_OK ? rc : GREET_EIO;
+    }
+    return GREET_OK;
 }
 
 int cli_out_write(struct cli_out *o, const void *data, size_t len)
@@ -173,7 +252,9 @@ void cli_out_discard(struct cli_out *o)
         o->fp = NULL;
     }
     if (o->temp) {
-        gp_file_remove(o->temp);
+        if (!o->keep) {
+            gp_file_remove(o->temp);
+        }
         free(o->temp);
         o->temp = NULL;
     }

@@ -56,41 +56,43 @@ long cli_retry_delay(const struct cli_retry *p, int n, long retry_after_s)
     return ms < BACKOFF_MAX_MS ? ms : BACKOFF_MAX_MS;
 }
 
-/* Case-insensitive "Retry-After:" at the start of a line of head[0..len). */
-static const char *find_field(const char *head, size_t len, const char *name)
+const char *cli_head_field(const char *head, size_t len, const char *name, size_t *vlen)
 {
-    size_t n = strlen(name), i, k;
+    size_t n = strlen(name), i, k, end;
 
     for (i = 0; i + n < len; i++) {
-        if (i > 0 && head[i - 1] != '\n') {
+        if ((i > 0 && head[i - 1] != '\n') || head[i + n] != ':') {
             continue;
         }
         for (k = 0; k < n && tolower((unsigned char)head[i + k]) == name[k]; k++) {
         }
-        if (k == n) {
-            return head + i + n;
+        if (k < n) {
+            continue;
         }
+        for (i += n + 1; i < len && (head[i] == ' ' || head[i] == '\t'); i++) {
+        }
+        for (end = i; end < len && head[end] != '\r' && head[end] != '\n'; end++) {
+        }
+        while (end > i && (head[end - 1] == ' ' || head[end - 1] == '\t')) {
+            end--;
+        }
+        *vlen = end - i;
+        return head + i;
     }
     return NULL;
 }
 
 long cli_retry_after(const char *head, size_t len)
 {
-    const char *v = find_field(head, len, "retry-after:");
-    const char *end = head + len;
+    size_t n = 0, i;
+    const char *v = cli_head_field(head, len, "retry-after", &n);
     long s = 0;
 
-    if (!v) {
-        return -1;
+    if (!v || n == 0 || !isdigit((unsigned char)v[0])) {
+        return -1; /* none, or an HTTP-date: the backoff decides */
     }
-    while (v < end && (*v == ' ' || *v == '\t')) {
-        v++;
-    }
-    if (v == end || !isdigit((unsigned char)*v)) {
-        return -1; /* an HTTP-date: the backoff decides */
-    }
-    for (; v < end && isdigit((unsigned char)*v); v++) {
-        s = s < RETRY_AFTER_MAX_S ? s * 10 + (*v - '0') : s;
+    for (i = 0; i < n && isdigit((unsigned char)v[i]); i++) {
+        s = s < RETRY_AFTER_MAX_S ? s * 10 + (v[i] - '0') : s;
     }
     return s;
 }

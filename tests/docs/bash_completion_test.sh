@@ -32,7 +32,7 @@ expect "greet --v" "--version"
 expect "greet help s" "server"
 expect "greet server --max-" "--max-clients --max-line"
 expect "greet client -" "--help --lines --port --timeout -4 -6 -h -l -p -t"
-expect "greet fetch --con" "--connect-timeout"
+expect "greet fetch --con" "--connect-timeout --continue-at"
 expect "greet server --port " ""
 dir=$(mktemp -d)
 touch "$dir/out.html"
