@@ -218,7 +218,6 @@ static int check_speed(struct fetch *st, struct gi_transport *conn)
     }
     bytes = st->received - st->window_bytes;
     if (bytes * 1000 < (uint64_t)st->opt->speed_limit * span) {
-        gp_oserr_clear();
         snprintf(st->res->message, sizeof st->res->message,
                  "receive from %s: stalled: %llu bytes in the last %llu ms, less than the speed "
                  "limit of %ld bytes/s (--speed-limit, --speed-time)",
