@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "greet/error.h"
+#include "gp_printf.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -5,12 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Lets gcc and clang check printf-style calls; other compilers skip the check. */
-#if defined(__GNUC__)
-#define CLI_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
-#else
-#define CLI_PRINTF(fmt, first)
-#endif
+#include "gp_printf.h"
 
 /* Exit codes, documented in `greet --help` and the README; distinct per cause so scripts can
  * tell what went wrong. */
@@ -197,10 +192,10 @@ void cli_print_help(const struct cli_command *cmd, FILE *out);
 int cli_dump_options(int argc, char **argv);
 
 /* Prints "greet CMD: MESSAGE\nTry 'greet help CMD'.\n" to stderr; returns CLI_EXIT_USAGE. */
-int cli_usage_error(const char *command, const char *fmt, ...) CLI_PRINTF(2, 3);
+int cli_usage_error(const char *command, const char *fmt, ...) GP_PRINTF(2, 3);
 
 /* Prints "greet CMD: MESSAGE" to stderr; returns code. For run-time errors. */
-int cli_error(const char *command, int code, const char *fmt, ...) CLI_PRINTF(3, 4);
+int cli_error(const char *command, int code, const char *fmt, ...) GP_PRINTF(3, 4);
 
 /* Maps a greet_err to the exit code for its cause (resolve, connect, timeout, ...). */
 int cli_exit_for(int err);

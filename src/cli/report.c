@@ -9,7 +9,7 @@
 #define REPORT_LINE_MAX 2048
 
 /* The attribute lets clang check callers; without it -Wformat-nonliteral fails clang builds. */
-static void vreport(const char *command, const char *fmt, va_list ap) CLI_PRINTF(2, 0);
+static void vreport(const char *command, const char *fmt, va_list ap) GP_PRINTF(2, 0);
 
 /* One gp_text_write per line: messages name files and hosts in any script, which a console
  * shows right only that way. A message too long for the buffer is cut, never lost. */

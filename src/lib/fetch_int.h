@@ -9,16 +9,9 @@
 #include "url_internal.h"
 #include "transport.h"
 
-/* Lets gcc and clang check printf-style calls; other compilers skip the check. */
-#if defined(__GNUC__)
-#define GI_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
-#else
-#define GI_PRINTF(fmt, first)
-#endif
-
 /* Writes "WHAT: error text" into msg, WHAT from fmt, the text from greet_error_text(err) (with
  * the OS detail when it belongs to err). Returns err. */
-int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...) GI_PRINTF(4, 5);
+int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...) GP_PRINTF(4, 5);
 
 /* Checks the caller's extra header fields: a token name, a colon, a value without CR, LF, NUL or
  * other control bytes (so nothing can be injected into the request). GREET_EINVAL with msg. */

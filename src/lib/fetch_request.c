@@ -1,13 +1,13 @@
 /* The request the engine sends: the request line, the built-in fields (Host, User-Agent, Accept,
  * Connection: close) which the caller's fields may replace or remove, then the caller's others.
  * After a redirect to another origin the caller's credentials and Host are left out. */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fetch_int.h"
+#include "http_token.h"
 
 static const char *const builtin_names[] = {"Host", "User-Agent", "Accept", "Connection"};
 #define BUILTIN_COUNT (sizeof builtin_names / sizeof builtin_names[0])
@@ -29,17 +29,12 @@ int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...)
     return err;
 }
 
-static int is_tchar(unsigned char c)
-{
-    return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
 /* Length of the field name of "Name: value", 0 when it is not a token followed by ':'. */
 static size_t field_name_len(const char *field)
 {
     size_t n = 0;
 
-    while (is_tchar((unsigned char)field[n])) {
+    while (gi_http_is_tchar((unsigned char)field[n])) {
         n++;
     }
     return field[n] == ':' ? n : 0;
@@ -77,19 +72,10 @@ int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, siz
     return GREET_OK;
 }
 
+/* Non-zero when "Name: value" field has the field name name. */
 static int same_name(const char *field, const char *name)
 {
-    size_t n = field_name_len(field), i;
-
-    if (n != strlen(name)) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        if (tolower((unsigned char)field[i]) != tolower((unsigned char)name[i])) {
-            return 0;
-        }
-    }
-    return 1;
+    return gi_http_same_name(field, field_name_len(field), name);
 }
 
 /* The caller's field replacing the built-in name, or NULL. */

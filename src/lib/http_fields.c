@@ -5,6 +5,7 @@
 
 #include "greet/error.h"
 #include "http_internal.h"
+#include "http_token.h"
 
 static int is_digit(int c)
 {
@@ -14,30 +15,6 @@ static int is_digit(int c)
 static int is_ows(int c)
 {
     return c == ' ' || c == '\t';
-}
-
-/* RFC 9110 tchar: the characters of a token (field names, transfer codings). */
-static int is_tchar(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
-           (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-/* Case-insensitive comparison of a[0..n) with a lower-case name. */
-static int same_name(const char *a, size_t n, const char *lower)
-{
-    size_t i;
-
-    if (strlen(lower) != n) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        char c = (a[i] >= 'A' && a[i] <= 'Z') ? (char)(a[i] - 'A' + 'a') : a[i];
-        if (c != lower[i]) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 static const char *skip_ows(const char *s)
@@ -120,13 +97,13 @@ static int transfer_encoding(greet_http_parser *p, const char *v)
         if (*v == '\0') {
             break;
         }
-        for (start = v; is_tchar((unsigned char)*v); v++) {
+        for (start = v; gi_http_is_tchar((unsigned char)*v); v++) {
         }
         if (v == start) {
             return gi_http_fail(p, GREET_EPROTO, "invalid Transfer-Encoding");
         }
-        p->te_chunked = same_name(start, (size_t)(v - start), "chunked");
-        if (!p->te_chunked && !same_name(start, (size_t)(v - start), "identity") &&
+        p->te_chunked = gi_http_same_name(start, (size_t)(v - start), "chunked");
+        if (!p->te_chunked && !gi_http_same_name(start, (size_t)(v - start), "identity") &&
             p->te_coding[0] == '\0') {
             snprintf(p->te_coding, sizeof p->te_coding, "%.*s",
                      (int)(v - start < 20 ? v - start : 20), start);
@@ -156,13 +133,13 @@ static void location(greet_http_parser *p, const char *value, size_t len)
 /* The fields the parser itself needs, from the response's header section (not trailers). */
 static int interpret(greet_http_parser *p, size_t name_len, const char *value, size_t value_len)
 {
-    if (same_name(p->field, name_len, "content-length")) {
+    if (gi_http_same_name(p->field, name_len, "content-length")) {
         return content_length(p, value);
     }
-    if (same_name(p->field, name_len, "transfer-encoding")) {
+    if (gi_http_same_name(p->field, name_len, "transfer-encoding")) {
         return transfer_encoding(p, value);
     }
-    if (same_name(p->field, name_len, "location")) {
+    if (gi_http_same_name(p->field, name_len, "location")) {
         location(p, value, value_len);
     }
     return GREET_OK;
@@ -185,7 +162,7 @@ static int field_name(greet_http_parser *p, const char *s, size_t n, size_t *nam
         if (is_ows((unsigned char)s[i])) {
             return gi_http_fail(p, GREET_EPROTO, "whitespace between header field name and colon");
         }
-        if (!is_tchar((unsigned char)s[i])) {
+        if (!gi_http_is_tchar((unsigned char)s[i])) {
             return gi_http_fail(p, GREET_EPROTO, "invalid character in header field name");
         }
     }

@@ -8,34 +8,6 @@
 #include "abi.h"
 #include "http_internal.h"
 
-int gi_http_fail(greet_http_parser *p, int err, const char *reason)
-{
-    if (p->state != GI_HTTP_ERROR) {
-        p->state = GI_HTTP_ERROR;
-        p->err = err;
-        snprintf(p->reason, sizeof p->reason, "%s", reason);
-    }
-    return p->err;
-}
-
-int gi_http_callback(greet_http_parser *p, int rc)
-{
-    if (rc == GREET_OK) {
-        return GREET_OK;
-    }
-    return gi_http_fail(p, rc < 0 ? rc : GREET_ECANCELED, "stopped by callback");
-}
-
-int gi_http_message_end(greet_http_parser *p)
-{
-    p->state = GI_HTTP_DONE;
-    p->resp.complete = 1;
-    if (p->cb.on_message_end == NULL) {
-        return GREET_OK;
-    }
-    return gi_http_callback(p, p->cb.on_message_end(p->ctx, &p->resp));
-}
-
 /* Body bytes of a Content-Length body, a close-delimited body or a chunk: passed on in place. */
 static size_t body(greet_http_parser *p, const char *s, size_t n)
 {

@@ -18,12 +18,6 @@
 #include "gp.h"
 #include "greet/server.h"
 
-#if defined(__GNUC__)
-#define GI_SERVER_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
-#else
-#define GI_SERVER_PRINTF(fmt, first)
-#endif
-
 #define GI_SERVER_LOG_LINE_MAX 512
 
 /* One server model. The core calls start once after the listener is open, then, at
@@ -61,7 +55,7 @@ struct greet_server {
     int closing;           /* drain time over: delays end, sockets are shut */
 };
 
-void gi_server_log(greet_server *srv, int level, const char *fmt, ...) GI_SERVER_PRINTF(3, 4);
+void gi_server_log(greet_server *srv, int level, const char *fmt, ...) GP_PRINTF(3, 4);
 
 /* "127.0.0.1:5000" for addr, also for an IPv4 client of a dual-stack listener. */
 void gi_server_format_peer(const gp_addr *addr, char *buf, size_t size);
