@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "connect.h"
 #include "family.h"
 #include "gp.h"
 #include "greet/client.h"
@@ -22,18 +23,16 @@ static int connect_first(greet_client *c, const char *host, unsigned port, int f
                          gp_deadline deadline)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
-    size_t n = 0, i;
+    struct gi_connect_plan plan = {deadline, 0, NULL, NULL};
+    char name[GP_ADDRSTR_MAX];
+    size_t n = 0, which = 0;
     int rc = gp_resolve(host, (uint16_t)port, family, 0, addrs, GP_RESOLVE_MAX, &n);
 
-    if (rc != GREET_OK) {
-        return rc;
+    if (rc == GREET_OK) {
+        rc = gi_connect_first(addrs, n, &plan, &c->sock, &which, name);
     }
-    for (i = 0; i < n; i++) {
-        rc = gp_sock_connect(&addrs[i], deadline, &c->sock);
-        if (rc == GREET_OK) {
-            c->peer = addrs[i];
-            break;
-        }
+    if (rc == GREET_OK) {
+        c->peer = addrs[which];
     }
     return rc;
 }

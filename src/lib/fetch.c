@@ -301,15 +301,22 @@ static int tls_context(struct fetch *st)
 static int exchange(struct fetch *st)
 {
     struct gi_transport *conn = NULL;
+    int https = strcmp(st->url.scheme, "https") == 0;
+    struct gi_fetch_target target;
     int rc;
 
-    rc = strcmp(st->url.scheme, "https") == 0 ? tls_context(st) : GREET_OK;
+    rc = https ? tls_context(st) : GREET_OK;
     if (rc != GREET_OK) {
         return rc;
     }
-    rc = gi_fetch_connect(&st->url, st->opt, st->deadline,
-                          strcmp(st->url.scheme, "https") == 0 ? st->tls : NULL, st->sink,
-                          st->res->message, sizeof st->res->message, &conn);
+    target.url = &st->url;
+    target.opt = st->opt;
+    target.deadline = st->deadline;
+    target.tls = https ? st->tls : NULL;
+    target.sink = st->sink;
+    target.msg = st->res->message;
+    target.msg_size = sizeof st->res->message;
+    rc = gi_fetch_connect(&target, &conn);
     if (rc != GREET_OK) {
         return rc;
     }

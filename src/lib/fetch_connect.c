@@ -2,6 +2,7 @@
  * and all within the transfer's deadline, as curl does (without its parallel "happy eyeballs"). */
 #include <stdio.h>
 
+#include "connect.h"
 #include "family.h"
 #include "fetch_int.h"
 
@@ -26,92 +27,72 @@ static int still_wanted(void *ctx)
     return sink->on_progress ? sink->on_progress(sink->ctx, &nothing) : GREET_OK;
 }
 
-/* The deadline of one attempt: the connect timeout from now, cut short by the transfer's. */
-static gp_deadline attempt_deadline(const struct greet_fetch_options *opt, gp_deadline deadline)
+/* The sink hears of each attempt, as curl -v tells them. */
+static void on_attempt(void *ctx, const char *addr, int connected)
 {
-    return gp_deadline_min(gp_deadline_in(opt->connect_timeout_ms), deadline);
-}
-
-static int try_address(const gp_addr *addr, const struct greet_fetch_options *opt,
-                       gp_deadline deadline, const struct greet_fetch_sink *sink, char *msg,
-                       size_t size, gp_socket *out)
-{
-    char name[GP_ADDRSTR_MAX];
-    int rc;
-
-    if (gp_addr_format(addr, name, sizeof name) != GREET_OK) {
-        snprintf(name, sizeof name, "?");
-    }
-    if (gp_deadline_passed(deadline)) {
-        return gi_fetch_msg(msg, size, GREET_ETIMEDOUT, "connect to %s: max time reached", name);
-    }
-    info(sink, "Trying", name, "...");
-    rc = gp_sock_connect(addr, attempt_deadline(opt, deadline), out);
-    if (rc != GREET_OK) {
-        return gi_fetch_msg(msg, size, rc, "connect to %s", name);
-    }
-    info(sink, "Connected to", name, "");
-    return GREET_OK;
+    info(ctx, connected ? "Connected to" : "Trying", addr, connected ? "" : "...");
 }
 
 /* Turns the TCP connection *conn into a TLS one for url's host, within the connect timeout
  * (curl counts the handshake as part of connecting) and the deadline. */
-static int secure(const greet_url *url, const struct greet_fetch_options *opt, gp_deadline deadline,
-                  gp_tls_ctx *tls, const struct greet_fetch_sink *sink, char *msg, size_t size,
-                  struct gi_transport **conn)
+static int secure(const struct gi_fetch_target *t, struct gi_transport **conn)
 {
+    gp_deadline attempt = gp_deadline_min(gp_deadline_in(t->opt->connect_timeout_ms), t->deadline);
     int rc = GREET_ETIMEDOUT;
 
-    if (!gp_deadline_passed(deadline)) {
-        info(sink, "TLS handshake with", url->host, "...");
-        rc = gi_transport_tls(conn, tls, url->host, attempt_deadline(opt, deadline));
+    if (!gp_deadline_passed(t->deadline)) {
+        info(t->sink, "TLS handshake with", t->url->host, "...");
+        rc = gi_transport_tls(conn, t->tls, t->url->host, attempt);
     }
     if (rc != GREET_OK) {
-        gi_fetch_msg(msg, size, rc, "TLS handshake with %s (%s)", url->host, (*conn)->peer);
+        gi_fetch_msg(t->msg, t->msg_size, rc, "TLS handshake with %s (%s)", t->url->host,
+                     (*conn)->peer);
         (*conn)->ops->close(*conn);
         *conn = NULL;
         return rc;
     }
-    info(sink, "TLS session with", url->host, opt->insecure ? " (certificate not checked)" : "");
+    info(t->sink, "TLS session with", t->url->host,
+         t->opt->insecure ? " (certificate not checked)" : "");
     return GREET_OK;
 }
 
-int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt,
-                     gp_deadline deadline, gp_tls_ctx *tls, const struct greet_fetch_sink *sink,
-                     char *msg, size_t size, struct gi_transport **out)
+int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
-    struct gi_go_on go_on = {still_wanted, (void *)sink};
-    char detail[256];
-    size_t count = 0, i;
+    struct gi_go_on go_on = {still_wanted, (void *)t->sink};
+    struct gi_connect_plan plan = {t->deadline, t->opt->connect_timeout_ms, on_attempt,
+                                   (void *)t->sink};
+    char detail[256], name[GP_ADDRSTR_MAX];
+    size_t count = 0, which = 0;
     gp_socket sock = GP_SOCKET_INVALID;
     int family;
-    int rc = gi_family(opt->family, &family);
+    int rc = gi_family(t->opt->family, &family);
 
     if (rc != GREET_OK) {
-        snprintf(msg, size, "address family %d: not one of enum greet_family", opt->family);
+        snprintf(t->msg, t->msg_size, "address family %d: not one of enum greet_family",
+                 t->opt->family);
         return rc;
     }
-    rc = gi_resolve(url->host, url->port, family, deadline, &go_on, addrs, &count, detail,
+    rc = gi_resolve(t->url->host, t->url->port, family, t->deadline, &go_on, addrs, &count, detail,
                     sizeof detail);
     if (rc != GREET_OK) {
-        snprintf(msg, size, "resolve %s%s: %s%s%s%s", url->host,
+        snprintf(t->msg, t->msg_size, "resolve %s%s: %s%s%s%s", t->url->host,
                  family == GP_AF_INET4   ? " (IPv4 only)"
                  : family == GP_AF_INET6 ? " (IPv6 only)"
                                          : "",
                  greet_strerror(rc), detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
         return rc;
     }
-    rc = GREET_ENOHOST;
-    for (i = 0; i < count && rc != GREET_OK; i++) {
-        rc = try_address(&addrs[i], opt, deadline, sink, msg, size, &sock);
-        if (rc == GREET_ETIMEDOUT && gp_deadline_passed(deadline)) {
-            break;
-        }
+    rc = gi_connect_first(addrs, count, &plan, &sock, &which, name);
+    if (rc == GREET_ETIMEDOUT && gp_deadline_passed(t->deadline)) {
+        return gi_fetch_msg(t->msg, t->msg_size, rc, "connect to %s: max time reached", name);
     }
-    rc = rc != GREET_OK ? rc : gi_transport_tcp(sock, out);
-    if (rc != GREET_OK || !tls) {
+    if (rc != GREET_OK) {
+        return gi_fetch_msg(t->msg, t->msg_size, rc, "connect to %s", name);
+    }
+    rc = gi_transport_tcp(sock, out);
+    if (rc != GREET_OK || !t->tls) {
         return rc;
     }
-    return secure(url, opt, deadline, tls, sink, msg, size, out);
+    return secure(t, out);
 }

@@ -43,8 +43,17 @@ int gi_resolve(const char *host, uint16_t port, int family, gp_deadline deadline
  * deadline, telling the sink which address it tries; the first that answers wins. With tls (for
  * https) the TLS handshake follows, within the same limits. On failure msg says which host or
  * address failed and why. */
-int gi_fetch_connect(const greet_url *url, const struct greet_fetch_options *opt,
-                     gp_deadline deadline, gp_tls_ctx *tls, const struct greet_fetch_sink *sink,
-                     char *msg, size_t size, struct gi_transport **out);
+/* What gi_fetch_connect needs of the transfer. */
+struct gi_fetch_target {
+    const greet_url *url;
+    const struct greet_fetch_options *opt; /* family, connect timeout, insecure */
+    gp_deadline deadline;                  /* of the whole transfer */
+    gp_tls_ctx *tls;                       /* for https; NULL for http */
+    const struct greet_fetch_sink *sink;   /* told of each attempt; may stop a long lookup */
+    char *msg;                             /* gets the failure's message */
+    size_t msg_size;
+};
+
+int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out);
 
 #endif
