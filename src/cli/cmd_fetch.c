@@ -21,6 +21,7 @@ struct args {
     struct greet_fetch_options opt;
     struct cli_retry retry;
     const char *continue_at; /* -C: "-" or a byte offset */
+    const char *write_out;   /* -w */
 };
 
 static int set_head(void *settings, const char *arg)
@@ -122,6 +123,13 @@ static const struct cli_opt options[] = {
      CLI_SECONDS(struct args, retry.max_time_ms, long, MAX_SECONDS_MS)},
     {"retry-all-errors", 0, NULL, "with --retry, try again after any failure", NULL,
      CLI_FLAG(struct args, retry.all_errors, 1)},
+    {"user-agent", 'A', "NAME", "send 'User-Agent: NAME' ('' sends none)", "greet/VERSION",
+     CLI_STRING(struct args, opt.user_agent)},
+    {"write-out", 'w', "FORMAT",
+     "after the transfer, print FORMAT on stdout with %{http_code}, %{size_download}, "
+     "%{time_total}, %{url_effective}, %{num_redirects}, %{exitcode}, %{errormsg}, "
+     "%{filename_effective} filled in (\\n is a newline)",
+     NULL, CLI_STRING(struct args, write_out)},
     CLI_HEADING("https (TLS 1.2 or newer; the server's certificate and name are always checked):"),
     {"cacert", 0, "FILE", "trust the CAs in the PEM file FILE instead of the system's", NULL,
      CLI_STRING(struct args, opt.ca_file)},
@@ -159,6 +167,9 @@ struct run {
     char refused[300];       /* why the server's answer cannot continue the side file */
     greet_fetch_options opt; /* the user's, with this attempt's Range and If-Range */
     const char **headers;
+    uint64_t started_ms; /* for -w %{time_total} */
+    uint64_t took_ms;
+    char url_effective[GREET_URL_TEXT_MAX]; /* the last response's URL, for -w */
     struct greet_fetch_sink sink;
     struct greet_fetch_result res;
 };
@@ -380,6 +391,7 @@ static int head_out(struct run *r, const struct greet_fetch_response *resp)
 {
     int rc = GREET_OK;
 
+    snprintf(r->url_effective, sizeof r->url_effective, "%s", resp->url);
     if (r->a->verbose) {
         show_lines("< ", resp->head, resp->head_len);
     }
@@ -664,7 +676,10 @@ static int download(const struct args *a, struct run *r)
         return code;
     }
     attempt_headers(r);
+    snprintf(r->url_effective, sizeof r->url_effective, "%s", a->url);
+    r->started_ms = gp_clock_ms();
     rc = watch(r);
+    r->took_ms = gp_clock_ms() - r->started_ms;
     if (rc != GREET_OK) {
         close_outputs(r, 0);
         return cli_error("fetch", CLI_EXIT_FAILURE, "start the download: %s", greet_strerror(rc));
@@ -687,6 +702,23 @@ static int download(const struct args *a, struct run *r)
                   r->to_file ? a->output : "", r->to_file ? " was left as it was" : "");
     }
     return code;
+}
+
+/* -w: the format with the finished transfer's values, on stdout. */
+static void write_out(const struct args *a, const struct run *r, int code)
+{
+    struct cli_writeout v;
+
+    v.http_code = r->res.status;
+    v.size_download = r->res.body_size;
+    v.time_total_us = r->took_ms * 1000;
+    v.num_redirects = r->res.redirects;
+    v.exitcode = code;
+    v.url_effective = r->url_effective;
+    v.errormsg = code != CLI_EXIT_OK ? (r->refused[0] ? r->refused : r->res.message) : "";
+    v.filename_effective = r->to_file ? a->output : "";
+    cli_write_out(stdout, a->write_out, &v);
+    fflush(stdout);
 }
 
 static int run(int argc, char **argv)
@@ -722,6 +754,9 @@ static int run(int argc, char **argv)
         gp_stdout_binary();
         gp_stop_install();
         code = download(&a, &r);
+        if (a.write_out) {
+            write_out(&a, &r, code);
+        }
         gp_cond_destroy(r.finished);
         gp_mutex_destroy(r.lock);
         free(r.headers);

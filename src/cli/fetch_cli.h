@@ -107,6 +107,22 @@ int cli_resume_verdict(const struct cli_resume *rs, int status, const char *head
  * the next time; removes meta_path when there is none. */
 void cli_resume_save(const char *meta_path, const char *head, size_t len);
 
+/* What -w/--write-out can say about a finished transfer (curl's variable names). */
+struct cli_writeout {
+    int http_code;                  /* %{http_code}: the last response's status, 000 when none */
+    uint64_t size_download;         /* %{size_download}: body bytes received */
+    uint64_t time_total_us;         /* %{time_total}: seconds, with microseconds */
+    int num_redirects;              /* %{num_redirects} */
+    int exitcode;                   /* %{exitcode} */
+    const char *url_effective;      /* %{url_effective}: the last URL fetched */
+    const char *errormsg;           /* %{errormsg}: "" after success */
+    const char *filename_effective; /* %{filename_effective}: the output file, "" for stdout */
+};
+
+/* Writes fmt to out with %{name} replaced by its value, %% as %, and \n \r \t \\ unescaped;
+ * an unknown name is left out with a warning on stderr, as curl does. */
+void cli_write_out(FILE *out, const char *fmt, const struct cli_writeout *v);
+
 /* The progress bar on stderr: redrawn at most every 100 ms, cleared by cli_progress_end. */
 struct cli_progress {
     uint64_t last_draw_ms;

@@ -459,3 +459,30 @@ TEST_F(FetchCli, HelpIsTheSameAsGreetHelpFetch)
     EXPECT_EQ(viahelp.out, r.out);
     EXPECT_EQ(greet({"-h"}).out, r.out);
 }
+
+TEST_F(FetchCli, UserAgentAndWriteOut)
+{
+    server.on("/from", redirect_reply(302, "/to"));
+    server.on("/to", ok_reply("hello"));
+    std::string file = dir.file("w.txt");
+    ProcessResult r = greet({"-s", "-L", "-A", "tester/1", "-o", file, "-w",
+                             "%{http_code} %{size_download} %{num_redirects} %{exitcode} "
+                             "%{url_effective} %{filename_effective} [%{errormsg}] 100%%\\n",
+                             server.url("/from")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "200 5 1 0 " + server.url("/to") + " " + file + " [] 100%\n");
+    EXPECT_NE(server.requests().at(0).find("\r\nUser-Agent: tester/1\r\n"), std::string::npos);
+    ProcessResult t = greet({"-s", "-w", "%{time_total}|%{bogus}", server.url("/to")});
+    EXPECT_EQ(t.out.substr(0, 5), "hello");
+    EXPECT_NE(t.out.find('.'), std::string::npos) << t.out;
+    EXPECT_NE(t.err.find("unknown --write-out variable 'bogus'"), std::string::npos) << t.err;
+}
+
+TEST_F(FetchCli, WriteOutAfterAFailureHasTheCodeAndMessage)
+{
+    server.on("/gone", raw("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+    ProcessResult r =
+        greet({"-s", "-f", "-w", "%{http_code} %{exitcode} %{errormsg}", server.url("/gone")});
+    EXPECT_EQ(r.exit_code, 7) << r.err;
+    EXPECT_EQ(r.out, "404 7 the server answered 404: HTTP error status");
+}
