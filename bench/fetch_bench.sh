@@ -7,7 +7,8 @@
 #
 # Usage: bench/fetch_bench.sh [GREET_EXE]   (default: build/release/greet, built if missing)
 # Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB),
-# TLS_SIZES (the https downloads, default "1024"; empty: no https run).
+# TLS_SIZES (the https downloads, default "1024"; empty: no https run), TSV (a file for the raw
+# results, one line per download and client, which bench/bench_charts.py --fetch draws).
 # Needs: nginx (Debian nginx-light), curl, hyperfine, GNU time (/usr/bin/time), python3.
 set -euo pipefail
 
@@ -16,6 +17,8 @@ greet=${1:-$here/build/release/greet}
 runs=${RUNS:-5}
 sizes=${SIZES:-"1 64 1024"}
 tls_sizes=${TLS_SIZES-1024}
+tsv=${TSV:-}
+[[ -z $tsv ]] || printf '# scheme\tMiB\tclient\tmedian_s\tMiB_per_s\tpeak_rss_KiB\n' >"$tsv"
 ca=$here/tests/data/tls/ca.pem
 
 if [[ ! -x $greet ]]; then
@@ -117,8 +120,11 @@ print(r["median"])' "$work/h.json" "$name")
             python3 -c 'import sys
 mib, name, med, rss = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 size = f"{mib} MiB" if mib < 1024 else f"{mib // 1024} GiB"
-print(f"| {size} | {name} | {med * 1000:.1f} ms | {mib / med:.0f} MiB/s | {rss / 1024:.1f} MiB |")' \
-                "$mib" "$name" "$median" "$rss"
+print(f"| {size} | {name} | {med * 1000:.1f} ms | {mib / med:.0f} MiB/s | {rss / 1024:.1f} MiB |")
+if sys.argv[6]:
+    with open(sys.argv[6], "a") as f:
+        f.write(f"{sys.argv[5]}\t{mib}\t{name}\t{med:.6f}\t{mib / med:.1f}\t{rss}\n")' \
+                "$mib" "$name" "$median" "$rss" "${base%%:*}" "$tsv"
         done
         rm -f "$work/out/"*.bin
     done
