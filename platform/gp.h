@@ -142,6 +142,78 @@ int gp_sock_wait(gp_socket s, int mask, gp_deadline deadline);
 int gp_sock_local_addr(gp_socket s, gp_addr *out);
 int gp_sock_peer_addr(gp_socket s, gp_addr *out);
 
+/* Sends what one send call takes of buf (at most len bytes) into *sent, retrying EINTR; never
+ * raises SIGPIPE. For non-blocking sockets: GREET_EAGAIN when nothing could be sent now. */
+int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent);
+
+/* As gp_sock_accept, but the new socket is non-blocking (in the same system call where the OS
+ * allows), for event loops. */
+int gp_sock_accept_nonblocking(gp_socket listener, gp_socket *out, gp_addr *peer);
+
+/* ---- Readiness poller --------------------------------------------------------------------- */
+
+/* One per event loop: epoll on Linux, kqueue on macOS and the BSDs, AFD polls on a completion
+ * port on Windows (the mechanism under select and WSAPoll, without their per-call scan). Every
+ * backend is level-triggered like epoll: a socket stays reported as long as it is ready and
+ * wanted. No call does work proportional to the number of registered sockets. A poller is used
+ * by one thread, except gp_poller_wake, which any thread may call. */
+typedef struct gp_poller gp_poller;
+
+/* A socket's registration, owned and placed by the caller (inside its connection), so that
+ * registering needs no lookup table; backends keep their per-socket state in os. Valid from
+ * gp_poller_add until gp_poller_del. */
+typedef struct gp_pollreg {
+    gp_socket sock;
+    void *data; /* handed back in gp_poll_event.data */
+    void *os;   /* the backend's */
+} gp_pollreg;
+
+/* What gp_poller_wait reports for one socket: GP_WAIT_READ and/or GP_WAIT_WRITE in events. An
+ * error or hang-up is reported as ready for what was asked (the next call on the socket tells).
+ * A wake-up (gp_poller_wake) is consumed inside and reports nothing. */
+typedef struct gp_poll_event {
+    void *data;
+    int events;
+} gp_poll_event;
+
+int gp_poller_create(gp_poller **out);
+/* Frees the poller; sockets still registered are forgotten, not closed. NULL is a no-op. */
+void gp_poller_destroy(gp_poller *p);
+
+/* Registers s for the gp_wait events in mask (0: none for now) with data for its events. */
+int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data);
+
+/* Changes the events r is watched for (0: none, still registered). */
+int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask);
+
+/* Unregisters r; call before closing its socket. */
+void gp_poller_del(gp_poller *p, gp_pollreg *r);
+
+/* Waits for ready sockets at most timeout_ms (< 0: forever, 0: just look), fills at most max
+ * entries of ev and their number in *count (0 after a wake-up or when the time passed). */
+int gp_poller_wait(gp_poller *p, gp_poll_event *ev, int max, int timeout_ms, int *count);
+
+/* From any thread: makes the poller's current or next gp_poller_wait return. */
+void gp_poller_wake(gp_poller *p);
+
+/* ---- Process resources -------------------------------------------------------------------- */
+
+/* The number of CPUs this process may run on (its affinity mask), at least 1. */
+int gp_cpu_count(void);
+
+/* Raises the soft limit on open descriptors to the hard limit (as nginx and Go do at start) and
+ * puts the resulting limit in *limit; -1 where the OS has no such per-process limit on sockets.
+ * Failing to raise is not an error: *limit is then the soft limit as it is. */
+int gp_fd_limit_raise(long *limit);
+
+/* A spare descriptor held so that, when accept fails for lack of descriptors, a server can free
+ * it, accept the waiting client, tell it "busy", close it and take the spare again (the classic
+ * reserve-descriptor technique). GP_RESERVE_NONE where the OS needs no such thing. */
+typedef intptr_t gp_reserve;
+#define GP_RESERVE_NONE ((gp_reserve)-1)
+gp_reserve gp_reserve_take(void);
+void gp_reserve_release(gp_reserve r);
+
 /* ---- Service manager (systemd) ----------------------------------------------------------- */
 
 /* The listening sockets a service manager passed to this process (socket activation: LISTEN_PID

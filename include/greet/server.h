@@ -31,9 +31,12 @@ GREET_BEGIN_DECLS
  * of clients connect at once, and even 128 overflows when hundreds connect together. */
 #define GREET_DEFAULT_BACKLOG     0
 #define GREET_DEFAULT_MAX_CLIENTS 10000
-#define GREET_DEFAULT_MAX_LINE    4096        /* longest line in line mode, in bytes */
-#define GREET_DEFAULT_DRAIN_MS    300         /* time given to in-flight replies at stop */
-#define GREET_DEFAULT_STACK_SIZE  (64 * 1024) /* per connection thread: 10,000 fit in 640 MiB */
+#define GREET_DEFAULT_MAX_LINE    4096 /* longest line in line mode, in bytes */
+#define GREET_DEFAULT_DRAIN_MS    300  /* time given to in-flight replies at stop */
+/* Five minutes without a complete message: long enough for a person typing into netcat or
+ * telnet, short enough that abandoned or trickling (slowloris) connections do not pile up. */
+#define GREET_DEFAULT_IDLE_TIMEOUT_MS 300000
+#define GREET_DEFAULT_STACK_SIZE      (64 * 1024) /* per connection thread: 10,000 fit in 640 MiB */
 
 /* greet_server_config.listener when the server binds and listens itself. */
 #define GREET_NO_LISTENER (~(uintptr_t)0)
@@ -69,7 +72,8 @@ typedef struct greet_server_config {
     unsigned port;        /* 0 picks a free port: see greet_server_port */
     int backlog;          /* listen queue length; 0: the OS's maximum */
     long max_clients;     /* connections served at once; more get GREET_BUSY_MESSAGE; 0: no limit */
-    int idle_timeout_ms;  /* close a client that sends nothing for this long; 0: never */
+    int idle_timeout_ms;  /* close a client that completes no message for this long (bytes of
+                             an unfinished line do not count); 0: never */
     int delay_ms;         /* wait before each reply (the tutorial's time.sleep(1) is 1000) */
     const char *greeting; /* sent on accept, followed by "\n"; copied by greet_server_start */
     size_t max_line;      /* line-mode limit in bytes (at least 1024) */

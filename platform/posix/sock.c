@@ -190,22 +190,23 @@ int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
     return keep_if_ok(fd, rc == GREET_OK ? bind_listen(fd, addr, backlog) : rc, out);
 }
 
-static int accept_fd(int listener, struct sockaddr_storage *ss, socklen_t *len)
+static int accept_fd(int listener, struct sockaddr_storage *ss, socklen_t *len, int nonblocking)
 {
 #ifdef __linux__
-    /* Atomically close-on-exec, and blocking whatever the listener is. */
-    return accept4(listener, (struct sockaddr *)ss, len, SOCK_CLOEXEC);
+    /* Atomically close-on-exec, and in the mode asked for whatever the listener is. */
+    return accept4(listener, (struct sockaddr *)ss, len,
+                   SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
 #else
     int fd = accept(listener, (struct sockaddr *)ss, len);
     if (fd >= 0) {
         prepare_fd(fd);
-        (void)set_flag(fd, O_NONBLOCK, 0); /* BSDs inherit it from the listener */
+        (void)set_flag(fd, O_NONBLOCK, nonblocking); /* BSDs inherit it from the listener */
     }
     return fd;
 #endif
 }
 
-int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
+static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int nonblocking)
 {
     gp_oserr_clear();
     struct sockaddr_storage ss;
@@ -219,7 +220,7 @@ int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
     }
     do {
         len = sizeof ss;
-        fd = accept_fd(fd_of(listener), &ss, &len);
+        fd = accept_fd(fd_of(listener), &ss, &len, nonblocking);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         return errno_failure();
@@ -231,6 +232,16 @@ int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
     }
     *out = (gp_socket)fd;
     return GREET_OK;
+}
+
+int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
+{
+    return accept_mode(listener, out, peer, 0);
+}
+
+int gp_sock_accept_nonblocking(gp_socket listener, gp_socket *out, gp_addr *peer)
+{
+    return accept_mode(listener, out, peer, 1);
 }
 
 void gp_sock_close(gp_socket s)
@@ -300,6 +311,21 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    return GREET_OK;
+}
+
+int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent)
+{
+    ssize_t n;
+
+    *sent = 0;
+    do {
+        n = send(fd_of(s), buf, len, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return io_failure(fd_of(s));
+    }
+    *sent = (size_t)n;
     return GREET_OK;
 }
 

@@ -215,7 +215,7 @@ int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
     return GREET_OK;
 }
 
-int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
+static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int nonblocking)
 {
     gp_oserr_clear();
     struct sockaddr_storage ss;
@@ -235,8 +235,8 @@ int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
         return sock_error();
     }
     /* Winsock hands out the listener's non-blocking mode; POSIX accept does not. Start every
-     * connection blocking on both systems. */
-    rc = set_nonblocking(s, 0);
+     * connection in the mode asked for on both systems. */
+    rc = set_nonblocking(s, nonblocking);
     if (rc != GREET_OK) {
         return close_failed(s, rc);
     }
@@ -247,6 +247,16 @@ int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
     }
     *out = (gp_socket)s;
     return GREET_OK;
+}
+
+int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
+{
+    return accept_mode(listener, out, peer, 0);
+}
+
+int gp_sock_accept_nonblocking(gp_socket listener, gp_socket *out, gp_addr *peer)
+{
+    return accept_mode(listener, out, peer, 1);
 }
 
 void gp_sock_close(gp_socket s)
@@ -302,6 +312,22 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    return GREET_OK;
+}
+
+int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent)
+{
+    int chunk = len > (size_t)INT_MAX ? INT_MAX : (int)len;
+    int n;
+
+    *sent = 0;
+    do {
+        n = send(to_os(s), (const char *)buf, chunk, 0);
+    } while (n == SOCKET_ERROR && WSAGetLastError() == WSAEINTR);
+    if (n == SOCKET_ERROR) {
+        return sock_error();
+    }
+    *sent = (size_t)n;
     return GREET_OK;
 }
 

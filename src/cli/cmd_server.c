@@ -12,6 +12,7 @@
 #define MAX_CLIENTS_LIMIT   1000000L
 #define MAX_BACKLOG         65535L
 #define MAX_LINE_LIMIT      (1024L * 1024)
+#define MAX_WORKERS         1024L
 #define TIMESTAMP_SIZE      32
 #define SERVER_LOG_LINE_MAX 768
 
@@ -39,6 +40,27 @@ static int set_log_format(void *settings, const char *arg)
     return 0;
 }
 
+/* --model NAME: the names are the documented ones; the library numbers them. */
+static int set_model(void *settings, const char *arg)
+{
+    static const struct {
+        const char *name;
+        int model;
+    } models[] = {{"events", GREET_SERVER_EVENTS},
+                  {"threads", GREET_SERVER_THREADS},
+                  {"processes", GREET_SERVER_PROCESSES}};
+    greet_server_config *cfg = settings;
+    size_t i;
+
+    for (i = 0; i < sizeof models / sizeof models[0]; i++) {
+        if (strcmp(arg, models[i].name) == 0) {
+            cfg->model = models[i].model;
+            return 0;
+        }
+    }
+    return cli_usage_error("server", "--model must be events, threads or processes, not '%s'", arg);
+}
+
 static const struct cli_opt options[] = {
     {"bind", 'b', "ADDR", "address or host name to listen on",
      "all interfaces, IPv6 and IPv4; IPv4 only where IPv6 is unavailable",
@@ -53,13 +75,21 @@ static const struct cli_opt options[] = {
      "clients served at once, 0 for no limit; others get \"busy: too many clients, try again "
      "later\" and are closed",
      "10000", CLI_NUMBER(greet_server_config, max_clients, long, 0, MAX_CLIENTS_LIMIT)},
-    {"idle-timeout", 0, "S", "close clients that send nothing for S seconds", "never",
-     CLI_SECONDS(greet_server_config, idle_timeout_ms, int, MAX_IDLE_MS)},
+    {"idle-timeout", 0, "S",
+     "close clients that complete no message for S seconds (bytes of an unfinished line do "
+     "not count); 0: never",
+     "300", CLI_SECONDS(greet_server_config, idle_timeout_ms, int, MAX_IDLE_MS)},
     {"delay", 0, "MS",
      "wait MS milliseconds before each reply; 1000 is the tutorial's time.sleep(1)", "0",
      CLI_NUMBER(greet_server_config, delay_ms, int, 0, MAX_DELAY_MS)},
     {"greeting", 0, "TEXT", "sent to each client on connect, then a newline", "\"hello world!\"",
      CLI_STRING(greet_server_config, greeting)},
+    {"model", 0, "NAME",
+     "how clients are served: events (a few event loops, each serving many clients), threads "
+     "(one thread per client, the tutorial's model) or processes (one process per client)",
+     "events", CLI_CALL(set_model)},
+    {"workers", 0, "N", "event loops of --model events, 1 or more", "the CPUs greet may run on",
+     CLI_NUMBER(greet_server_config, workers, int, 1, MAX_WORKERS)},
     {"max-line", 0, "N", "longest line in line mode, in bytes, at least 1024", "4096",
      CLI_NUMBER(greet_server_config, max_line, size_t, 1024, MAX_LINE_LIMIT)},
     {"quiet", 'q', NULL, "log only warnings and errors", NULL,
@@ -202,10 +232,11 @@ static int run(int argc, char **argv)
 
 const struct cli_command cli_server_command = {
     "server",
-    "the greeting server: thread per connection, raw and line mode",
+    "the greeting server: event loops or thread per connection, raw and line mode",
     "[OPTIONS]",
-    "Greets every client, then answers each message with \"Hello \" and the message, one\n"
-    "thread per connection (the tutorial's server). The protocol: docs/protocol.md.\n",
+    "Greets every client, then answers each message with \"Hello \" and the message (the\n"
+    "tutorial's server), from event loops or from one thread per client (--model). The\n"
+    "protocol: docs/protocol.md.\n",
     options,
     "Logs go to stderr, timestamped. Ctrl+C (or SIGTERM) stops the server: replies in flight\n"
     "get 0.3 seconds, then every connection is closed and greet exits with 0.\n"

@@ -5,14 +5,24 @@
 #include "greet/error.h"
 #include "proto.h"
 
-int gi_proto_init(struct gi_proto *p, size_t max_line)
+static size_t line_limit(size_t max_line)
 {
-    memset(p, 0, sizeof *p);
     if (max_line == 0) {
         max_line = GI_PROTO_LINE_MAX;
     }
-    p->max_line = max_line < GI_PROTO_LINE_MIN ? GI_PROTO_LINE_MIN : max_line;
-    p->buf = malloc(GI_PROTO_PREFIX_LEN + p->max_line + 2);
+    return max_line < GI_PROTO_LINE_MIN ? GI_PROTO_LINE_MIN : max_line;
+}
+
+size_t gi_proto_shared_size(size_t max_line)
+{
+    return GI_PROTO_PREFIX_LEN + line_limit(max_line) + 2;
+}
+
+int gi_proto_init(struct gi_proto *p, size_t max_line)
+{
+    memset(p, 0, sizeof *p);
+    p->max_line = line_limit(max_line);
+    p->buf = malloc(gi_proto_shared_size(max_line));
     if (!p->buf) {
         return GREET_ENOMEM;
     }
@@ -20,10 +30,50 @@ int gi_proto_init(struct gi_proto *p, size_t max_line)
     return GREET_OK;
 }
 
+int gi_proto_init_shared(struct gi_proto *p, size_t max_line, unsigned char *shared)
+{
+    memset(p, 0, sizeof *p);
+    p->max_line = line_limit(max_line);
+    p->shared = shared;
+    p->buf = shared;
+    memcpy(shared, GI_PROTO_PREFIX, GI_PROTO_PREFIX_LEN);
+    return GREET_OK;
+}
+
 void gi_proto_free(struct gi_proto *p)
 {
-    free(p->buf);
+    if (!p->shared) {
+        free(p->buf);
+    }
+    free(p->pending);
     p->buf = NULL;
+    p->pending = NULL;
+}
+
+/* Shared mode: brings the pending line into the lent buffer before a call. */
+static void borrow(struct gi_proto *p)
+{
+    if (p->shared && p->pending) {
+        memcpy(p->shared + GI_PROTO_PREFIX_LEN, p->pending, p->len);
+        free(p->pending);
+        p->pending = NULL;
+    }
+}
+
+/* Shared mode: keeps an unfinished line out of the lent buffer after a call; rc is the call's. */
+static int give_back(struct gi_proto *p, int rc)
+{
+    if (p->shared && p->len > 0 && rc != GI_PROTO_MORE) {
+        p->len = 0; /* the connection ends: nothing to keep */
+    } else if (p->shared && p->len > 0) {
+        p->pending = malloc(p->len);
+        if (!p->pending) {
+            p->len = 0;
+            return GREET_ENOMEM;
+        }
+        memcpy(p->pending, p->shared + GI_PROTO_PREFIX_LEN, p->len);
+    }
+    return rc;
 }
 
 static int is_exit(const unsigned char *msg, size_t len)
@@ -123,7 +173,8 @@ int gi_proto_feed(struct gi_proto *p, const void *data, size_t len, gi_proto_emi
     if (gi_proto_latch(p, bytes, len) == GI_MODE_RAW) {
         return feed_raw(p, bytes, len, emit, ctx);
     }
-    return feed_lines(p, bytes, len, emit, ctx);
+    borrow(p);
+    return give_back(p, feed_lines(p, bytes, len, emit, ctx));
 }
 
 int gi_proto_finish(struct gi_proto *p, gi_proto_emit emit, void *ctx)
@@ -133,6 +184,14 @@ int gi_proto_finish(struct gi_proto *p, gi_proto_emit emit, void *ctx)
     if (p->mode != GI_MODE_LINE || p->len == 0) {
         return GREET_OK;
     }
+    borrow(p);
     rc = reply_line(p, emit, ctx);
     return rc < 0 ? rc : GREET_OK;
+}
+
+size_t gi_proto_reply_len(const struct gi_proto *p, const void *replies, size_t len)
+{
+    const unsigned char *nl = p->mode == GI_MODE_LINE ? memchr(replies, '\n', len) : NULL;
+
+    return nl ? (size_t)(nl - (const unsigned char *)replies) + 1 : len;
 }

@@ -38,13 +38,24 @@ typedef int (*gi_proto_emit)(void *ctx, const void *data, size_t len);
 struct gi_proto {
     int mode;
     size_t max_line;
-    size_t len;         /* bytes of the pending line */
-    unsigned char *buf; /* "Hello " + up to max_line + 1 bytes ("\r") + "\n" */
+    size_t len;             /* bytes of the pending line */
+    unsigned char *buf;     /* "Hello " + up to max_line + 1 bytes ("\r") + "\n" */
+    unsigned char *shared;  /* non-NULL: buf is this buffer, lent during each call */
+    unsigned char *pending; /* shared mode: the pending line between calls (len bytes) */
 };
 
 /* Prepares p for one connection; max_line 0 means GI_PROTO_LINE_MAX, smaller values are raised
  * to GI_PROTO_LINE_MIN so that a raw message always fits. 0 or GREET_ENOMEM. */
 int gi_proto_init(struct gi_proto *p, size_t max_line);
+
+/* The bytes a buffer lent to gi_proto_init_shared needs for max_line (as gi_proto_init takes it).
+ */
+size_t gi_proto_shared_size(size_t max_line);
+
+/* As gi_proto_init, but replies are built in shared (gi_proto_shared_size bytes), which many
+ * connections served by one thread may share: p holds memory of its own only while a line is
+ * unfinished between two receives. For event loops, where memory per idle connection counts. */
+int gi_proto_init_shared(struct gi_proto *p, size_t max_line, unsigned char *shared);
 void gi_proto_free(struct gi_proto *p);
 
 /* Chooses the connection's mode from its first receive if not chosen yet; returns the mode. */
@@ -57,6 +68,11 @@ int gi_proto_feed(struct gi_proto *p, const void *data, size_t len, gi_proto_emi
 /* At end of stream: a last line without its newline still gets its reply (as line-oriented
  * tools treat a final unterminated line). Returns 0 or emit's error. */
 int gi_proto_finish(struct gi_proto *p, gi_proto_emit emit, void *ctx);
+
+/* The length of the first reply in replies (len bytes of replies p emitted, back to back), for
+ * an engine that holds them and sends them one at a time (--delay): in line mode every reply
+ * ends in "\n"; in raw mode the replies of one receive are one reply. */
+size_t gi_proto_reply_len(const struct gi_proto *p, const void *replies, size_t len);
 
 GREET_END_DECLS
 

@@ -9,8 +9,12 @@
 #include "proto.h"
 #include "server_core.h"
 
-#define ACCEPT_BACKOFF_MS 100 /* pause after accept fails for lack of descriptors or memory */
-#define MAPPED_V4_PREFIX  "::ffff:"
+#define ACCEPT_BACKOFF_MS    100  /* pause after accept fails for lack of descriptors or memory */
+#define ACCEPT_WARN_EVERY_MS 1000 /* at most one warning a second about failing accepts */
+#define FD_MARGIN                                                                                  \
+    64 /* descriptors kept for other uses than clients: stdio, listener,                           \
+          the spare, logs */
+#define MAPPED_V4_PREFIX "::ffff:"
 
 void gi_server_log(greet_server *srv, int level, const char *fmt, ...)
 {
@@ -36,6 +40,7 @@ void greet_server_config_init(greet_server_config *cfg)
     cfg->greeting = GREET_DEFAULT_GREETING;
     cfg->max_line = GREET_DEFAULT_MAX_LINE;
     cfg->drain_ms = GREET_DEFAULT_DRAIN_MS;
+    cfg->idle_timeout_ms = GREET_DEFAULT_IDLE_TIMEOUT_MS;
     cfg->stack_size = GREET_DEFAULT_STACK_SIZE;
     cfg->log_level = GREET_LOG_INFO;
     cfg->model = GREET_SERVER_DEFAULT;
@@ -128,17 +133,66 @@ void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max
     gi_server_log(srv, GREET_LOG_INFO, "%s", line);
 }
 
-int gi_server_accept_failed(greet_server *srv, int rc)
+/* Out of descriptors: gives up the spare one for a moment to accept the waiting client, tell it
+ * "busy" and close it, then takes the spare again. Non-zero when a client was turned away. With
+ * the lock held. */
+static int shed_one(greet_server *srv, gp_socket listener)
+{
+    gp_socket s;
+    int rc;
+
+    if (srv->reserve == GP_RESERVE_NONE) {
+        srv->reserve = gp_reserve_take();
+        return 0; /* without a spare there is nothing to accept with: back off */
+    }
+    gp_reserve_release(srv->reserve);
+    rc = gp_sock_accept(listener, &s, NULL);
+    if (rc == GREET_OK) {
+        gp_sock_send_all(s, GREET_BUSY_MESSAGE, sizeof GREET_BUSY_MESSAGE - 1);
+        gp_sock_shutdown(s, GP_SHUT_WR);
+        gp_sock_close(s);
+        srv->rejected++;
+        srv->shed++;
+    }
+    srv->reserve = gp_reserve_take();
+    return rc == GREET_OK;
+}
+
+int gi_server_accept_failed(greet_server *srv, gp_socket listener, int rc)
 {
     char text[256];
+    uint64_t now;
+    unsigned long shed;
+    int turned_away = 0, warn;
 
     /* A client that gave up before accept, or a wake-up with nothing to accept, is normal. */
     if (rc == GREET_EAGAIN || rc == GREET_ECONNABORTED || rc == GREET_ECONNRESET ||
         rc == GREET_EINTR) {
         return 0;
     }
-    gi_server_log(srv, GREET_LOG_WARN, "accept: %s", greet_error_text(rc, text, sizeof text));
-    return ACCEPT_BACKOFF_MS;
+    greet_error_text(rc, text, sizeof text); /* before the next platform call forgets it */
+    now = gp_clock_ms();
+    gp_mutex_lock(srv->lock);
+    if (rc == GREET_EMFILE) {
+        turned_away = shed_one(srv, listener);
+    }
+    warn = srv->warned_at == 0 || now - srv->warned_at >= ACCEPT_WARN_EVERY_MS;
+    shed = srv->shed;
+    if (warn) {
+        srv->warned_at = now;
+        srv->shed = 0;
+    }
+    gp_mutex_unlock(srv->lock);
+    if (warn && rc == GREET_EMFILE) {
+        gi_server_log(srv, GREET_LOG_WARN,
+                      "accept: %s; clients get the busy reply until descriptors free up "
+                      "(%lu so far)",
+                      text, shed);
+    } else if (warn) {
+        gi_server_log(srv, GREET_LOG_WARN, "accept: %s", text);
+    }
+    /* Turning a client away made room in the queue: go on. Otherwise wait, never spin. */
+    return turned_away ? 0 : ACCEPT_BACKOFF_MS;
 }
 
 /* ---- Stop and drain ----------------------------------------------------------------------- */
@@ -248,8 +302,33 @@ static int open_listener(greet_server *srv)
     return rc;
 }
 
+/* Raises the descriptor limit as far as allowed and lowers max_clients if it still cannot fit:
+ * a client over the limit would otherwise hang unanswered instead of getting "busy". */
+static void fit_descriptors(greet_server *srv)
+{
+    long limit = -1, fit;
+    int workers = srv->cfg.workers > 0 ? srv->cfg.workers : gp_cpu_count();
+
+    if (gp_fd_limit_raise(&limit) != GREET_OK || limit < 0) {
+        return;
+    }
+    fit = limit - FD_MARGIN - 2L * workers; /* event loops hold two descriptors each */
+    if (fit < 1) {
+        fit = 1;
+    }
+    if (srv->cfg.max_clients > fit) {
+        gi_server_log(srv, GREET_LOG_WARN,
+                      "max-clients %ld does not fit in the limit of %ld open descriptors: "
+                      "serving at most %ld clients at once",
+                      srv->cfg.max_clients, limit, fit);
+        srv->cfg.max_clients = fit;
+    }
+    srv->reserve = gp_reserve_take();
+}
+
 static void server_free(greet_server *srv)
 {
+    gp_reserve_release(srv->reserve);
     gp_sock_close(srv->listener);
     if (srv->changed) {
         gp_cond_destroy(srv->changed);
@@ -267,9 +346,11 @@ static void server_free(greet_server *srv)
 static const struct gi_server_engine *engine_for(int model)
 {
     switch (model) {
-    case GREET_SERVER_DEFAULT:
     case GREET_SERVER_THREADS:
         return &gi_server_threads;
+    case GREET_SERVER_DEFAULT:
+    case GREET_SERVER_EVENTS:
+        return &gi_server_events;
     default:
         return NULL;
     }
@@ -283,6 +364,7 @@ static int server_init(greet_server *srv, const greet_server_config *cfg)
     srv->cfg = *cfg;
     srv->cfg.greeting = NULL;
     srv->listener = GP_SOCKET_INVALID;
+    srv->reserve = GP_RESERVE_NONE;
     srv->engine = engine_for(cfg->model);
     srv->greeting_len = strlen(greeting) + 1;
     srv->greeting = malloc(srv->greeting_len);
@@ -337,6 +419,7 @@ int greet_server_start(const greet_server_config *given, greet_server **out)
     }
     rc = server_init(srv, cfg);
     if (rc == GREET_OK) {
+        fit_descriptors(srv);
         rc = open_listener(srv);
     }
     if (rc == GREET_OK) {

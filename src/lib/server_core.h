@@ -36,6 +36,7 @@ struct gi_server_engine {
 };
 
 extern const struct gi_server_engine gi_server_threads;
+extern const struct gi_server_engine gi_server_events;
 
 struct greet_server {
     greet_server_config cfg;
@@ -52,6 +53,9 @@ struct greet_server {
     long active;
     unsigned long accepted, rejected;
     gp_deadline drain_end; /* when the drain time is over (set at stop) */
+    gp_reserve reserve;    /* the spare descriptor for turning clients away at the limit */
+    uint64_t warned_at;    /* the last warning about failing accepts */
+    unsigned long shed;    /* clients turned away at the descriptor limit since that warning */
     int closing;           /* drain time over: delays end, sockets are shut */
 };
 
@@ -75,9 +79,11 @@ void gi_server_conn_begin(greet_server *srv, const char *peer);
  * (the idle limit) or the error that ended it; max_line is the limit proto.c applied. */
 void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max_line);
 
-/* Logs an accept failure other than the normal ones (a client that gave up, a spurious wake-up)
- * and returns how long the acceptor should pause, in ms (0: go on at once). */
-int gi_server_accept_failed(greet_server *srv, int rc);
+/* Handles accept failing with rc on listener: the normal failures (a client that gave up, a
+ * wake-up with nothing to accept) are ignored; for lack of descriptors the waiting client is
+ * accepted on the spare descriptor, told "busy" and closed. A warning is logged at most once a
+ * second. Returns how long the acceptor should pause, in ms (0: go on at once). */
+int gi_server_accept_failed(greet_server *srv, gp_socket listener, int rc);
 
 /* Non-zero once greet_server_stop began. */
 int gi_server_stopping(greet_server *srv);

@@ -12,6 +12,8 @@ struct conn {
     greet_server *srv;
     gp_thread *thread;
     gp_socket sock;
+    gp_deadline idle_end; /* closed as idle when no message is complete by then */
+    int recv_limit;    /* the receive timeout set on sock, in ms */
     char peer[GP_ADDRSTR_MAX];
     struct gi_proto proto;
     unsigned char rbuf[GI_PROTO_RECV_MAX];
@@ -35,6 +37,7 @@ static int emit_reply(void *ctx, const void *data, size_t len)
 {
     struct conn *c = ctx;
 
+    c->idle_end = gp_clock_ms() + (uint64_t)c->srv->cfg.idle_timeout_ms; /* a complete message */
     if (c->srv->cfg.delay_ms > 0) {
         int rc = gi_server_sleep_until(c->srv, gp_deadline_in(c->srv->cfg.delay_ms));
         if (rc != GREET_OK) {
@@ -44,13 +47,42 @@ static int emit_reply(void *ctx, const void *data, size_t len)
     return gp_sock_send_all(c->sock, data, len);
 }
 
+/* The idle limit counts from the last complete message, not the last byte: while a line is
+ * unfinished the next receive may only wait for what is left of it (a trickle of bytes does not
+ * keep a connection). Between messages a whole period is left, already set, so the hot path
+ * makes no extra system call. */
+static int limit_receive(struct conn *c)
+{
+    int idle = c->srv->cfg.idle_timeout_ms;
+    int want = idle;
+
+    if (idle <= 0) {
+        return GREET_OK;
+    }
+    if (c->proto.len > 0) {
+        uint64_t now = gp_clock_ms();
+        if (now >= c->idle_end) {
+            return GREET_ETIMEDOUT;
+        }
+        want = (int)(c->idle_end - now);
+    }
+    if (want != c->recv_limit) {
+        c->recv_limit = want;
+        return gp_sock_set_timeouts(c->sock, want, idle);
+    }
+    return GREET_OK;
+}
+
 /* Receives and answers until the client leaves: GREET_OK at end of stream, GI_PROTO_EXIT or
  * GI_PROTO_OVERLONG, or the error that ended it. */
 static int serve(struct conn *c)
 {
     for (;;) {
         size_t got;
-        int rc = gp_sock_recv(c->sock, c->rbuf, sizeof c->rbuf, &got);
+        int rc = limit_receive(c);
+        if (rc == GREET_OK) {
+            rc = gp_sock_recv(c->sock, c->rbuf, sizeof c->rbuf, &got);
+        }
         if (rc != GREET_OK) {
             return rc;
         }
@@ -100,8 +132,10 @@ static void conn_main(void *arg)
 
     gi_server_conn_begin(srv, c->peer);
     gp_sock_set_nodelay(c->sock, 1);
+    c->idle_end = gp_clock_ms() + (uint64_t)srv->cfg.idle_timeout_ms;
     if (srv->cfg.idle_timeout_ms > 0) {
-        gp_sock_set_timeouts(c->sock, srv->cfg.idle_timeout_ms, srv->cfg.idle_timeout_ms);
+        c->recv_limit = srv->cfg.idle_timeout_ms;
+        gp_sock_set_timeouts(c->sock, c->recv_limit, srv->cfg.idle_timeout_ms);
     }
     rc = gp_sock_send_all(c->sock, srv->greeting, srv->greeting_len);
     if (rc == GREET_OK) {
@@ -211,7 +245,7 @@ static void accept_main(void *arg)
         if (rc == GREET_OK) {
             start_connection(srv, s, &peer);
         } else if (rc != GREET_ETIMEDOUT) {
-            int pause = gi_server_accept_failed(srv, rc);
+            int pause = gi_server_accept_failed(srv, srv->listener, rc);
             if (pause > 0) {
                 gp_sleep_ms(pause);
             }

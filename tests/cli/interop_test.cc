@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/greet_server_fixture.h"
 #include "support/process.h"
 
 using greet_test::find_program;
@@ -44,25 +45,34 @@ std::string nth_line(Process &p, int lines)
     return out.substr(start, end - start - 1);
 }
 
-// Starts `greet server` on a loopback port 0 and returns the port, or "" on failure.
-std::string start_greet_server(Process &server)
+// Starts `greet server --model NAME` on a loopback port 0 and returns the port, or "" on failure.
+std::string start_greet_server(Process &server, int model)
 {
-    if (!server.start({greet_exe(), "server", "--bind", "127.0.0.1", "--port", "0"})) {
+    if (!server.start({greet_exe(), "server", "--bind", "127.0.0.1", "--port", "0", "--model",
+                       greet_test::model_name(model)})) {
         return "";
     }
     return nth_line(server, 1);
 }
 
+// The tests that run greet server, once per server model.
+class InteropServer : public ::testing::TestWithParam<int>
+{
+};
+
 } // namespace
 
-TEST(Interop, TutorialPythonClientTalksToGreetServer)
+INSTANTIATE_TEST_SUITE_P(Models, InteropServer, ::testing::ValuesIn(greet_test::server_models()),
+                         greet_test::ModelName());
+
+TEST_P(InteropServer, TutorialPythonClientTalksToGreetServer)
 {
     std::string python = find_program("python3");
     if (python.empty()) {
         GTEST_SKIP() << "python3 not found on PATH: interop with the tutorial's client skipped";
     }
     Process server;
-    std::string port = start_greet_server(server);
+    std::string port = start_greet_server(server, GetParam());
     ASSERT_FALSE(port.empty()) << server.err_so_far();
     auto r =
         run_process({python, interop_file("tutorial_client.py"), "127.0.0.1", port}, "", 60000);
@@ -90,14 +100,14 @@ TEST(Interop, GreetClientTalksToTheTutorialsPythonServer)
     EXPECT_EQ(r.out, "hello word!\nHello guoxiang\nHello yanchendong\nHello wangzipeng\n");
 }
 
-TEST(Interop, NetcatLineSession)
+TEST_P(InteropServer, NetcatLineSession)
 {
     std::string nc = find_program("nc");
     if (nc.empty()) {
         GTEST_SKIP() << "nc not found on PATH: netcat line session skipped";
     }
     Process server;
-    std::string port = start_greet_server(server);
+    std::string port = start_greet_server(server, GetParam());
     ASSERT_FALSE(port.empty()) << server.err_so_far();
     auto r = run_process({nc, "127.0.0.1", port}, "alice\nbob\r\n\nexit\nnever\n", 20000);
     EXPECT_FALSE(r.timed_out);

@@ -36,11 +36,20 @@ bool has_line(const std::string &s)
     return s.find('\n') != std::string::npos;
 }
 
-// Starts `greet server --port 0 ARGS...` on loopback and returns the port it printed (0 when it
-// printed none).
-unsigned start_server(Process &p, const std::vector<std::string> &extra = {})
+// Runs each test once per server model (--model NAME).
+class ServerCli : public ::testing::TestWithParam<int>
 {
-    std::vector<std::string> args = {greet_exe(), "server", "--bind", "127.0.0.1", "--port", "0"};
+  protected:
+    // Starts `greet server --port 0 --model M ARGS...` on loopback and returns the port it
+    // printed (0 when it printed none).
+    unsigned start_server(Process &p, const std::vector<std::string> &extra = {});
+};
+
+unsigned ServerCli::start_server(Process &p, const std::vector<std::string> &extra)
+{
+    std::vector<std::string> args = {
+        greet_exe(), "server", "--bind",  "127.0.0.1",
+        "--port",    "0",      "--model", greet_test::model_name(GetParam())};
     args.insert(args.end(), extra.begin(), extra.end());
     if (!p.start(args)) {
         ADD_FAILURE() << p.error();
@@ -55,7 +64,10 @@ unsigned start_server(Process &p, const std::vector<std::string> &extra = {})
 
 } // namespace
 
-TEST(ServerCli, PortZeroPrintsThePortAndServesClients)
+INSTANTIATE_TEST_SUITE_P(Models, ServerCli, ::testing::ValuesIn(greet_test::server_models()),
+                         greet_test::ModelName());
+
+TEST_P(ServerCli, PortZeroPrintsThePortAndServesClients)
 {
     Process p;
     unsigned port = start_server(p);
@@ -75,7 +87,7 @@ TEST(ServerCli, PortZeroPrintsThePortAndServesClients)
               std::string::npos);
 }
 
-TEST(ServerCli, CtrlCStopsWithExitZeroWithinASecond)
+TEST_P(ServerCli, CtrlCStopsWithExitZeroWithinASecond)
 {
     Process p;
     unsigned port = start_server(p);
@@ -98,7 +110,7 @@ TEST(ServerCli, CtrlCStopsWithExitZeroWithinASecond)
     EXPECT_NE(r.err.find("closed (server stopping)"), std::string::npos) << r.err;
 }
 
-TEST(ServerCli, QuietLeavesOutConnectionLines)
+TEST_P(ServerCli, QuietLeavesOutConnectionLines)
 {
     Process p;
     unsigned port = start_server(p, {"-q", "--greeting", "hi %s %n"});
@@ -117,7 +129,7 @@ TEST(ServerCli, QuietLeavesOutConnectionLines)
     EXPECT_EQ(r.err, "");
 }
 
-TEST(ServerCli, PortInUseExitsWithTheBindCode)
+TEST(ServerCliOptions, PortInUseExitsWithTheBindCode)
 {
     TestServer taken;
     ASSERT_EQ(taken.start(), GREET_OK);
@@ -129,13 +141,13 @@ TEST(ServerCli, PortInUseExitsWithTheBindCode)
     EXPECT_NE(r.err.find("address already in use"), std::string::npos) << r.err;
 }
 
-TEST(ServerCli, AddressNotHereExitsWithTheBindCode)
+TEST(ServerCliOptions, AddressNotHereExitsWithTheBindCode)
 {
     auto r = run_process({greet_exe(), "server", "--bind", "192.0.2.1", "--port", "0"});
     EXPECT_EQ(r.exit_code, 9) << r.err;
 }
 
-TEST(ServerCli, BadOptionsAreUsageErrors)
+TEST(ServerCliOptions, BadOptionsAreUsageErrors)
 {
     auto r = run_process({greet_exe(), "server", "--port", "70000"});
     EXPECT_EQ(r.exit_code, 2);
@@ -144,14 +156,21 @@ TEST(ServerCli, BadOptionsAreUsageErrors)
     EXPECT_EQ(run_process({greet_exe(), "server", "extra"}).exit_code, 2);
     EXPECT_EQ(run_process({greet_exe(), "server", "--idle-timeout", "soon"}).exit_code, 2);
     EXPECT_EQ(run_process({greet_exe(), "server", "--max-line", "10"}).exit_code, 2);
+    r = run_process({greet_exe(), "server", "--model", "fibers"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--model must be events, threads or processes, not 'fibers'"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(run_process({greet_exe(), "server", "--workers", "0"}).exit_code, 2);
 }
 
-TEST(ServerCli, HelpListsEveryOption)
+TEST(ServerCliOptions, HelpListsEveryOption)
 {
     auto r = run_process({greet_exe(), "help", "server"});
     EXPECT_EQ(r.exit_code, 0);
-    for (const char *opt : {"--bind", "--port", "--backlog", "--max-clients", "--idle-timeout",
-                            "--delay", "--greeting", "--max-line", "--quiet", "--verbose"}) {
+    for (const char *opt :
+         {"--bind", "--port", "--backlog", "--max-clients", "--idle-timeout", "--delay",
+          "--greeting", "--model", "--workers", "--max-line", "--quiet", "--verbose"}) {
         EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
     }
     EXPECT_EQ(run_process({greet_exe(), "server", "--help"}).out, r.out);
@@ -159,7 +178,7 @@ TEST(ServerCli, HelpListsEveryOption)
 
 // `seq 10 1000 | nc -N 127.0.0.1 PORT | grep -c '^Hello '` prints 991: the first receive holds
 // many lines and ends inside one, and it is still line mode.
-TEST(ServerCli, SeqThroughNetcatGetsOneReplyPerLine)
+TEST_P(ServerCli, SeqThroughNetcatGetsOneReplyPerLine)
 {
     Process p;
     unsigned port = start_server(p, {"-q"});
@@ -175,7 +194,7 @@ TEST(ServerCli, SeqThroughNetcatGetsOneReplyPerLine)
 }
 
 // A first receive that fills the 1,024-byte buffer without a newline is the start of a long line.
-TEST(ServerCli, FirstReceiveThatFillsTheBufferIsLineMode)
+TEST_P(ServerCli, FirstReceiveThatFillsTheBufferIsLineMode)
 {
     Process p;
     unsigned port = start_server(p, {"-q"});
@@ -186,7 +205,7 @@ TEST(ServerCli, FirstReceiveThatFillsTheBufferIsLineMode)
 }
 
 // One byte with no newline is the tutorial's raw client: the reply has no newline added.
-TEST(ServerCli, FirstReceiveOfOneByteIsRawMode)
+TEST_P(ServerCli, FirstReceiveOfOneByteIsRawMode)
 {
     Process p;
     unsigned port = start_server(p, {"-q"});
@@ -195,7 +214,7 @@ TEST(ServerCli, FirstReceiveOfOneByteIsRawMode)
 }
 
 // 64 KiB in one write: every receive but the last is full, and each line is answered.
-TEST(ServerCli, SixtyFourKiBOfLinesInOneWriteAreAllAnswered)
+TEST_P(ServerCli, SixtyFourKiBOfLinesInOneWriteAreAllAnswered)
 {
     Process p;
     unsigned port = start_server(p, {"-q"});
@@ -212,7 +231,7 @@ TEST(ServerCli, SixtyFourKiBOfLinesInOneWriteAreAllAnswered)
 
 // 64 KiB with no newline: a first receive that fills the buffer is line mode, so this is one
 // line over the limit (not 64 raw messages), refused with the error line.
-TEST(ServerCli, SixtyFourKiBWithoutNewlineIsOneOverlongLine)
+TEST_P(ServerCli, SixtyFourKiBWithoutNewlineIsOneOverlongLine)
 {
     Process p;
     unsigned port = start_server(p, {"-q"});
@@ -221,7 +240,7 @@ TEST(ServerCli, SixtyFourKiBWithoutNewlineIsOneOverlongLine)
     EXPECT_EQ(got, "hello world!\nerror: line too long\n");
 }
 
-TEST(ServerCli, LogFormatPlainLeavesOutTheTimeStamp)
+TEST_P(ServerCli, LogFormatPlainLeavesOutTheTimeStamp)
 {
     for (const char *format : {"plain", "timestamp"}) {
         Process p;

@@ -246,3 +246,68 @@ TEST_F(Proto, EmitFailureStopsTheFeedInRawMode)
     fail_emit_ = true;
     EXPECT_EQ(feed("raw"), GREET_EPIPE);
 }
+
+namespace
+{
+
+int record_into(void *ctx, const void *data, size_t len)
+{
+    static_cast<Replies *>(ctx)->emplace_back(static_cast<const char *>(data), len);
+    return 0;
+}
+
+int feed_shared(gi_proto *p, const std::string &bytes, Replies *out)
+{
+    return gi_proto_feed(p, bytes.data(), bytes.size(), record_into, out);
+}
+
+} // namespace
+
+// Two connections of one event loop share the buffer replies are built in; unfinished lines
+// are kept apart and come back whole.
+TEST(ProtoShared, ConnectionsSharingABufferKeepTheirOwnUnfinishedLines)
+{
+    std::vector<unsigned char> shared(gi_proto_shared_size(0));
+    gi_proto a, b;
+    Replies ra, rb;
+    ASSERT_EQ(gi_proto_init_shared(&a, 0, shared.data()), GREET_OK);
+    ASSERT_EQ(gi_proto_init_shared(&b, 0, shared.data()), GREET_OK);
+    EXPECT_EQ(feed_shared(&a, "al\n", &ra), GI_PROTO_MORE);
+    EXPECT_EQ(feed_shared(&b, "bo\n", &rb), GI_PROTO_MORE);
+    EXPECT_EQ(feed_shared(&a, "ic", &ra), GI_PROTO_MORE);
+    EXPECT_EQ(feed_shared(&b, "b-", &rb), GI_PROTO_MORE);
+    EXPECT_EQ(feed_shared(&a, "e\nx", &ra), GI_PROTO_MORE);
+    EXPECT_EQ(feed_shared(&b, "raw?\n", &rb), GI_PROTO_MORE);
+    EXPECT_EQ(gi_proto_finish(&a, record_into, &ra), GREET_OK);
+    EXPECT_EQ(ra, (Replies{"Hello al\n", "Hello ice\n", "Hello x\n"}));
+    EXPECT_EQ(rb, (Replies{"Hello bo\n", "Hello b-raw?\n"}));
+    gi_proto_free(&a);
+    gi_proto_free(&b);
+}
+
+TEST(ProtoShared, RawRepliesNeedNoMemoryOfTheirOwn)
+{
+    std::vector<unsigned char> shared(gi_proto_shared_size(2048));
+    gi_proto p;
+    Replies r;
+    ASSERT_EQ(gi_proto_init_shared(&p, 2048, shared.data()), GREET_OK);
+    EXPECT_EQ(feed_shared(&p, "guoxiang", &r), GI_PROTO_MORE);
+    EXPECT_EQ(feed_shared(&p, "exit", &r), GI_PROTO_EXIT);
+    EXPECT_EQ(r, (Replies{"Hello guoxiang"}));
+    EXPECT_EQ(p.pending, nullptr);
+    EXPECT_EQ(p.max_line, 2048u);
+    gi_proto_free(&p);
+}
+
+TEST_F(Proto, HeldRepliesAreCutOneAtATime)
+{
+    EXPECT_EQ(feed("a\nbb\n"), GI_PROTO_MORE);
+    std::string all = replies_[0] + replies_[1];
+    EXPECT_EQ(gi_proto_reply_len(&p_, all.data(), all.size()), replies_[0].size());
+    gi_proto raw;
+    ASSERT_EQ(gi_proto_init(&raw, 0), GREET_OK);
+    const char reply[] = "Hello two\nlines\n";
+    ASSERT_EQ(gi_proto_latch(&raw, "two\nlines", 9), GI_MODE_RAW);
+    EXPECT_EQ(gi_proto_reply_len(&raw, reply, sizeof reply - 1), sizeof reply - 1);
+    gi_proto_free(&raw);
+}

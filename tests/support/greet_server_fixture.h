@@ -69,13 +69,36 @@ class LogSink
     std::vector<std::string> lines_;
 };
 
+// The server models every server test runs against (value-parameterised tests), and their
+// names as --model takes them. A new model is added here once and every suite covers it.
+inline std::vector<int> server_models()
+{
+    return {GREET_SERVER_THREADS, GREET_SERVER_EVENTS};
+}
+
+inline std::string model_name(int model)
+{
+    return model == GREET_SERVER_THREADS  ? "threads"
+           : model == GREET_SERVER_EVENTS ? "events"
+                                          : "processes";
+}
+
+// For INSTANTIATE_TEST_SUITE_P: "Server.Greets/events" instead of ".../1".
+struct ModelName {
+    std::string operator()(const ::testing::TestParamInfo<int> &info) const
+    {
+        return model_name(info.param);
+    }
+};
+
 // Owns one running server; stop() may be called early, the destructor stops it otherwise.
 class TestServer
 {
   public:
-    TestServer()
+    explicit TestServer(int model = GREET_SERVER_DEFAULT)
     {
         greet_server_config_init(&cfg);
+        cfg.model = model;
         cfg.bind = "127.0.0.1";
         cfg.port = 0;
         cfg.log = LogSink::callback;
