@@ -20,8 +20,8 @@ _greet() {
         return
         ;;
     server)
-        opts="-b --bind -p --port --backlog --max-clients --idle-timeout --delay --greeting --max-line -q --quiet --log-format -v --verbose -h --help"
-        value_opts=" -b --bind -p --port --backlog --max-clients --idle-timeout --delay --greeting --max-line --log-format "
+        opts="-b --bind -p --port --backlog --max-clients --idle-timeout --delay --greeting --model --workers --max-line -q --quiet --log-format -v --verbose -h --help"
+        value_opts=" -b --bind -p --port --backlog --max-clients --idle-timeout --delay --greeting --model --workers --max-line --log-format "
         file_opts="  "
         operand=""
         ;;

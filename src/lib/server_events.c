@@ -53,9 +53,9 @@ struct loop {
     gp_poller *poller;
     gp_pollreg listen_reg;
     gp_deadline accept_resume; /* accepting paused (out of descriptors) until then */
-    gp_atomic stop;         /* set by the engine's stop */
-    int stopping;           /* the loop saw stop: no more accepting or reading */
-    uint64_t now;           /* the clock at the last wake-up: one clock read per batch */
+    gp_atomic stop;            /* set by the engine's stop */
+    int stopping;              /* the loop saw stop: no more accepting or reading */
+    uint64_t now;              /* the clock at the last wake-up: one clock read per batch */
     struct gi_timer_heap timers;
     struct econn *live;
     struct econn *dead;

@@ -13,7 +13,7 @@ struct conn {
     gp_thread *thread;
     gp_socket sock;
     gp_deadline idle_end; /* closed as idle when no message is complete by then */
-    int recv_limit;    /* the receive timeout set on sock, in ms */
+    int recv_limit;       /* the receive timeout set on sock, in ms */
     char peer[GP_ADDRSTR_MAX];
     struct gi_proto proto;
     unsigned char rbuf[GI_PROTO_RECV_MAX];

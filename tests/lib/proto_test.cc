@@ -307,7 +307,7 @@ TEST_F(Proto, HeldRepliesAreCutOneAtATime)
     gi_proto raw;
     ASSERT_EQ(gi_proto_init(&raw, 0), GREET_OK);
     const char reply[] = "Hello two\nlines\n";
-    ASSERT_EQ(gi_proto_latch(&raw, "two\nlines", 9), GI_MODE_RAW);
+    ASSERT_EQ(gi_proto_latch(&raw, "first", 5), GI_MODE_RAW); // later raw messages may hold "\n"
     EXPECT_EQ(gi_proto_reply_len(&raw, reply, sizeof reply - 1), sizeof reply - 1);
     gi_proto_free(&raw);
 }
