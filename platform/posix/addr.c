@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/fault.h"
+#include "common/sockaddr.h"
 #include "gp.h"
 
 static int os_family(int family)
@@ -86,22 +87,12 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
 }
 
 /* The sockaddr behind addr, copied out so that no type-punned pointer is needed. */
-static int addr_view(const gp_addr *addr, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    if (addr->len < sizeof(sa_family_t) || addr->len > sizeof *ss) {
-        return AF_UNSPEC;
-    }
-    memcpy(ss, addr->u.bytes, addr->len);
-    return ss->ss_family;
-}
-
 int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
 {
     gp_oserr_clear();
     struct sockaddr_storage ss;
     char text[INET6_ADDRSTRLEN + 16];
-    int af = addr_view(addr, &ss);
+    int af = gp_addr_view(addr, &ss);
     const void *raw;
     size_t n;
 
@@ -127,34 +118,6 @@ int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
     }
     memcpy(buf, text, n + 1);
     return GREET_OK;
-}
-
-uint16_t gp_addr_port(const gp_addr *addr)
-{
-    struct sockaddr_storage ss;
-    int af = addr_view(addr, &ss);
-
-    if (af == AF_INET) {
-        return ntohs(((const struct sockaddr_in *)&ss)->sin_port);
-    }
-    if (af == AF_INET6) {
-        return ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
-    }
-    return 0;
-}
-
-int gp_addr_family(const gp_addr *addr)
-{
-    struct sockaddr_storage ss;
-
-    switch (addr_view(addr, &ss)) {
-    case AF_INET:
-        return GP_AF_INET4;
-    case AF_INET6:
-        return GP_AF_INET6;
-    default:
-        return GP_AF_ANY;
-    }
 }
 
 int gp_hostname(char *buf, size_t size)

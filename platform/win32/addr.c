@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "common/fault.h"
+#include "common/sockaddr.h"
 #include "gp.h"
 #include "gpw.h"
 
@@ -115,23 +116,13 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
 
 /* A copy of addr as the OS type (the bytes may not be read through a struct pointer); returns
  * its family, AF_UNSPEC for an empty or oversized address. */
-static int addr_view(const gp_addr *addr, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    if (addr->len < sizeof(ADDRESS_FAMILY) || addr->len > sizeof *ss) {
-        return AF_UNSPEC;
-    }
-    memcpy(ss, addr->u.bytes, addr->len);
-    return ss->ss_family;
-}
-
 int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
 {
     gp_oserr_clear();
     struct sockaddr_storage ss;
     const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
     char text[GP_ADDRSTR_MAX];
-    int af = addr_view(addr, &ss);
+    int af = gp_addr_view(addr, &ss);
     const void *raw;
     size_t n;
 
@@ -156,34 +147,6 @@ int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
     }
     memcpy(buf, text, n + 1);
     return GREET_OK;
-}
-
-uint16_t gp_addr_port(const gp_addr *addr)
-{
-    struct sockaddr_storage ss;
-    int af = addr_view(addr, &ss);
-
-    if (af == AF_INET) {
-        return ntohs(((const struct sockaddr_in *)&ss)->sin_port);
-    }
-    if (af == AF_INET6) {
-        return ntohs(((const struct sockaddr_in6 *)&ss)->sin6_port);
-    }
-    return 0;
-}
-
-int gp_addr_family(const gp_addr *addr)
-{
-    struct sockaddr_storage ss;
-
-    switch (addr_view(addr, &ss)) {
-    case AF_INET:
-        return GP_AF_INET4;
-    case AF_INET6:
-        return GP_AF_INET6;
-    default:
-        return GP_AF_ANY;
-    }
 }
 
 int gp_hostname(char *buf, size_t size)
