@@ -17,8 +17,8 @@
  *
  * Refused (GREET_EURL, with a reason): user-info (`user:pass@host`), spaces and control
  * characters anywhere, a missing or malformed host, a bad port. Other schemes (ftp:, mailto:)
- * fail with GREET_EUNSUPPORTED. https parses; refusing it until TLS exists is the fetch layer's
- * job.
+ * fail with GREET_EUNSUPPORTED. Both http and https are fetched (greet_fetch; https needs a
+ * build with a TLS backend, see greet --version).
  */
 #ifndef GREET_URL_H
 #define GREET_URL_H
