@@ -2,6 +2,7 @@
  * streams through one fixed buffer), repeated along redirects. Memory is fixed per fetch: the
  * receive buffer and the parser (which keeps the raw response head), whatever the body's size. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,12 +58,16 @@ static int is_redirect(int status)
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-/* Fails the fetch with err unless a more precise message was already recorded. */
-static int fail(struct fetch *st, int err, const char *what)
+/* The engine's one way to fail (gi_fetch_fail's rule: the first failure's message stands). */
+static int fail(struct fetch *st, int err, int with_text, const char *fmt, ...) GP_PRINTF(4, 5);
+
+static int fail(struct fetch *st, int err, int with_text, const char *fmt, ...)
 {
-    if (st->res->message[0] == '\0') {
-        gi_fetch_msg(st->res->message, sizeof st->res->message, err, "%s", what);
-    }
+    va_list ap;
+
+    va_start(ap, fmt);
+    gi_fetch_vfail(st->res->message, sizeof st->res->message, err, with_text, fmt, ap);
+    va_end(ap);
     return err;
 }
 
@@ -84,14 +89,13 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
     r.redirecting = st->follow;
     rc = st->sink->on_response ? st->sink->on_response(st->sink->ctx, &r) : GREET_OK;
     if (rc != GREET_OK) {
-        return fail(st, rc, "stopped while handling the response head");
+        return fail(st, rc, GI_WITH_TEXT, "stopped while handling the response head");
     }
     if (st->follow) {
         return GREET_ECANCELED; /* the redirect's body is not wanted: stop here */
     }
     if (st->opt->fail_on_error && resp->status >= 400) {
-        return gi_fetch_msg(st->res->message, sizeof st->res->message, GREET_EHTTP,
-                            "the server answered %d", resp->status);
+        return fail(st, GREET_EHTTP, GI_WITH_TEXT, "the server answered %d", resp->status);
     }
     st->progress.total = r.content_length;
     st->body_start = gp_clock_ms();
@@ -107,7 +111,7 @@ static int report_progress(struct fetch *st)
     }
     st->progress.elapsed_ms = st->body_start ? gp_clock_ms() - st->body_start : 0;
     rc = st->sink->on_progress(st->sink->ctx, &st->progress);
-    return rc != GREET_OK ? fail(st, rc, "stopped") : GREET_OK;
+    return rc != GREET_OK ? fail(st, rc, GI_WITH_TEXT, "stopped") : GREET_OK;
 }
 
 static int on_body(void *ctx, const char *data, size_t len)
@@ -116,7 +120,7 @@ static int on_body(void *ctx, const char *data, size_t len)
     int rc = st->sink->on_body ? st->sink->on_body(st->sink->ctx, data, len) : GREET_OK;
 
     if (rc != GREET_OK) {
-        return fail(st, rc, "stopped while writing the body");
+        return fail(st, rc, GI_WITH_TEXT, "stopped while writing the body");
     }
     st->res->body_size += len;
     st->progress.received += len;
@@ -150,7 +154,7 @@ static int send_request(struct fetch *st, struct gi_transport *conn)
                               &req, &len, &dropped);
 
     if (rc != GREET_OK) {
-        return fail(st, rc, "build the request");
+        return fail(st, rc, GI_WITH_TEXT, "build the request");
     }
     if (dropped && st->sink->on_info) {
         st->sink->on_info(st->sink->ctx,
@@ -163,30 +167,24 @@ static int send_request(struct fetch *st, struct gi_transport *conn)
     rc = conn->ops->write(conn, req, len, st->deadline);
     free(req);
     if (rc != GREET_OK) {
-        gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "send the request to %s",
-                     conn->peer);
+        fail(st, rc, GI_WITH_TEXT, "send the request to %s", conn->peer);
     }
     return rc;
 }
 
 static int parse_failed(struct fetch *st, struct gi_transport *conn, int rc)
 {
-    if (st->res->message[0] == '\0') {
-        snprintf(st->res->message, sizeof st->res->message, "response from %s: %s", conn->peer,
-                 greet_http_parser_reason(st->parser));
-    }
-    return rc;
+    return fail(st, rc, GI_AS_IS, "response from %s: %s", conn->peer,
+                greet_http_parser_reason(st->parser));
 }
 
 static int read_failed(struct fetch *st, struct gi_transport *conn, int rc)
 {
     if (rc == GREET_ETIMEDOUT) {
-        return gi_fetch_msg(st->res->message, sizeof st->res->message, rc,
-                            "receive from %s: max time of %ld ms reached", conn->peer,
-                            st->opt->max_time_ms);
+        return fail(st, rc, GI_WITH_TEXT, "receive from %s: max time of %ld ms reached", conn->peer,
+                    st->opt->max_time_ms);
     }
-    return gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "receive from %s",
-                        conn->peer);
+    return fail(st, rc, GI_WITH_TEXT, "receive from %s", conn->peer);
 }
 
 /* The TLS peer closed without close_notify before the response was complete (after it, the
@@ -199,11 +197,10 @@ static int closed_without_notify(struct fetch *st, struct gi_transport *conn)
     if (rc != GREET_OK) {
         return parse_failed(st, conn, rc);
     }
-    snprintf(st->res->message, sizeof st->res->message,
-             "response from %s: the connection ended without TLS close_notify, so the body may "
-             "be cut short",
-             conn->peer);
-    return GREET_ECLOSED;
+    return fail(st, GREET_ECLOSED, GI_AS_IS,
+                "response from %s: the connection ended without TLS close_notify, so the body "
+                "may be cut short",
+                conn->peer);
 }
 
 /* The stall check: at the end of each speed_time window, the window's average rate must reach
@@ -218,12 +215,11 @@ static int check_speed(struct fetch *st, struct gi_transport *conn)
     }
     bytes = st->received - st->window_bytes;
     if (bytes * 1000 < (uint64_t)st->opt->speed_limit * span) {
-        snprintf(st->res->message, sizeof st->res->message,
-                 "receive from %s: stalled: %llu bytes in the last %llu ms, less than the speed "
-                 "limit of %ld bytes/s (--speed-limit, --speed-time)",
-                 conn->peer, (unsigned long long)bytes, (unsigned long long)span,
-                 st->opt->speed_limit);
-        return GREET_ETIMEDOUT;
+        return fail(st, GREET_ETIMEDOUT, GI_AS_IS,
+                    "receive from %s: stalled: %llu bytes in the last %llu ms, less than the "
+                    "speed limit of %ld bytes/s (--speed-limit, --speed-time)",
+                    conn->peer, (unsigned long long)bytes, (unsigned long long)span,
+                    st->opt->speed_limit);
     }
     st->window_start = now;
     st->window_bytes = st->received;
@@ -285,16 +281,15 @@ static int tls_context(struct fetch *st)
     o.insecure = st->opt->insecure;
     rc = gp_tls_ctx_create(&o, &st->tls);
     if (rc == GREET_EUNSUPPORTED) {
-        snprintf(st->res->message, sizeof st->res->message,
-                 "https is not supported in this build (built without a TLS library)");
-    } else if (rc != GREET_OK && o.ca_file) {
-        /* The reason stays in the message; the code says it is a TLS set-up problem. */
-        gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "CA file %.300s", o.ca_file);
-        rc = GREET_ETLS;
-    } else if (rc != GREET_OK) {
-        gi_fetch_msg(st->res->message, sizeof st->res->message, rc, "TLS setup");
+        return fail(st, rc, GI_AS_IS,
+                    "https is not supported in this build (built without a TLS library)");
     }
-    return rc;
+    if (rc != GREET_OK && o.ca_file) {
+        /* The reason stays in the message; the code says it is a TLS set-up problem. */
+        fail(st, rc, GI_WITH_TEXT, "CA file %.300s", o.ca_file);
+        return GREET_ETLS;
+    }
+    return rc != GREET_OK ? fail(st, rc, GI_WITH_TEXT, "TLS setup") : GREET_OK;
 }
 
 /* One request and its response on a new connection to the current URL. */
@@ -384,15 +379,13 @@ static int next_url(struct fetch *st)
     int i, rc;
 
     if (resp->location_too_long) {
-        snprintf(st->res->message, sizeof st->res->message,
-                 "redirect Location longer than %d bytes", GREET_HTTP_LOCATION_MAX);
-        return GREET_ETOOBIG;
+        return fail(st, GREET_ETOOBIG, GI_AS_IS, "redirect Location longer than %d bytes",
+                    GREET_HTTP_LOCATION_MAX);
     }
     if (st->res->redirects >= st->opt->max_redirects) {
-        snprintf(st->res->message, sizeof st->res->message,
-                 "more than %d redirects (the last one from %.200s)", st->opt->max_redirects,
-                 st->url_text);
-        return GREET_EREDIRECT;
+        return fail(st, GREET_EREDIRECT, GI_AS_IS,
+                    "more than %d redirects (the last one from %.200s)", st->opt->max_redirects,
+                    st->url_text);
     }
     location = encode_location(resp->location);
     if (!location) {
@@ -404,16 +397,13 @@ static int next_url(struct fetch *st)
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
     }
     if (rc != GREET_OK) {
-        snprintf(st->res->message, sizeof st->res->message, "bad redirect Location '%.200s': %s",
-                 resp->location, why);
-        return rc;
+        return fail(st, rc, GI_AS_IS, "bad redirect Location '%.200s': %s", resp->location, why);
     }
     h = url_hash(st->url_text);
     for (i = 0; i <= st->res->redirects; i++) {
         if (st->visited[i] == h) {
-            snprintf(st->res->message, sizeof st->res->message,
-                     "redirect loop: %.200s was already fetched", st->url_text);
-            return GREET_EREDIRECT;
+            return fail(st, GREET_EREDIRECT, GI_AS_IS, "redirect loop: %.200s was already fetched",
+                        st->url_text);
         }
     }
     st->visited[++st->res->redirects] = h;
@@ -451,8 +441,7 @@ static int start(struct fetch *st, const char *url)
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
     }
     if (rc != GREET_OK) {
-        snprintf(st->res->message, sizeof st->res->message, "%s", why[0] ? why : "malformed URL");
-        return rc;
+        return fail(st, rc, GI_AS_IS, "%s", why[0] ? why : "malformed URL");
     }
     snprintf(st->origin.scheme, sizeof st->origin.scheme, "%s", st->url.scheme);
     snprintf(st->origin.host, sizeof st->origin.host, "%s", st->url.host);
@@ -462,9 +451,8 @@ static int start(struct fetch *st, const char *url)
         return rc;
     }
     if (st->opt->max_redirects < 0 || st->opt->max_redirects > GREET_FETCH_MAX_REDIRECTS) {
-        snprintf(st->res->message, sizeof st->res->message, "max redirects must be 0..%d",
-                 GREET_FETCH_MAX_REDIRECTS);
-        return GREET_EINVAL;
+        return fail(st, GREET_EINVAL, GI_AS_IS, "max redirects must be 0..%d",
+                    GREET_FETCH_MAX_REDIRECTS);
     }
     st->buf = malloc(RECV_BUF_SIZE);
     if (!st->buf) {
@@ -540,8 +528,11 @@ int greet_fetch(const char *url, const greet_fetch_options *opt, const greet_fet
     if (rc == GREET_OK) {
         rc = fetch(url, &own_opt, &own_sink, &own_result);
     }
-    if (rc != GREET_OK && own_result.message[0] == '\0') {
-        greet_error_text(rc, own_result.message, sizeof own_result.message);
+    if (rc != GREET_OK) {
+        /* A failure that wrote nothing (no memory, a bad argument): its text alone. */
+        char text[GREET_FETCH_MESSAGE_MAX];
+        gi_fetch_fail(own_result.message, sizeof own_result.message, rc, GI_AS_IS, "%s",
+                      greet_error_text(rc, text, sizeof text));
     }
     if (result && gi_abi_export(result, &own_result, sizeof own_result) != GREET_OK) {
         return GREET_EINVAL; /* nowhere to say more */

@@ -45,8 +45,8 @@ static int secure(const struct gi_fetch_target *t, struct gi_transport **conn)
         rc = gi_transport_tls(conn, t->tls, t->url->host, attempt);
     }
     if (rc != GREET_OK) {
-        gi_fetch_msg(t->msg, t->msg_size, rc, "TLS handshake with %s (%s)", t->url->host,
-                     (*conn)->peer);
+        gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "TLS handshake with %s (%s)",
+                      t->url->host, (*conn)->peer);
         (*conn)->ops->close(*conn);
         *conn = NULL;
         return rc;
@@ -69,26 +69,27 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
     int rc = gi_family(t->opt->family, &family);
 
     if (rc != GREET_OK) {
-        snprintf(t->msg, t->msg_size, "address family %d: not one of enum greet_family",
-                 t->opt->family);
-        return rc;
+        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_AS_IS,
+                             "address family %d: not one of enum greet_family", t->opt->family);
     }
     rc = gi_resolve(t->url->host, t->url->port, family, t->deadline, &go_on, addrs, &count, detail,
                     sizeof detail);
     if (rc != GREET_OK) {
-        snprintf(t->msg, t->msg_size, "resolve %s%s: %s%s%s%s", t->url->host,
-                 family == GP_AF_INET4   ? " (IPv4 only)"
-                 : family == GP_AF_INET6 ? " (IPv6 only)"
-                                         : "",
-                 greet_strerror(rc), detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
-        return rc;
+        /* The lookup's detail came back with its code from the resolver's thread. */
+        return gi_fetch_fail(
+            t->msg, t->msg_size, rc, GI_AS_IS, "resolve %s%s: %s%s%s%s", t->url->host,
+            family == GP_AF_INET4   ? " (IPv4 only)"
+            : family == GP_AF_INET6 ? " (IPv6 only)"
+                                    : "",
+            greet_strerror(rc), detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
     }
     rc = gi_connect_first(addrs, count, &plan, &sock, &which, name);
     if (rc == GREET_ETIMEDOUT && gp_deadline_passed(t->deadline)) {
-        return gi_fetch_msg(t->msg, t->msg_size, rc, "connect to %s: max time reached", name);
+        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT,
+                             "connect to %s: max time reached", name);
     }
     if (rc != GREET_OK) {
-        return gi_fetch_msg(t->msg, t->msg_size, rc, "connect to %s", name);
+        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s", name);
     }
     rc = gi_transport_tcp(sock, out);
     if (rc != GREET_OK || !t->tls) {

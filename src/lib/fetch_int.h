@@ -2,6 +2,7 @@
 #ifndef GREET_LIB_FETCH_INT_H
 #define GREET_LIB_FETCH_INT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,9 +10,16 @@
 #include "url_internal.h"
 #include "transport.h"
 
-/* Writes "WHAT: error text" into msg, WHAT from fmt, the text from greet_error_text(err) (with
- * the OS detail when it belongs to err). Returns err. */
-int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...) GP_PRINTF(4, 5);
+/* The engine's one way to fail, by one rule: the first failure of a fetch writes its message and
+ * any later one (the parser's error after a callback stopped it, a clean-up's) only returns its
+ * code, so the message always says what went wrong first. The message is fmt's text, followed,
+ * with with_text (GI_WITH_TEXT), by ": " and greet_error_text(err) with the OS detail of the
+ * failure that produced err; GI_AS_IS when fmt already tells the whole story. Returns err. */
+enum { GI_AS_IS = 0, GI_WITH_TEXT = 1 };
+int gi_fetch_fail(char *msg, size_t size, int err, int with_text, const char *fmt, ...)
+    GP_PRINTF(5, 6);
+int gi_fetch_vfail(char *msg, size_t size, int err, int with_text, const char *fmt, va_list ap)
+    GP_PRINTF(5, 0);
 
 /* Checks the caller's extra header fields: a token name, a colon, a value without CR, LF, NUL or
  * other control bytes (so nothing can be injected into the request). GREET_EINVAL with msg. */

@@ -1,7 +1,6 @@
 /* The request the engine sends: the request line, the built-in fields (Host, User-Agent, Accept,
  * Connection: close) which the caller's fields may replace or remove, then the caller's others.
  * After a redirect to another origin the caller's credentials and Host are left out. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +10,6 @@
 
 static const char *const builtin_names[] = {"Host", "User-Agent", "Accept", "Connection"};
 #define BUILTIN_COUNT (sizeof builtin_names / sizeof builtin_names[0])
-
-int gi_fetch_msg(char *msg, size_t size, int err, const char *fmt, ...)
-{
-    char text[GREET_FETCH_MESSAGE_MAX];
-    va_list ap;
-    int n;
-
-    /* The error text first: the formatting below must not disturb the recorded OS detail. */
-    greet_error_text(err, text, sizeof text);
-    va_start(ap, fmt);
-    n = vsnprintf(msg, size, fmt, ap);
-    va_end(ap);
-    if (n >= 0 && (size_t)n < size) {
-        snprintf(msg + n, size - (size_t)n, ": %s", text);
-    }
-    return err;
-}
 
 /* Length of the field name of "Name: value", 0 when it is not a token followed by ':'. */
 static size_t field_name_len(const char *field)
@@ -58,14 +40,14 @@ int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, siz
     for (i = 0; i < opt->header_count; i++) {
         const char *field = opt->headers[i];
         if (field_name_len(field) == 0) {
-            snprintf(msg, size, "header '%.200s' is not 'Name: value' with a valid name", field);
-            return GREET_EINVAL;
+            return gi_fetch_fail(msg, size, GREET_EINVAL, GI_AS_IS,
+                                 "header '%.200s' is not 'Name: value' with a valid name", field);
         }
         for (v = (const unsigned char *)field_value(field); *v; v++) {
             if ((*v < 0x20 && *v != '\t') || *v == 0x7f) {
-                snprintf(msg, size, "header '%.*s' contains a line break or control byte",
-                         (int)field_name_len(field), field);
-                return GREET_EINVAL;
+                return gi_fetch_fail(msg, size, GREET_EINVAL, GI_AS_IS,
+                                     "header '%.*s' contains a line break or control byte",
+                                     (int)field_name_len(field), field);
             }
         }
     }
