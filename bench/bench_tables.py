@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Turns server_bench.sh's TSV results into Markdown tables: medians over the runs, greet's
-ratios to the epoll baseline and to the Python server, errors summed over every run.
+"""Turns server_bench.sh's TSV results into Markdown tables: medians over the runs, the ratios
+of greet's one-loop events model (greet-events-1) to every other server, errors summed over every
+run.
 
 usage: bench_tables.py RESULTS.tsv RUNS DURATION_S
 Each TSV line: run, scenario, server, mode, conns, then greet_load's key=value fields.
@@ -9,7 +10,8 @@ import statistics
 import sys
 from collections import defaultdict
 
-SERVERS = ("greet", "epoll", "python")
+SERVERS = ("greet-events-1", "greet-events-2", "greet-threads", "epoll", "libuv", "python")
+SUBJECT = "greet-events-1"  # the server the ratios are about
 
 
 def load(path):
@@ -67,8 +69,8 @@ def rt_table(groups, mode):
     head = ["clients"]
     for s in servers:
         head += [f"{s} rt/s", f"{s} p50 / p99 µs"]
-    others = [s for s in servers if s != "greet"] if "greet" in servers else []
-    head += [f"greet/{s}" for s in others] + ["errors"]
+    others = [s for s in servers if s != SUBJECT] if SUBJECT in servers else []
+    head += [f"{SUBJECT}/{s}" for s in others] + ["errors"]
     rows = [head, ["---:"] * len(head)]
     for c in levels:
         runs = {s: groups.get(("rt", s, mode, c), []) for s in servers}
@@ -76,7 +78,7 @@ def rt_table(groups, mode):
         row = [str(c)]
         for s in servers:
             row += [fmt_rate(rates[s]), fmt_lat(runs[s])]
-        row += [fmt_ratio(rates["greet"], rates[s]) for s in others]
+        row += [fmt_ratio(rates[SUBJECT], rates[s]) for s in others]
         row.append(" / ".join(f"{s} {errors(runs[s], c)}" for s in servers))
         rows.append(row)
     return rows
@@ -87,15 +89,15 @@ def cpu_table(groups, mode):
     machine distorts less than throughput."""
     servers = [s for s in SERVERS if any(k[:3] == ("rt", s, mode) for k in groups)]
     levels = sorted({k[3] for k in groups if k[0] == "rt" and k[2] == mode})
-    others = [s for s in servers if s != "greet"] if "greet" in servers else []
-    rows = [["clients"] + [f"{s} µs" for s in servers] + [f"greet/{s}" for s in others] +
+    others = [s for s in servers if s != SUBJECT] if SUBJECT in servers else []
+    rows = [["clients"] + [f"{s} µs" for s in servers] + [f"{SUBJECT}/{s}" for s in others] +
             [f"greet_load CPU % ({s} run)" for s in servers]]
     rows.append(["---:"] * len(rows[0]))
     for c in levels:
         runs = {s: groups.get(("rt", s, mode, c), []) for s in servers}
         cost = {s: cpu_per_op(runs[s]) for s in servers}
         rows.append([str(c)] + ["-" if cost[s] is None else f"{cost[s]:.1f}" for s in servers] +
-                    [fmt_ratio(cost["greet"], cost[s]) for s in others] +
+                    [fmt_ratio(cost[SUBJECT], cost[s]) for s in others] +
                     [fmt_pct(generator_share(runs[s])) for s in servers])
     return rows
 
@@ -131,13 +133,13 @@ def churn_table(groups):
     return rows
 
 
-def big_table(groups):
+def big_table(groups, scenario="big"):
     rows = [["server", "clients", "opened (min)", "open s", "rt/s", "p50 / p99 µs",
              "RSS before MiB", "RSS all open MiB", "KiB per connection", "peak VmHWM MiB",
              "errors"],
             ["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]]
     for s in SERVERS:
-        for key in sorted(k for k in groups if k[0] == "big" and k[1] == s):
+        for key in sorted(k for k in groups if k[0] == scenario and k[1] == s):
             runs, conns = groups[key], key[3]
             opened = min((int(r["opened"]) for r in runs if "opened" in r), default=0)
             before, held = median(runs, "rss_before_kib"), median(runs, "rss_held_kib")
@@ -169,6 +171,9 @@ def main():
     if any(k[0] == "big" for k in groups):
         print(f"\n### Many idle-ish clients: one round trip per second each ({note})\n")
         print(markdown(big_table(groups)))
+    if any(k[0] == "delay" for k in groups):
+        print(f"\n### --delay 1000: each client sends again when its reply came ({note})\n")
+        print(markdown(big_table(groups, "delay")))
 
 
 if __name__ == "__main__":

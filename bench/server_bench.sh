@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# Benchmarks `greet server` against two yardsticks speaking the same protocol, side by side in
-# one run: bench/epoll_server (single-threaded epoll, the near-limit baseline) and the tutorial's
+# Benchmarks `greet server` in its models against yardsticks speaking the same protocol, side by
+# side in one run: bench/epoll_server (single-threaded epoll, the near-limit baseline),
+# bench/libuv_server (one libuv loop; built where libuv is found) and, on request, the tutorial's
 # Python server (bench/tutorial_server.py, raw mode only, its sleep(1) removed). Linux only: it
 # reads the servers' memory from /proc and the load generator uses epoll.
 #
-#   bench/server_bench.sh [--runs N] [--duration S] [--levels "1 100 200 1000"] [--big N]
-#                         [--servers "greet epoll python"] [--skip-build] [--bin DIR] [--out FILE]
+#   bench/server_bench.sh [--runs N] [--duration S] [--levels "1 100 1000 10000"] [--big N]
+#                         [--servers "greet-events-1 greet-threads ..."] [--no-pin]
+#                         [--skip-build] [--bin DIR] [--out FILE]
 #
-# Builds the release preset, then for every scenario starts a fresh server (so its peak memory
-# belongs to that scenario) on a free loopback port, runs bench/greet_load against it, stops it
-# (only the PIDs this script started), and prints Markdown tables of medians over the runs, with
-# greet's ratios to the epoll baseline and to the Python server. Raw results go to --out as TSV.
+# Servers: greet-events-1 (--model events --workers 1), greet-events-2 (--workers 2, never
+# pinned), greet-threads (--model threads), epoll, libuv, python. Pinned by default (taskset):
+# the server on CPU 1, the load generator on CPU 0, since unpinned runs on two CPUs flip by 2x
+# with scheduling. Builds the release preset, then for every scenario starts a fresh server (so
+# its peak memory belongs to that scenario) on a free loopback port, runs bench/greet_load
+# against it, stops it (only the PIDs this script started), and prints Markdown tables of
+# medians over the runs with ratios to greet-events-1. Scenarios: ping-pong round trips at each
+# level in line and raw mode, connection churn, --big idle-ish connections (one round trip a
+# second each: memory), and --delay 1000 with --big clients each sending as soon as its reply
+# came (the tutorial's sleep(1): about --big replies a second). Raw results go to --out as TSV.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=3
 DURATION=5
-LEVELS="1 100 200 1000"
+LEVELS="1 100 1000 10000"
 BIG=10000
-SERVERS="greet epoll python"
+SERVERS="greet-events-1 greet-threads greet-events-2 epoll libuv"
+PIN=1
 BUILD=1
 BIN=$ROOT/build/release
 OUT=""
@@ -30,10 +39,11 @@ while [ $# -gt 0 ]; do
     --levels) LEVELS=$2; shift 2 ;;
     --big) BIG=$2; shift 2 ;;
     --servers) SERVERS=$2; shift 2 ;;
+    --no-pin) PIN=0; shift ;;
     --skip-build) BUILD=0; shift ;;
     --bin) BIN=$2; BUILD=0; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "server_bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -41,12 +51,14 @@ done
 GREET=$BIN/greet
 LOAD=$BIN/bench/greet_load
 EPOLL=$BIN/bench/epoll_server
+LIBUV=$BIN/bench/libuv_server
 PYSERVER=$ROOT/bench/tutorial_server.py
 BACKLOG=128 # greet's default; given to the Python server too, whose tutorial value is 5
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/greet-bench.XXXXXX")
 RESULTS=${OUT:-$WORK/results.tsv}
 SERVER_PID=""
 SERVER_PORT=""
+SERVER_EXTRA=() # more greet server options for one scenario (--delay)
 
 cleanup() {
     if [ -n "$SERVER_PID" ]; then
@@ -62,14 +74,29 @@ want() { [[ " $SERVERS " == *" $1 "* ]]; }
 if [ "$BUILD" = 1 ]; then
     (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release -j2 >/dev/null)
 fi
-for f in "$LOAD" "$EPOLL" $(want greet && echo "$GREET"); do
-    [ -x "$f" ] || { echo "server_bench.sh: $f is missing (build the release preset)" >&2; exit 1; }
+for f in "$LOAD" "$GREET" $(want epoll && echo "$EPOLL") $(want libuv && echo "$LIBUV"); do
+    [ -x "$f" ] || { echo "server_bench.sh: $f is missing (build the release preset; libuv_server needs libuv1-dev)" >&2; exit 1; }
 done
-command -v python3 >/dev/null || { echo "server_bench.sh: python3 is required" >&2; exit 1; }
-# Each scenario runs on the servers that speak its protocol: the tutorial's has no line mode.
-pick() { for s in "$@"; do want "$s" && printf '%s ' "$s"; done; }
-LINE_SERVERS=$(pick greet epoll)
-ALL_SERVERS=$(pick greet epoll python)
+if want python; then
+    command -v python3 >/dev/null || { echo "server_bench.sh: python3 is required" >&2; exit 1; }
+fi
+if [ "$PIN" = 1 ] && { ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; }; then
+    echo "server_bench.sh: pinning needs taskset and 2 CPUs (or use --no-pin)" >&2
+    exit 1
+fi
+# Each scenario runs on the servers that speak its protocol: the tutorial's has no line mode and
+# only greet has --delay.
+pick() { for s in "$@"; do if want "$s"; then printf '%s ' "$s"; fi; done; }
+LINE_SERVERS=$(pick greet-events-1 greet-threads greet-events-2 epoll libuv)
+ALL_SERVERS=$(pick greet-events-1 greet-threads greet-events-2 epoll libuv python)
+DELAY_SERVERS=$(pick greet-events-1 greet-threads greet-events-2)
+
+# pinned ROLE SERVER: the taskset prefix for the server (CPU 1) or the load generator (CPU 0);
+# nothing when pinning is off or for the two-loop greet, which is measured unpinned.
+pinned() {
+    [ "$PIN" = 1 ] && [ "$2" != greet-events-2 ] || return 0
+    if [ "$1" = server ]; then echo taskset -c 1; else echo taskset -c 0; fi
+}
 
 # Every connection is a descriptor in the load generator and in the server.
 ulimit -n "$(ulimit -Hn)"
@@ -83,10 +110,16 @@ fi
 start_server() {
     local out=$WORK/server.out err=$WORK/server.err
     : >"$out"
+    local greet=("$GREET" server --bind 127.0.0.1 --port 0 --max-clients 20000 -q
+        ${SERVER_EXTRA[@]+"${SERVER_EXTRA[@]}"})
+    # shellcheck disable=SC2046 # pinned prints a command prefix of several words
     case "$1" in
-    greet) "$GREET" server --bind 127.0.0.1 --port 0 --max-clients 20000 -q >"$out" 2>"$err" & ;;
-    epoll) "$EPOLL" --bind 127.0.0.1 --port 0 >"$out" 2>"$err" & ;;
-    python) python3 "$PYSERVER" 0 127.0.0.1 "$BACKLOG" >"$out" 2>"$err" & ;;
+    greet-events-1) $(pinned server "$1") "${greet[@]}" --model events --workers 1 >"$out" 2>"$err" & ;;
+    greet-events-2) "${greet[@]}" --model events --workers 2 >"$out" 2>"$err" & ;;
+    greet-threads) $(pinned server "$1") "${greet[@]}" --model threads >"$out" 2>"$err" & ;;
+    epoll) $(pinned server "$1") "$EPOLL" --bind 127.0.0.1 --port 0 >"$out" 2>"$err" & ;;
+    libuv) $(pinned server "$1") "$LIBUV" --bind 127.0.0.1 --port 0 >"$out" 2>"$err" & ;;
+    python) $(pinned server "$1") python3 "$PYSERVER" 0 127.0.0.1 "$BACKLOG" >"$out" 2>"$err" & ;;
     esac
     SERVER_PID=$!
     SERVER_PORT=""
@@ -120,7 +153,8 @@ measure() {
     local run=$1 scenario=$2 server=$3 mode=$4 conns=$5 kv
     shift 5
     start_server "$server"
-    kv=$("$LOAD" --port "$SERVER_PORT" --pid "$SERVER_PID" --mode "$mode" -c "$conns" \
+    # shellcheck disable=SC2046 # pinned prints a command prefix of several words
+    kv=$($(pinned load "$server") "$LOAD" --port "$SERVER_PORT" --pid "$SERVER_PID" --mode "$mode" -c "$conns" \
         --greeting "$(greeting_for "$server")" --kv "$@" 2>>"$WORK/load.err" || true)
     stop_server
     [ -n "$kv" ] || kv="failed=1"
@@ -157,11 +191,19 @@ for run in $(seq "$RUNS"); do
     for server in $ALL_SERVERS; do
         measure "$run" big "$server" raw "$BIG" -d "$DURATION" --think 1000 --timeout 15
     done
+    # The tutorial's time.sleep(1) before each reply, held as a timer (events) or a sleeping
+    # thread (threads): every client sends again as soon as its reply came.
+    SERVER_EXTRA=(--delay 1000)
+    for server in $DELAY_SERVERS; do
+        measure "$run" delay "$server" raw "$BIG" -d "$DURATION" --timeout 15
+    done
+    SERVER_EXTRA=()
 done
 
 echo "### Machine"
 echo
 machine
 echo "- load average (1, 5, 15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- command: bench/server_bench.sh --runs $RUNS --duration $DURATION --levels \"$LEVELS\" --big $BIG"
+echo "- pinned: $([ "$PIN" = 1 ] && echo "server on CPU 1, load generator on CPU 0 (greet-events-2 unpinned)" || echo no)"
+echo "- command: bench/server_bench.sh --runs $RUNS --duration $DURATION --levels \"$LEVELS\" --big $BIG --servers \"$SERVERS\"$([ "$PIN" = 1 ] || echo " --no-pin")"
 python3 "$ROOT/bench/bench_tables.py" "$RESULTS" "$RUNS" "$DURATION"

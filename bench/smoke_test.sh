@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # ctest's check that the benchmark still works (not a benchmark: a few round trips each): runs
-# greet_load in every mode and with both engines against greet server, the epoll yardstick and,
-# where python3 is present, the tutorial's server, and expects every reply byte-exact.
-#   smoke_test.sh GREET_LOAD EPOLL_SERVER GREET
+# greet_load in every mode and with both engines against greet server (each model), the epoll
+# yardstick, the libuv one when built and, where python3 is present, the tutorial's server, and
+# expects every reply byte-exact.
+#   smoke_test.sh GREET_LOAD EPOLL_SERVER GREET [LIBUV_SERVER]
 set -euo pipefail
 LOAD=$1
 EPOLL=$2
 GREET=$3
+LIBUV=${4:-}
 PYSERVER=$(cd "$(dirname "$0")" && pwd)/tutorial_server.py
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/greet-bench-smoke.XXXXXX")
 PIDS=()
@@ -47,8 +49,14 @@ check() {
     done
 }
 
-start greet "$GREET" server --bind 127.0.0.1 --port 0 -q
+start greet "$GREET" server --bind 127.0.0.1 --port 0 -q --model events --workers 2
 check "$PORT" 'hello world!\n' "line raw churn"
+start greet-threads "$GREET" server --bind 127.0.0.1 --port 0 -q --model threads
+check "$PORT" 'hello world!\n' "line raw churn"
+if [ -n "$LIBUV" ]; then
+    start libuv "$LIBUV" --port 0
+    check "$PORT" 'hello world!\n' "line raw churn"
+fi
 start epoll "$EPOLL" --port 0
 check "$PORT" 'hello world!\n' "line raw churn"
 if command -v python3 >/dev/null; then
