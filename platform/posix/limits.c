@@ -4,7 +4,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -12,6 +11,8 @@
 #endif
 
 #include "gp.h"
+
+#define FD_FALLBACK_MAX 10240 /* macOS's usual kern.maxfilesperproc */
 
 int gp_cpu_count(void)
 {
@@ -39,14 +40,14 @@ int gp_fd_limit_raise(long *limit)
     if (rl.rlim_cur < rl.rlim_max) {
         struct rlimit want = rl;
         want.rlim_cur = rl.rlim_max;
-#ifdef __APPLE__
-        /* macOS refuses more than OPEN_MAX for the soft limit whatever the hard one says. */
-        if (want.rlim_cur > OPEN_MAX) {
-            want.rlim_cur = OPEN_MAX;
-        }
-#endif
         if (setrlimit(RLIMIT_NOFILE, &want) == 0) {
             rl = want;
+        } else if (rl.rlim_cur < FD_FALLBACK_MAX) {
+            /* macOS refuses more than kern.maxfilesperproc whatever the hard limit says. */
+            want.rlim_cur = FD_FALLBACK_MAX;
+            if (setrlimit(RLIMIT_NOFILE, &want) == 0) {
+                rl = want;
+            }
         }
     }
     *limit = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)0x7fffffffL ? 0x7fffffffL
