@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "yardstick_args.h"
+
 #define RECV_MAX     1024
 #define LINE_MAX_LEN 4096
 #define TOO_LONG     "error: line too long\n"
@@ -262,48 +264,18 @@ static int listen_on(const char *bind_addr, unsigned port)
     return fd;
 }
 
-/* "\n", "\r" and "\\" in the greeting argument become their bytes. */
-static size_t unescape(char *s)
-{
-    size_t in = 0;
-    size_t out = 0;
-
-    for (; s[in] != '\0'; in++) {
-        char ch = s[in];
-        if (ch == '\\' && s[in + 1] != '\0') {
-            in++;
-            ch = s[in] == 'n' ? '\n' : s[in] == 'r' ? '\r' : s[in];
-        }
-        s[out++] = ch;
-    }
-    s[out] = '\0';
-    return out;
-}
-
 int main(int argc, char **argv)
 {
-    const char *bind_addr = "127.0.0.1";
-    char greeting[256] = "hello world!\n";
-    size_t greeting_len = strlen(greeting);
-    unsigned port = 0;
+    struct yardstick_args args;
     int listener;
     int i;
 
-    for (i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--bind") == 0) {
-            bind_addr = argv[i + 1];
-        } else if (strcmp(argv[i], "--port") == 0) {
-            port = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        } else if (strcmp(argv[i], "--greeting") == 0) {
-            snprintf(greeting, sizeof greeting, "%s", argv[i + 1]);
-            greeting_len = unescape(greeting);
-        }
-    }
+    yardstick_parse(argc, argv, &args);
     ep = epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) {
         die("epoll_create1");
     }
-    listener = listen_on(bind_addr, port);
+    listener = listen_on(args.bind_addr, args.port);
     watch(listener, EPOLL_CTL_ADD, EPOLLIN);
     for (;;) {
         struct epoll_event events[256];
@@ -311,7 +283,7 @@ int main(int argc, char **argv)
         for (i = 0; i < n; i++) {
             int fd = events[i].data.fd;
             if (fd == listener) {
-                accept_all(listener, greeting, greeting_len);
+                accept_all(listener, args.greeting, args.greeting_len);
             } else if ((size_t)fd < conns_cap && conns[fd] != NULL) {
                 serve(conns[fd], events[i].events);
             }

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <uv.h>
 
+#include "yardstick_args.h"
+
 #define RECV_MAX     1024
 #define LINE_MAX_LEN 4096
 #define QUEUE_MAX    (64 * 1024)
@@ -35,8 +37,8 @@ struct write_req {
     uv_buf_t buf;
 };
 
-static char greeting[256] = "hello world!\n";
-static size_t greeting_len = 13;
+static char greeting[256];
+static size_t greeting_len;
 static char recv_buf[RECV_MAX];
 
 static void on_closed(uv_handle_t *h)
@@ -203,49 +205,23 @@ static void on_connection(uv_stream_t *server, int status)
     uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
 }
 
-/* "\n", "\r" and "\\" in the greeting argument become their bytes. */
-static size_t unescape(char *s)
-{
-    size_t in = 0, out = 0;
-
-    for (; s[in] != '\0'; in++) {
-        char ch = s[in];
-        if (ch == '\\' && s[in + 1] != '\0') {
-            in++;
-            ch = s[in] == 'n' ? '\n' : s[in] == 'r' ? '\r' : s[in];
-        }
-        s[out++] = ch;
-    }
-    s[out] = '\0';
-    return out;
-}
-
 int main(int argc, char **argv)
 {
-    const char *bind_addr = "127.0.0.1";
-    unsigned port = 0;
+    struct yardstick_args args;
     uv_loop_t *loop = uv_default_loop();
     uv_tcp_t server;
     struct sockaddr_in sa;
     int len = sizeof sa;
-    int i;
 
-    for (i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--bind") == 0) {
-            bind_addr = argv[i + 1];
-        } else if (strcmp(argv[i], "--port") == 0) {
-            port = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        } else if (strcmp(argv[i], "--greeting") == 0) {
-            snprintf(greeting, sizeof greeting, "%s", argv[i + 1]);
-            greeting_len = unescape(greeting);
-        }
-    }
+    yardstick_parse(argc, argv, &args);
+    memcpy(greeting, args.greeting, sizeof greeting);
+    greeting_len = args.greeting_len;
     uv_tcp_init(loop, &server);
-    if (uv_ip4_addr(bind_addr, (int)port, &sa) != 0 ||
+    if (uv_ip4_addr(args.bind_addr, (int)args.port, &sa) != 0 ||
         uv_tcp_bind(&server, (const struct sockaddr *)&sa, 0) != 0 ||
         uv_listen((uv_stream_t *)&server, 4096, on_connection) != 0 ||
         uv_tcp_getsockname(&server, (struct sockaddr *)&sa, &len) != 0) {
-        fprintf(stderr, "libuv_server: cannot listen on %s port %u\n", bind_addr, port);
+        fprintf(stderr, "libuv_server: cannot listen on %s port %u\n", args.bind_addr, args.port);
         return 1;
     }
     printf("port %u\n", (unsigned)ntohs(sa.sin_port));
