@@ -80,7 +80,9 @@ static int open_beside(struct cli_out *o, int kind)
     int rc = open_temp(o);
 
     if (rc != GREET_OK) {
-        return report("create a file beside", o->path, rc);
+        report("create a file beside", o->path, rc);
+        cli_out_discard(o); /* the followed target's name: the caller has nothing to discard */
+        return rc;
     }
     /* The body must never be readable by more people than the old file was, not even for the
      * length of the download: the mode is copied before the first byte is written. */
