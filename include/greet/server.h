@@ -51,8 +51,11 @@ enum greet_log_level {
     GREET_LOG_DEBUG = 3
 };
 
-/* Receives one log line without a line ending (level: enum greet_log_level). Called from the
- * server's threads, possibly at the same time; the library never prints by itself. */
+/* Receives one log line without a line ending (level: enum greet_log_level). Called from one
+ * log thread of the server's, one line at a time and in order; the library never prints by
+ * itself. Serving never waits for it: lines wait in a bounded queue (512 lines) while it is
+ * slow, and when the queue is full further lines are dropped and counted, the next line that
+ * gets in being preceded by the warning "N log lines dropped: the log could not keep up". */
 typedef void (*greet_log_fn)(void *user, int level, const char *message);
 
 /* How connections are served (greet_server_config.model). */
@@ -124,7 +127,9 @@ GREET_API int greet_server_address(const greet_server *srv, char *buf, size_t si
 GREET_API int greet_server_stats_get(greet_server *srv, greet_server_stats *out);
 
 /* Stops accepting, lets in-flight replies finish for up to cfg.drain_ms, closes every
- * connection, waits for all of the server's threads to end, and frees srv. NULL is a no-op. */
+ * connection, waits for all of the server's threads to end, and frees srv. NULL is a no-op.
+ * The log ("stopping" ... "stopped") gets at most a quarter of a second more to catch up; a log
+ * function still blocked then is left running (it is not called again once it returns). */
 GREET_API void greet_server_stop(greet_server *srv);
 
 GREET_END_DECLS

@@ -199,9 +199,6 @@ static int serve_until_stopped(greet_server_config *cfg)
     while (gp_stop_wait(GP_DEADLINE_NONE) != GREET_OK) {
     }
     notify(cfg, "STOPPING=1");
-    if (cfg->log_level >= GREET_LOG_INFO) {
-        cfg->log(cfg->log_user, GREET_LOG_INFO, "stopping");
-    }
     greet_server_stop(srv);
     return CLI_EXIT_OK;
 }
@@ -238,8 +235,10 @@ const struct cli_command cli_server_command = {
     "tutorial's server), from event loops or from one thread per client (--model). The\n"
     "protocol: docs/protocol.md.\n",
     options,
-    "Logs go to stderr, timestamped. Ctrl+C (or SIGTERM) stops the server: replies in flight\n"
-    "get 0.3 seconds, then every connection is closed and greet exits with 0.\n"
+    "Logs go to stderr, timestamped, through a queue of 512 lines: a log nobody reads never\n"
+    "holds up clients or stopping; lines that do not fit are dropped and counted (\"N log\n"
+    "lines dropped\"). Ctrl+C (or SIGTERM) stops the server: replies in flight get 0.3\n"
+    "seconds, then every connection is closed and greet exits with 0.\n"
     "\n"
     "As a systemd service (greet.socket, greet.service) it serves the socket systemd passes\n"
     "(LISTEN_FDS) instead of binding one, and reports READY=1 and STOPPING=1 (NOTIFY_SOCKET).\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "logq.h"
 #include "proto.h"
 #include "server_core.h"
 
@@ -21,13 +22,13 @@ void gi_server_log(greet_server *srv, int level, const char *fmt, ...)
     char line[GI_SERVER_LOG_LINE_MAX];
     va_list ap;
 
-    if (!srv->cfg.log || level > srv->cfg.log_level) {
+    if (!srv->logq || level > srv->cfg.log_level) {
         return;
     }
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    srv->cfg.log(srv->cfg.log_user, level, line);
+    gi_logq_put(srv->logq, level, line);
 }
 
 void greet_server_config_init(greet_server_config *cfg)
@@ -328,6 +329,7 @@ static void fit_descriptors(greet_server *srv)
 
 static void server_free(greet_server *srv)
 {
+    gi_logq_stop(srv->logq, GI_LOGQ_STOP_WAIT_MS);
     gp_reserve_release(srv->reserve);
     gp_sock_close(srv->listener);
     if (srv->changed) {
@@ -380,6 +382,9 @@ static int server_init(greet_server *srv, const greet_server_config *cfg)
     if (rc == GREET_OK) {
         rc = gp_net_init();
         srv->net_started = rc == GREET_OK;
+    }
+    if (rc == GREET_OK && cfg->log) {
+        rc = gi_logq_start(&srv->logq, GI_LOGQ_SLOTS, cfg->log, cfg->log_user);
     }
     return rc;
 }
@@ -472,6 +477,7 @@ void greet_server_stop(greet_server *srv)
     if (!srv) {
         return;
     }
+    gi_server_log(srv, GREET_LOG_INFO, "stopping");
     /* + 1: a drain time of 0 is a limit that passes at once, not "no limit". */
     srv->drain_end = gp_deadline_in((int64_t)srv->cfg.drain_ms + 1);
     gp_atomic_store(&srv->stopping, 1);

@@ -44,6 +44,7 @@ struct greet_server {
     size_t greeting_len;
     gp_socket listener;
     gp_addr local;
+    struct gi_logq *logq; /* where gi_server_log puts lines; NULL without cfg.log */
     const struct gi_server_engine *engine;
     void *engine_state;
     gp_atomic stopping; /* set once by greet_server_stop: accepting ends, the drain begins */
@@ -59,6 +60,8 @@ struct greet_server {
     int closing;           /* drain time over: delays end, sockets are shut */
 };
 
+/* Formats one log line and queues it for the log writer (logq.h): never waits for cfg.log, so a
+ * stalled log reader does not stall serving or stopping, whatever the engine. */
 void gi_server_log(greet_server *srv, int level, const char *fmt, ...) GP_PRINTF(3, 4);
 
 /* "127.0.0.1:5000" for addr, also for an IPv4 client of a dual-stack listener. */
