@@ -36,6 +36,24 @@ int gp_isatty(FILE *stream)
     return isatty(fileno(stream));
 }
 
+int gp_stderr_write(const void *buf, size_t len)
+{
+    const char *p = (const char *)buf;
+
+    while (len > 0) {
+        ssize_t n = write(STDERR_FILENO, p, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return gp_oserr_set(GP_OSERR_ERRNO, n < 0 ? errno : EIO);
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return GREET_OK;
+}
+
 unsigned long gp_process_id(void)
 {
     return (unsigned long)getpid();

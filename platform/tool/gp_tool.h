@@ -231,6 +231,13 @@ int gp_args_utf8(int *argc, char ***argv);
 /* Non-zero when the stream (stdin, stdout or stderr) is a terminal. */
 int gp_isatty(FILE *stream);
 
+/* Writes all len bytes to standard error below stdio (write(2) on POSIX; on Windows the C
+ * runtime's _write, which keeps the text-mode "\r\n", or gp_text_write's WriteConsoleW for a
+ * console), retrying partial writes and EINTR. A thread
+ * blocked here by a reader that stopped reading holds no stdio lock, so exit (and any other
+ * thread's stdio) is not held up by it, as they would be by a blocked fputs(stderr). */
+int gp_stderr_write(const void *buf, size_t len);
+
 /* The calling process's id, for unique temporary names. */
 unsigned long gp_process_id(void);
 

@@ -278,6 +278,26 @@ int gp_isatty(FILE *stream)
     return _isatty(_fileno(stream)) && GetConsoleMode(h, &mode);
 }
 
+int gp_stderr_write(const void *buf, size_t len)
+{
+    const char *p = (const char *)buf;
+
+    /* A console is written with WriteConsoleW under gp_text_write's own lock, not stdio's. */
+    if (console_of(stderr)) {
+        return gp_text_write(stderr, buf, len);
+    }
+    while (len > 0) {
+        unsigned chunk = len > 0x10000000u ? 0x10000000u : (unsigned)len;
+        int n = _write(_fileno(stderr), p, chunk);
+        if (n <= 0) {
+            return gp_oserr_set(GP_OSERR_ERRNO, n < 0 ? errno : EIO);
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return GREET_OK;
+}
+
 unsigned long gp_process_id(void)
 {
     return (unsigned long)GetCurrentProcessId();

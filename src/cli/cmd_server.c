@@ -103,7 +103,8 @@ static const struct cli_opt options[] = {
     CLI_TABLE_END,
 };
 
-/* The log callback: one whole line per fputs, so lines from different threads never mix. */
+/* The log callback, called by the server's one log thread. Below stdio: when nobody reads
+ * stderr this call blocks, and it must not hold the stderr lock that exit needs. */
 static void log_to_stderr(void *user, int level, const char *message)
 {
     const struct log_style *style = user;
@@ -117,9 +118,7 @@ static void log_to_stderr(void *user, int level, const char *message)
         gp_timestamp(stamp, sizeof stamp);
     }
     snprintf(line, sizeof line, "%s%s%s%s\n", stamp, stamp[0] ? " " : "", tag, message);
-    gp_text_write(stderr, line, strlen(line));
-    /* Windows C runtimes may buffer stderr when it is a pipe; a log must not wait. */
-    fflush(stderr);
+    (void)gp_stderr_write(line, strlen(line));
 }
 
 static int start_failed(const greet_server_config *cfg, int err)

@@ -64,7 +64,7 @@ static void drop_warning(struct gi_logq *q, struct slot *s)
 static int next_line(struct gi_logq *q, struct slot *out)
 {
     while (q->count == 0 && !q->stopping) {
-        gp_cond_wait(q->changed, q->lock, -1);
+        gp_cond_wait(q->changed, q->lock, GP_DEADLINE_NONE);
     }
     if (q->abandoned) {
         return 0;
@@ -164,8 +164,7 @@ void gi_logq_put(struct gi_logq *q, int level, const char *line)
 
 void gi_logq_stop(struct gi_logq *q, int wait_ms)
 {
-    uint64_t end = gp_clock_ms() + (uint64_t)(wait_ms > 0 ? wait_ms : 0);
-    uint64_t now;
+    gp_deadline end = gp_deadline_in(wait_ms);
 
     if (!q) {
         return;
@@ -173,8 +172,8 @@ void gi_logq_stop(struct gi_logq *q, int wait_ms)
     gp_mutex_lock(q->lock);
     q->stopping = 1;
     gp_cond_broadcast(q->changed);
-    while (!q->writer_done && (now = gp_clock_ms()) < end) {
-        gp_cond_wait(q->changed, q->lock, (int)(end - now));
+    while (wait_ms > 0 && !q->writer_done && !gp_deadline_passed(end)) {
+        gp_cond_wait(q->changed, q->lock, end);
     }
     /* A writer still inside fn past the bound is left to it; it ends when fn returns. */
     q->abandoned = 1;
