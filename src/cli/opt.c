@@ -68,6 +68,7 @@ static int parse_seconds(const struct cli_parser *p, const char *name, const cha
                          long max_ms, long *out_ms)
 {
     long whole = 0, frac_ms = 0, scale = 100;
+    int below_ms = 0; /* a non-zero digit past the milliseconds */
     const char *s = text;
 
     if (*s < '0' || *s > '9') {
@@ -82,13 +83,18 @@ static int parse_seconds(const struct cli_parser *p, const char *name, const cha
     if (*s == '.') {
         for (s++; *s >= '0' && *s <= '9'; s++) {
             frac_ms += (*s - '0') * scale;
+            below_ms |= scale == 0 && *s != '0';
             scale /= 10;
         }
     }
     if (*s != '\0' || whole * 1000 + frac_ms > max_ms) {
         goto bad;
     }
+    /* 0 means "no limit": a positive duration shorter than a millisecond must not become it. */
     *out_ms = whole * 1000 + frac_ms;
+    if (*out_ms == 0 && below_ms) {
+        *out_ms = 1;
+    }
     return 0;
 bad:
     return cli_usage_error(p->cmd->name, "%s: '%s' is not a number of seconds from 0 to %ld", name,

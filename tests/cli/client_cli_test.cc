@@ -18,12 +18,12 @@ namespace
 {
 
 greet_test::ProcessResult client(const TestServer &s, std::vector<std::string> args,
-                                 const std::string &input = "")
+                                 const std::string &input = "", int timeout_ms = 30000)
 {
     std::vector<std::string> all = {greet_exe(), "client", "127.0.0.1", "--port",
                                     std::to_string(s.port())};
     all.insert(all.end(), args.begin(), args.end());
-    return run_process(all, input);
+    return run_process(all, input, timeout_ms);
 }
 
 } // namespace
@@ -110,6 +110,18 @@ TEST(ClientCli, SlowServerExitsWithTheTimeoutCode)
     EXPECT_EQ(r.exit_code, 5) << r.err;
     EXPECT_EQ(r.out, "hello world!\n");
     EXPECT_NE(r.err.find("no answer from 127.0.0.1:"), std::string::npos) << r.err;
+}
+
+// 0 means "no limit": a positive time below a millisecond must still be a limit (1 ms).
+TEST(ClientCli, TimeoutBelowAMillisecondIsStillALimit)
+{
+    TestServer s;
+    s.cfg.delay_ms = 60000; // stop cuts it short
+    s.cfg.drain_ms = 0;
+    ASSERT_EQ(s.start(), GREET_OK);
+    auto r = client(s, {"-t", "0.0001"}, "", 20000);
+    EXPECT_FALSE(r.timed_out) << "-t 0.0001 was taken as no limit";
+    EXPECT_EQ(r.exit_code, 5) << r.err;
 }
 
 TEST(ClientCli, BusyServerExitsWithTheProtocolCode)

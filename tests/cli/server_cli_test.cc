@@ -263,3 +263,22 @@ TEST_P(ServerCli, LogFormatPlainLeavesOutTheTimeStamp)
     EXPECT_NE(r.err.find("--log-format: 'json' is not plain or timestamp"), std::string::npos)
         << r.err;
 }
+
+// --idle-timeout 0.0001 is a limit of 1 ms, not 0 ("never"): a silent client is closed.
+TEST_P(ServerCli, IdleTimeoutBelowAMillisecondIsStillALimit)
+{
+    Process p;
+    unsigned port = start_server(p, {"-q", "--idle-timeout", "0.0001"});
+    ASSERT_NE(port, 0u);
+    ClientPtr c;
+    ASSERT_EQ(connect_local(port, c), GREET_OK);
+    char buf[64];
+    size_t got = 0;
+    int rc = GREET_OK;
+    // The greeting, then the close; a server without the limit would leave this to the 60 s
+    // receive limit of connect_local.
+    for (int i = 0; i < 10 && rc == GREET_OK; i++) {
+        rc = greet_client_recv(c.c, buf, sizeof buf, &got);
+    }
+    EXPECT_TRUE(rc == GREET_ECLOSED || rc == GREET_ECONNRESET) << greet_errname(rc);
+}
