@@ -159,14 +159,35 @@ static int send_name(struct session *s, const char *name, size_t len)
 
 /* Sends every line of stdin as a name (without its line ending); raw mode skips empty lines,
  * which would be nothing to send. */
+/* The length of what the last read put into line: up to the terminating NUL, which is the last
+ * NUL in the buffer because it was filled with non-NUL bytes before the read (a NUL inside the
+ * text would otherwise look like the end of it). */
+static size_t read_length(const char *line, size_t size)
+{
+    while (size > 0 && line[size - 1] != '\0') {
+        size--;
+    }
+    return size > 0 ? size - 1 : 0;
+}
+
+static char *read_stdin_line(char *line, size_t size)
+{
+    memset(line, 'x', size);
+    return gp_text_read_line(line, (int)size, stdin);
+}
+
 static int send_stdin(struct session *s)
 {
     char line[RAW_MESSAGE_MAX * 4];
     int rc = CLI_EXIT_OK;
 
-    while (rc == CLI_EXIT_OK && gp_text_read_line(line, (int)sizeof line, stdin)) {
+    while (rc == CLI_EXIT_OK && read_stdin_line(line, sizeof line)) {
+        size_t got = read_length(line, sizeof line);
         size_t len = strcspn(line, "\n");
-        if (len == strlen(line) && !feof(stdin)) {
+        if (len < got && line[len] == '\0') {
+            return cli_error("client", CLI_EXIT_USAGE, "stdin: names cannot contain NUL bytes");
+        }
+        if (len == got && !feof(stdin)) {
             return cli_error("client", CLI_EXIT_USAGE, "stdin: line longer than %d bytes",
                              (int)sizeof line - 2);
         }

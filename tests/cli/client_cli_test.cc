@@ -60,6 +60,21 @@ TEST(ClientCli, DashReadsNamesFromStdin)
     EXPECT_EQ(lines.out, "hello world!\nHello x\nHello \nHello last\n");
 }
 
+TEST(ClientCli, NulInAStdinNameIsRefusedAsSuch)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    auto r = client(s, {"-"}, std::string("ok\nna\0me\n", 9));
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("names cannot contain NUL bytes"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("longer than"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "hello world!\nHello ok\n");
+    // Also in the last line, without its newline.
+    auto last = client(s, {"--lines", "-"}, std::string("a\0", 2));
+    EXPECT_EQ(last.exit_code, 2) << last.err;
+    EXPECT_NE(last.err.find("names cannot contain NUL bytes"), std::string::npos) << last.err;
+}
+
 TEST(ClientCli, HostDefaultsToThisMachinesName)
 {
     char name[256];
