@@ -84,6 +84,8 @@ TEST_P(ServerLimits, MaxClientsIsLoweredToFitTheDescriptorLimit)
     ASSERT_NE(port, 0u);
     int greeted, busy, hung;
     connect_all(port, &greeted, &busy, &hung);
+    // The log is written by a thread of its own (logq.h): wait for the line, not just read.
+    p.wait_stderr([](const std::string &e) { return e.find("serving at most") != e.npos; }, 10000);
     std::string err = p.err_so_far();
     EXPECT_EQ(hung, 0) << err;
     EXPECT_GT(greeted, 100);
@@ -109,6 +111,8 @@ TEST_P(ServerLimits, OutOfDescriptorsClientsGetBusyInsteadOfHanging)
     auto secs =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0)
             .count();
+    p.wait_stderr([](const std::string &e) { return e.find("too many open files") != e.npos; },
+                  10000);
     std::string err = p.err_so_far();
     EXPECT_EQ(hung, 0) << err;
     EXPECT_GT(greeted, 100);
