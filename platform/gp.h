@@ -214,6 +214,109 @@ typedef intptr_t gp_reserve;
 gp_reserve gp_reserve_take(void);
 void gp_reserve_release(gp_reserve r);
 
+/* ---- Child processes ---------------------------------------------------------------------- */
+
+/* A child process that serves one connected socket, for the server's process-per-connection
+ * model, and the set of them that a parent keeps. The two systems start children differently and
+ * the contract hides that: fn runs in the child with the same arguments either way, and the
+ * child's process ends when fn returns (the platform closes the socket and exits with fn's
+ * result). What the child tells the parent travels through a pipe of its own.
+ *
+ * POSIX: gp_child_spawn forks. The child runs fn in a copy of the parent (no exec), with only
+ * stdin/stdout/stderr, s and its two pipes open (every other inherited descriptor, the listener
+ * included, is closed first), SIGINT ignored (Ctrl+C in a terminal reaches the whole process
+ * group; the parent decides when a child ends) and SIGTERM back to its default. On Linux it gets
+ * SIGKILL when the thread that spawned it ends (PR_SET_PDEATHSIG), so the spawning thread must
+ * outlive its children; elsewhere it sees its parent's death as a stop (the stop pipe closes).
+ *
+ * Windows has no fork: gp_child_spawn starts this same program again, suspended, with the one
+ * argument GP_CHILD_ARG, inside a job object with JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE (no child
+ * outlives its parent, even one that is killed), inheriting only its two pipes and the stop event
+ * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), then passes it the socket (WSADuplicateSocketW) and data
+ * through its stdin. That program's main must therefore call gp_child_enter first, with the same
+ * fn. stderr is not passed on (nothing may leak into the child).
+ *
+ * A gp_children and its gp_child values belong to one thread at a time; none of this is meant to
+ * be called from several threads at once. */
+
+#define GP_CHILD_ARG        "--greet-child-process"
+#define GP_CHILD_DATA_MAX   (64 * 1024) /* bytes of data a parent may hand to a child */
+#define GP_CHILD_REPORT_MAX 512         /* bytes of text a child hands back, NUL included */
+
+typedef struct gp_children gp_children;
+typedef struct gp_child gp_child;
+typedef struct gp_child_link gp_child_link; /* the child's side: the stop notice */
+
+/* Runs in the child: serves s, given the len bytes of data from gp_child_spawn, may tell the
+ * parent things on the way (gp_child_tell), and returns the child's exit code (0..125). */
+typedef int (*gp_child_fn)(gp_child_link *link, gp_socket s, const void *data, size_t len);
+
+enum gp_child_end {
+    GP_CHILD_EXITED = 1, /* returned or exited: code is its exit code */
+    GP_CHILD_KILLED = 2  /* ended by a signal (POSIX, code is the signal) or an exception or
+                            TerminateProcess (Windows, code is the exit code the system set) */
+};
+
+/* How a reaped child ended, and what it told (gp_child_tell) that gp_child_heard did not take
+ * yet, at most GP_CHILD_REPORT_MAX - 1 bytes ("" when nothing, e.g. it was killed first). */
+typedef struct gp_child_status {
+    int end; /* enum gp_child_end */
+    int code;
+    unsigned long pid;
+    char report[GP_CHILD_REPORT_MAX];
+} gp_child_status;
+
+/* An empty set of children: the stop pipe (POSIX) or the job object and stop event (Windows).
+ * GREET_EUNSUPPORTED on Windows when this program never called gp_child_enter (its children
+ * would run main as if started by a user). */
+int gp_children_create(gp_children **out);
+
+/* Tells every child of g, running or started later, that the parent is stopping:
+ * gp_child_wait returns GREET_ECANCELED in them from now on. Idempotent. */
+void gp_children_stop(gp_children *g);
+
+/* Kills every child of g still running, reaps them (their reports are dropped) and frees g. */
+void gp_children_destroy(gp_children *g);
+
+/* Starts a child that runs fn on s with a copy of the len bytes at data (len at most
+ * GP_CHILD_DATA_MAX, else GREET_EINVAL). On success s belongs to the child: the parent's copy
+ * is closed. On failure s stays the caller's (to tell the client "busy", say). *out belongs to g
+ * until it is reaped. */
+int gp_child_spawn(gp_children *g, gp_child_fn fn, gp_socket s, const void *data, size_t len,
+                   gp_child **out);
+
+/* The child's process id (for log lines and for tests that kill it). */
+unsigned long gp_child_pid(const gp_child *c);
+
+/* Does not block. When c has ended: reaps it (no zombie is left), fills *st, frees c and returns
+ * GREET_OK. While it runs: GREET_EAGAIN. */
+int gp_child_reap(gp_child *c, gp_child_status *st);
+
+/* Does not block: copies what c told since the last call into buf (at most size - 1 bytes, NUL
+ * added) and its length into *got, 0 when nothing new. */
+int gp_child_heard(gp_child *c, char *buf, size_t size, size_t *got);
+
+/* Ends c at once (SIGKILL / TerminateProcess); it still has to be reaped. */
+void gp_child_kill(gp_child *c);
+
+/* "exit code 3", "killed by signal 9" or "ended by exception 0xc0000005" into buf. */
+void gp_child_describe(const gp_child_status *st, char *buf, size_t size);
+
+/* In the child: tells the parent text (at most GP_CHILD_REPORT_MAX - 1 bytes, written in one
+ * piece, so that texts never mix), to be read with gp_child_heard or found in the reap status. */
+int gp_child_tell(gp_child_link *link, const char *text);
+
+/* In the child: waits until s has something to read (data, end of stream or an error), the
+ * parent stops (gp_children_stop, or its death), or deadline passes (GP_DEADLINE_NONE: no limit;
+ * a passed one only looks). GREET_OK, GREET_ECANCELED when stopping (checked first) or
+ * GREET_ETIMEDOUT. s stays blocking. */
+int gp_child_wait(gp_child_link *link, gp_socket s, gp_deadline deadline);
+
+/* To be called first in main by a program that spawns children: when this process was started as
+ * a child (Windows: argv[1] is GP_CHILD_ARG), runs fn as described above, sets *exit_code and
+ * returns non-zero; main then returns *exit_code. Otherwise (always on POSIX) returns 0. */
+int gp_child_enter(int argc, char **argv, gp_child_fn fn, int *exit_code);
+
 /* ---- Service manager (systemd) ----------------------------------------------------------- */
 
 /* The listening sockets a service manager passed to this process (socket activation: LISTEN_PID

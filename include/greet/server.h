@@ -132,6 +132,21 @@ GREET_API int greet_server_stats_get(greet_server *srv, greet_server_stats *out)
  * function still blocked then is left running (it is not called again once it returns). */
 GREET_API void greet_server_stop(greet_server *srv);
 
+/* For GREET_SERVER_PROCESSES: call first in main, before anything else runs:
+ *
+ *     int code;
+ *     if (greet_server_child(argc, argv, &code)) {
+ *         return code;
+ *     }
+ *
+ * Windows has no fork, so each connection's child process is this same program started again
+ * with a private argument; this call recognises that start, serves the one connection, sets
+ * *exit_code and returns non-zero. In any other start (and always on POSIX, where children are
+ * forked) it returns 0 at once. On Windows a program that never called it cannot start the
+ * processes model (greet_server_start gives GREET_EUNSUPPORTED): its children would run its main
+ * as if a user had started it. */
+GREET_API int greet_server_child(int argc, char **argv, int *exit_code);
+
 GREET_END_DECLS
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "gp_tool.h"
+#include "greet/server.h"
 #include "greet/version.h"
 
 const struct cli_command *const cli_commands[] = {
@@ -104,6 +105,11 @@ int main(int argc, char **argv)
 {
     int rc;
 
+    /* On Windows, `greet server --model processes` starts this program again for each
+     * connection; such a start serves its one connection and ends here. */
+    if (greet_server_child(argc, argv, &rc)) {
+        return rc;
+    }
     /* C says stderr starts unbuffered, but the Windows CRT buffers it fully when it is a pipe
      * or a file: messages and server logs would then only appear at exit. */
     setvbuf(stderr, NULL, _IONBF, 0);

@@ -96,8 +96,8 @@ void gi_server_conn_begin(greet_server *srv, const char *peer)
 }
 
 /* The "connection from HOST:PORT closed" line, with the reason when it was not the client's. */
-static void closed_text(greet_server *srv, const char *peer, int why, size_t max_line, char *buf,
-                        size_t size)
+static void closed_text(greet_server *srv, const char *peer, int why, size_t max_line,
+                        const char *why_text, char *buf, size_t size)
 {
     int stopping = gi_server_stopping(srv);
     char text[256];
@@ -114,15 +114,21 @@ static void closed_text(greet_server *srv, const char *peer, int why, size_t max
         snprintf(buf, size, "connection from %s closed (server stopping)", peer);
     } else {
         snprintf(buf, size, "connection from %s closed (%s)", peer,
-                 greet_error_text(why, text, sizeof text));
+                 why_text ? why_text : greet_error_text(why, text, sizeof text));
     }
 }
 
 void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max_line)
 {
+    gi_server_conn_end_text(srv, peer, why, max_line, NULL);
+}
+
+void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_t max_line,
+                             const char *why_text)
+{
     char line[GI_SERVER_LOG_LINE_MAX];
 
-    closed_text(srv, peer, why, max_line, line, sizeof line);
+    closed_text(srv, peer, why, max_line, why_text, line, sizeof line);
     gp_mutex_lock(srv->lock);
     srv->active--;
     if (gp_atomic_load(&srv->stopping)) {
@@ -353,6 +359,8 @@ static const struct gi_server_engine *engine_for(int model)
     case GREET_SERVER_DEFAULT:
     case GREET_SERVER_EVENTS:
         return &gi_server_events;
+    case GREET_SERVER_PROCESSES:
+        return &gi_server_processes;
     default:
         return NULL;
     }

@@ -37,6 +37,11 @@ struct gi_server_engine {
 
 extern const struct gi_server_engine gi_server_threads;
 extern const struct gi_server_engine gi_server_events;
+extern const struct gi_server_engine gi_server_processes;
+
+/* What a child process of the processes engine runs (a gp_child_fn): serves one connection. A
+ * program's own gp_child_enter may dispatch to it (the test runner does). */
+int gi_server_child_main(gp_child_link *link, gp_socket s, const void *data, size_t len);
 
 struct greet_server {
     greet_server_config cfg;
@@ -81,6 +86,12 @@ void gi_server_conn_begin(greet_server *srv, const char *peer);
  * is logged. why is GREET_OK (end of stream), GI_PROTO_EXIT, GI_PROTO_OVERLONG, GREET_ETIMEDOUT
  * (the idle limit) or the error that ended it; max_line is the limit proto.c applied. */
 void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max_line);
+
+/* The same, for an engine whose connection ended elsewhere (a child process): why_text, when not
+ * NULL, is the reason as already rendered there (greet_error_text with that process's OS detail,
+ * or how the child died), used where gi_server_conn_end would render why itself. */
+void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_t max_line,
+                             const char *why_text);
 
 /* Handles accept failing with rc on listener: the normal failures (a client that gave up, a
  * wake-up with nothing to accept) are ignored; for lack of descriptors the waiting client is

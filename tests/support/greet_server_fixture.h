@@ -73,7 +73,7 @@ class LogSink
 // names as --model takes them. A new model is added here once and every suite covers it.
 inline std::vector<int> server_models()
 {
-    return {GREET_SERVER_THREADS, GREET_SERVER_EVENTS};
+    return {GREET_SERVER_THREADS, GREET_SERVER_EVENTS, GREET_SERVER_PROCESSES};
 }
 
 inline std::string model_name(int model)
