@@ -3,12 +3,16 @@
 # loopback with `greet fetch -o` and `curl -o` in the same run, and prints a Markdown table of
 # median wall time, throughput and peak resident memory (RSS). See docs/benchmarks.md#fetch.
 # Then the same over https (nginx with the test certificate of tests/data/tls, both clients
-# with --cacert): see docs/benchmarks.md#fetch-over-tls.
+# with --cacert): see docs/benchmarks.md#fetch-over-tls. Then many small files: FILES bodies of
+# 4 KiB, fetched by curl in one invocation from a URL list (one connection, reused) and with
+# --parallel --parallel-max 4, and by greet - which takes one URL per run until issue 12's
+# "many URLs" lands - one process per URL, one after the other and four at a time (xargs -P4).
 #
 # Usage: bench/fetch_bench.sh [GREET_EXE]   (default: build/release/greet, built if missing)
 # Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB),
 # TLS_SIZES (the https downloads, default "1024"; empty: no https run), TSV (a file for the raw
-# results, one line per download and client, which bench/bench_charts.py --fetch draws).
+# results, one line per download and client, which bench/bench_charts.py --fetch draws), FILES
+# (the small-files case, default 1000; 0: none).
 # Needs: nginx (Debian nginx-light), curl, hyperfine, GNU time (/usr/bin/time), python3.
 set -euo pipefail
 
@@ -19,11 +23,13 @@ sizes=${SIZES:-"1 64 1024"}
 tls_sizes=${TLS_SIZES-1024}
 tsv=${TSV:-}
 [[ -z $tsv ]] || printf '# scheme\tMiB\tclient\tmedian_s\tMiB_per_s\tpeak_rss_KiB\n' >"$tsv"
+files=${FILES:-1000}
 ca=$here/tests/data/tls/ca.pem
 
 if [[ ! -x $greet ]]; then
     (cd "$here" && cmake --preset release >/dev/null && cmake --build --preset release -j2 >/dev/null)
 fi
+greet=$(cd "$(dirname "$greet")" && pwd)/$(basename "$greet") # the small-files case cd's
 for tool in nginx curl hyperfine /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "fetch_bench: $tool is missing" >&2; exit 1; }
 done
@@ -48,6 +54,10 @@ chmod 755 "$work" "$work/root" # nginx's workers run as nobody when started by r
 for mib in $(printf '%s\n' $sizes $tls_sizes | sort -un); do
     head -c $((mib * 1024 * 1024)) /dev/urandom >"$work/root/$mib.bin"
 done
+mkdir -p "$work/root/small"
+for ((i = 0; i < files; i++)); do
+    head -c 4096 /dev/urandom >"$work/root/small/$i.bin"
+done
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
@@ -65,6 +75,7 @@ http {
     server {
         listen 127.0.0.1:$port;
         root $work/root;
+        keepalive_requests 100000;
     }
     server {
         listen 127.0.0.1:$tls_port ssl;
@@ -136,4 +147,36 @@ if [[ -n $tls_sizes ]]; then
     echo "https (nginx with tests/data/tls/server.pem, both clients with --cacert):"
     echo
     table "https://127.0.0.1:$tls_port" "$tls_sizes" --cacert "$ca"
+fi
+
+# Many small files: the same URL list for both; every download is checked against its source.
+if ((files > 0)); then
+    mkdir -p "$work/out/small"
+    : >"$work/curl.cfg"
+    for ((i = 0; i < files; i++)); do
+        echo "http://127.0.0.1:$port/small/$i.bin" >>"$work/urls.txt"
+        printf 'url = "http://127.0.0.1:%s/small/%s.bin"\noutput = "%s/out/small/%s.bin"\n' \
+            "$port" "$i" "$work" "$i" >>"$work/curl.cfg"
+    done
+    greet_one="cd $work/out/small && xargs -n1 $greet fetch -s --no-progress -O <$work/urls.txt"
+    greet_four="cd $work/out/small && xargs -n1 -P4 $greet fetch -s --no-progress -O <$work/urls.txt"
+    echo
+    echo "$files files of 4 KiB (curl: one invocation, URL list; greet: one process per URL):"
+    echo
+    hyperfine --runs "$runs" --warmup 1 --export-json "$work/small.json" --style none \
+        -n "curl, one connection" "curl -s -K $work/curl.cfg" \
+        -n "curl --parallel --parallel-max 4" "curl -s --parallel --parallel-max 4 -K $work/curl.cfg" \
+        -n "greet, one run per URL" "$greet_one" \
+        -n "greet, 4 runs at a time" "$greet_four" >/dev/null
+    for ((i = 0; i < files; i++)); do
+        cmp -s "$work/root/small/$i.bin" "$work/out/small/$i.bin" ||
+            { echo "small file $i differs" >&2; exit 1; }
+    done
+    echo "| client | median time | files/s |"
+    echo "|---|---:|---:|"
+    python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    name, med = r["command"], r["median"]
+    print(f"| {name} | {med * 1000:.0f} ms | {int(sys.argv[2]) / med:.0f} |")' \
+        "$work/small.json" "$files"
 fi
