@@ -611,7 +611,10 @@ static void stopped(struct run *r)
     cli_error("fetch", 0, "%s: %s", r->a->url,
               cause == GP_STOP_TERMINATE ? "terminated" : "interrupted");
     fflush(stdout);
-    exit(128 + (cause != GP_STOP_NONE ? cause : GP_STOP_INTERRUPT));
+    fflush(stderr);
+    /* _Exit, not exit: the abandoned thread may be inside the TLS library, whose exit handlers
+     * would free the locks it holds; everything of ours is flushed and closed already. */
+    _Exit(128 + (cause != GP_STOP_NONE ? cause : GP_STOP_INTERRUPT));
 }
 
 /* Runs the transfer on its own thread and waits for it or for a stop, whichever comes first:
@@ -620,6 +623,7 @@ static void stopped(struct run *r)
 
 static int watch(struct run *r)
 {
+    gp_thread *thread = NULL;
     int rc = gp_mutex_create(&r->lock);
 
     if (rc == GREET_OK) {
@@ -627,7 +631,7 @@ static int watch(struct run *r)
     }
     if (rc == GREET_OK) {
         gp_mutex_lock(r->lock);
-        rc = gp_thread_start(NULL, transfer, r, 0);
+        rc = gp_thread_start(&thread, transfer, r, 0);
         while (rc == GREET_OK && !r->done && !gp_stop_requested()) {
             gp_cond_wait(r->finished, r->lock, gp_deadline_in(STOP_POLL_MS));
         }
@@ -636,7 +640,9 @@ static int watch(struct run *r)
         }
         gp_mutex_unlock(r->lock);
     }
-    return rc;
+    /* Done: the thread only has its exit left, and with it the TLS library's per-thread state,
+     * which must be gone before the process ends. */
+    return rc == GREET_OK ? gp_thread_join(thread) : rc;
 }
 
 /* -C after a failure: "; N bytes kept in FILE.part" for the message, "" otherwise. */
@@ -673,6 +679,7 @@ static int download(const struct args *a, struct run *r)
     memcpy(r->headers, a->opt.headers, a->opt.header_count * sizeof *r->headers);
     code = open_outputs(r, a);
     if (code != CLI_EXIT_OK) {
+        close_outputs(r, 0); /* what was opened before the failure */
         return code;
     }
     attempt_headers(r);
