@@ -10,7 +10,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-SERVERS = ("greet-events-1", "greet-events-2", "greet-threads", "epoll", "libuv", "python")
+SERVERS = ("greet-events-1", "greet-events-2", "greet-threads", "greet-processes", "epoll", "libuv", "python")
 SUBJECT = "greet-events-1"  # the server the ratios are about
 
 

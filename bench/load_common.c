@@ -1,5 +1,6 @@
 /* Pieces every engine shares: the clock, the latency histogram, server memory samples and
  * failure bookkeeping. */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -120,6 +121,44 @@ static long proc_status_kib(long pid, const char *key)
     return value;
 }
 
+/* The field summed over pid and all its descendants (the processes model's children), found
+ * through /proc/PID/task/TID/children. A sum of VmRSS counts the pages a fork shares in every
+ * process that maps them: an upper bound. -1 when pid itself is unreadable. */
+static long tree_status_kib(long pid, const char *key, int depth)
+{
+    char path[64];
+    long total = proc_status_kib(pid, key);
+    DIR *tasks;
+    struct dirent *t;
+
+    if (total < 0 || depth > 4) {
+        return total;
+    }
+    snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    tasks = opendir(path);
+    while (tasks != NULL && (t = readdir(tasks)) != NULL) {
+        char file[300];
+        long child;
+        FILE *f;
+        if (t->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(file, sizeof file, "/proc/%ld/task/%s/children", pid, t->d_name);
+        f = fopen(file, "r");
+        while (f != NULL && fscanf(f, "%ld", &child) == 1) {
+            long kib = tree_status_kib(child, key, depth + 1);
+            total += kib > 0 ? kib : 0;
+        }
+        if (f != NULL) {
+            fclose(f);
+        }
+    }
+    if (tasks != NULL) {
+        closedir(tasks);
+    }
+    return total;
+}
+
 /* User + system CPU seconds of every thread of the process, from /proc/PID/stat (fields 14
  * and 15, in USER_HZ ticks, which is 100 on every Linux architecture); -1 when unreadable. */
 static double proc_cpu_s(long pid)
@@ -154,7 +193,7 @@ static double own_cpu_s(void)
 
 void load_sample(const struct load_cfg *cfg, struct load_result *r, int which)
 {
-    long rss = cfg->server_pid > 0 ? proc_status_kib(cfg->server_pid, "VmRSS") : -1;
+    long rss = cfg->server_pid > 0 ? tree_status_kib(cfg->server_pid, "VmRSS", 0) : -1;
     double server_cpu = cfg->server_pid > 0 ? proc_cpu_s(cfg->server_pid) : -1.0;
 
     if (which == 0) {
@@ -165,7 +204,7 @@ void load_sample(const struct load_cfg *cfg, struct load_result *r, int which)
         r->client_cpu_s = own_cpu_s();
     } else {
         r->rss_end_kib = rss;
-        r->hwm_kib = cfg->server_pid > 0 ? proc_status_kib(cfg->server_pid, "VmHWM") : -1;
+        r->hwm_kib = cfg->server_pid > 0 ? tree_status_kib(cfg->server_pid, "VmHWM", 0) : -1;
         r->server_cpu_s =
             server_cpu >= 0 && r->server_cpu_s >= 0 ? server_cpu - r->server_cpu_s : -1.0;
         r->client_cpu_s = own_cpu_s() - r->client_cpu_s;

@@ -10,7 +10,8 @@
 #                         [--skip-build] [--bin DIR] [--out FILE]
 #
 # Servers: greet-events-1 (--model events --workers 1), greet-events-2 (--workers 2, never
-# pinned), greet-threads (--model threads), epoll, libuv, python. Pinned by default (taskset):
+# pinned), greet-threads (--model threads), greet-processes (--model processes; its memory is
+# summed over the server and all its children), epoll, libuv, python. Pinned by default (taskset):
 # the server on CPU 1, the load generator on CPU 0, since unpinned runs on two CPUs flip by 2x
 # with scheduling. Builds the release preset, then for every scenario starts a fresh server (so
 # its peak memory belongs to that scenario) on a free loopback port, runs bench/greet_load
@@ -26,7 +27,7 @@ RUNS=3
 DURATION=5
 LEVELS="1 100 1000 10000"
 BIG=10000
-SERVERS="greet-events-1 greet-threads greet-events-2 epoll libuv"
+SERVERS="greet-events-1 greet-threads greet-processes greet-events-2 epoll libuv"
 PIN=1
 BUILD=1
 BIN=$ROOT/build/release
@@ -87,9 +88,9 @@ fi
 # Each scenario runs on the servers that speak its protocol: the tutorial's has no line mode and
 # only greet has --delay.
 pick() { for s in "$@"; do if want "$s"; then printf '%s ' "$s"; fi; done; }
-LINE_SERVERS=$(pick greet-events-1 greet-threads greet-events-2 epoll libuv)
-ALL_SERVERS=$(pick greet-events-1 greet-threads greet-events-2 epoll libuv python)
-DELAY_SERVERS=$(pick greet-events-1 greet-threads greet-events-2)
+LINE_SERVERS=$(pick greet-events-1 greet-threads greet-processes greet-events-2 epoll libuv)
+ALL_SERVERS=$(pick greet-events-1 greet-threads greet-processes greet-events-2 epoll libuv python)
+DELAY_SERVERS=$(pick greet-events-1 greet-threads greet-processes greet-events-2)
 
 # pinned ROLE SERVER: the taskset prefix for the server (CPU 1) or the load generator (CPU 0);
 # nothing when pinning is off or for the two-loop greet, which is measured unpinned.
@@ -117,6 +118,7 @@ start_server() {
     greet-events-1) $(pinned server "$1") "${greet[@]}" --model events --workers 1 >"$out" 2>"$err" & ;;
     greet-events-2) "${greet[@]}" --model events --workers 2 >"$out" 2>"$err" & ;;
     greet-threads) $(pinned server "$1") "${greet[@]}" --model threads >"$out" 2>"$err" & ;;
+    greet-processes) $(pinned server "$1") "${greet[@]}" --model processes >"$out" 2>"$err" & ;;
     epoll) $(pinned server "$1") "$EPOLL" --bind 127.0.0.1 --port 0 >"$out" 2>"$err" & ;;
     libuv) $(pinned server "$1") "$LIBUV" --bind 127.0.0.1 --port 0 >"$out" 2>"$err" & ;;
     python) $(pinned server "$1") python3 "$PYSERVER" 0 127.0.0.1 "$BACKLOG" >"$out" 2>"$err" & ;;

@@ -63,7 +63,7 @@ enum greet_server_model {
     GREET_SERVER_DEFAULT = 0,  /* the library's choice */
     GREET_SERVER_THREADS = 1,  /* one thread per connection (the tutorial's model) */
     GREET_SERVER_EVENTS = 2,   /* cfg.workers event loops, each serving many connections */
-    GREET_SERVER_PROCESSES = 3 /* one process per connection (GREET_EUNSUPPORTED where absent) */
+    GREET_SERVER_PROCESSES = 3 /* one process per connection; see greet_server_child */
 };
 
 /* Set up with greet_server_config_init, then change what you need (docs/architecture.md, "The
