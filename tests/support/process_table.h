@@ -8,6 +8,8 @@
 #else
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <sys/types.h>
 #endif
 
@@ -27,6 +29,29 @@ inline bool process_exists(unsigned long pid)
     return running;
 #else
     return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+#endif
+}
+
+// True while pid names a process that still runs: a zombie (ended, waiting for its parent or
+// init to reap it) does not count. Linux reads /proc/PID/stat; elsewhere as process_exists.
+inline bool process_running(unsigned long pid)
+{
+#if defined(__linux__)
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%lu/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        return false;
+    }
+    bool running = false;
+    if (fgets(line, sizeof line, f)) {
+        const char *close = strrchr(line, ')');
+        running = close && close[1] == ' ' && close[2] != 'Z' && close[2] != 'X';
+    }
+    fclose(f);
+    return running;
+#else
+    return process_exists(pid);
 #endif
 }
 
