@@ -28,9 +28,9 @@ int gp_poller_create(gp_poller **out)
     gp_poller *p = calloc(1, sizeof *p);
     struct epoll_event ev;
 
+    gp_oserr_clear();
     *out = NULL;
     if (!p) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     p->wake_fd = -1;
@@ -68,6 +68,7 @@ static int control(gp_poller *p, int op, gp_pollreg *r, int mask)
 {
     struct epoll_event ev;
 
+    gp_oserr_clear();
     memset(&ev, 0, sizeof ev);
     ev.events = epoll_mask(mask);
     ev.data.ptr = r;
@@ -105,6 +106,7 @@ int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, int timeout_ms, in
     struct epoll_event ev[WAIT_BATCH];
     int n, i, k = 0;
 
+    gp_oserr_clear();
     *count = 0;
     n = epoll_wait(p->ep, ev, max < WAIT_BATCH ? max : WAIT_BATCH,
                    timeout_ms < 0 ? -1 : timeout_ms);

@@ -27,9 +27,9 @@ int gp_poller_create(gp_poller **out)
     gp_poller *p = calloc(1, sizeof *p);
     struct kevent ev;
 
+    gp_oserr_clear();
     *out = NULL;
     if (!p) {
-        gp_oserr_clear();
         return GREET_ENOMEM;
     }
     p->kq = kqueue();
@@ -60,6 +60,7 @@ int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask)
     struct kevent ev[2];
     uintptr_t fd = (uintptr_t)r->sock;
 
+    gp_oserr_clear();
     EV_SET(&ev[0], fd, EVFILT_READ, EV_ADD | ((mask & GP_WAIT_READ) ? EV_ENABLE : EV_DISABLE), 0, 0,
            r);
     EV_SET(&ev[1], fd, EVFILT_WRITE, EV_ADD | ((mask & GP_WAIT_WRITE) ? EV_ENABLE : EV_DISABLE), 0,
@@ -94,6 +95,7 @@ int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, int timeout_ms, in
     struct timespec ts, *tsp = NULL;
     int n, i, k = 0;
 
+    gp_oserr_clear();
     *count = 0;
     if (timeout_ms >= 0) {
         ts.tv_sec = timeout_ms / 1000;

@@ -33,6 +33,7 @@ int gp_fd_limit_raise(long *limit)
 {
     struct rlimit rl;
 
+    gp_oserr_clear();
     *limit = -1;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
         return gp_oserr_set(GP_OSERR_ERRNO, errno);

@@ -318,6 +318,7 @@ int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent)
 {
     ssize_t n;
 
+    gp_oserr_clear();
     *sent = 0;
     do {
         n = send(fd_of(s), buf, len, MSG_NOSIGNAL);

@@ -19,6 +19,7 @@ int gp_cpu_count(void)
 
 int gp_fd_limit_raise(long *limit)
 {
+    gp_oserr_clear();
     *limit = -1;
     return GREET_OK;
 }

@@ -18,7 +18,6 @@
 #include <windows.h>
 
 #include "gp.h"
-#include "gpw.h"
 
 #define IOCTL_AFD_POLL        0x00012024 /* FILE_DEVICE_NETWORK, function 9, METHOD_BUFFERED */
 #define AFD_POLL_RECEIVE      0x0001
@@ -80,9 +79,10 @@ int gp_poller_create(gp_poller **out)
 {
     gp_poller *p = calloc(1, sizeof *p);
 
+    gp_oserr_clear();
     *out = NULL;
     if (!p) {
-        return gpw_fail(GREET_ENOMEM);
+        return GREET_ENOMEM;
     }
     p->helper = INVALID_SOCKET;
     p->iocp = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
@@ -258,8 +258,9 @@ int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data
     struct sock_state *st = calloc(1, sizeof *st);
     DWORD bytes = 0;
 
+    gp_oserr_clear();
     if (!st) {
-        return gpw_fail(GREET_ENOMEM);
+        return GREET_ENOMEM;
     }
     r->sock = s;
     r->data = data;
@@ -284,6 +285,7 @@ int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask)
 {
     struct sock_state *st = r->os;
 
+    gp_oserr_clear();
     st->mask = mask;
     queue_update(p, st);
     return GREET_OK;
@@ -335,6 +337,7 @@ int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, int timeout_ms, in
     ULONG n = 0, i;
     int k;
 
+    gp_oserr_clear();
     *count = 0;
     k = apply_updates(p, out, max);
     if (k > 0) {
