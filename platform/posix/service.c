@@ -3,7 +3,7 @@
  * - socket activation (sd_listen_fds(3)): LISTEN_PID names this process, LISTEN_FDS counts the
  *   descriptors passed from 3 on; LISTEN_FDNAMES may name them and is not needed;
  * - readiness (sd_notify(3)): "READY=1" and the like, one datagram to the AF_UNIX socket named
- *   by NOTIFY_SOCKET (a path, or "@name" for the abstract namespace). */
+ *   by NOTIFY_SOCKET (a path, or "@name" for Linux's abstract namespace). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -109,11 +109,13 @@ int gp_service_notify(const char *state)
     } else {
         sa_len = (socklen_t)sizeof sa;
     }
-    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    fd = socket(AF_UNIX, SOCK_DGRAM, 0);
     if (fd < 0) {
         return gp_oserr_set(GP_OSERR_ERRNO, errno);
     }
-    sent = sendto(fd, state, strlen(state), MSG_NOSIGNAL, (const struct sockaddr *)&sa, sa_len);
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC); /* lives for one sendto: a racing exec costs nothing */
+    /* An unconnected datagram socket never raises SIGPIPE: no MSG_NOSIGNAL (not on macOS). */
+    sent = sendto(fd, state, strlen(state), 0, (const struct sockaddr *)&sa, sa_len);
     err = errno;
     close(fd);
     return sent < 0 ? gp_oserr_set(GP_OSERR_ERRNO, err) : GREET_OK;
