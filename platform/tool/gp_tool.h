@@ -159,7 +159,9 @@ void gp_stop_reset(void);
  * portable code in *err (err may be NULL). */
 FILE *gp_fopen(const char *path, const char *mode, int *err);
 
-/* Atomically replaces to with from (rename / MoveFileExW with MOVEFILE_REPLACE_EXISTING). */
+/* Atomically replaces to with from (rename / MoveFileExW with MOVEFILE_REPLACE_EXISTING). On
+ * Windows a sharing violation (a scanner or indexer holding either file) is retried for about
+ * 1.6 s before it fails. */
 int gp_file_replace(const char *from, const char *to);
 
 /* Removes a file. */

@@ -96,7 +96,7 @@ FILE *gp_fopen(const char *path, const char *mode, int *err)
     gp_oserr_clear();
     wchar_t *wpath = NULL;
     FILE *f = NULL;
-    int rc = strlen(mode) < MODE_MAX ? gpw_widen(path, &wpath) : GREET_EINVAL;
+    int rc = strlen(mode) < MODE_MAX ? gpw_path(path, &wpath) : GREET_EINVAL;
 
     if (rc == GREET_OK) {
         f = strchr(mode, 'x') ? open_exclusive(wpath, mode, &rc) : open_plain(wpath, mode, &rc);
@@ -108,19 +108,47 @@ FILE *gp_fopen(const char *path, const char *mode, int *err)
     return f;
 }
 
+/* A virus scanner, the search indexer or a backup agent opens a fresh file for a moment, and the
+ * rename then fails with a sharing violation: worth a few short waits, as other tools do. */
+#define REPLACE_TRIES       8
+#define REPLACE_WAIT_MS     25 /* doubled after each try, at most REPLACE_WAIT_MAX_MS */
+#define REPLACE_WAIT_MAX_MS 400
+
+static int briefly_held(DWORD err)
+{
+    return err == ERROR_SHARING_VIOLATION || err == ERROR_LOCK_VIOLATION ||
+           err == ERROR_ACCESS_DENIED;
+}
+
+/* MoveFileExW, retried while another process holds either file (about 1.6 s in all). */
+static BOOL move_retrying(const wchar_t *from, const wchar_t *to)
+{
+    int i, wait = REPLACE_WAIT_MS;
+
+    for (i = 1;; i++) {
+        /* WRITE_THROUGH: return only once the rename is on disk, like rename after fsync. */
+        if (MoveFileExW(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+            return TRUE;
+        }
+        if (i == REPLACE_TRIES || !briefly_held(GetLastError())) {
+            return FALSE;
+        }
+        Sleep((DWORD)wait);
+        wait = wait * 2 > REPLACE_WAIT_MAX_MS ? REPLACE_WAIT_MAX_MS : wait * 2;
+    }
+}
+
 int gp_file_replace(const char *from, const char *to)
 {
     gp_oserr_clear();
     wchar_t *wfrom = NULL;
     wchar_t *wto = NULL;
-    int rc = gpw_widen(from, &wfrom);
+    int rc = gpw_path(from, &wfrom);
 
     if (rc == GREET_OK) {
-        rc = gpw_widen(to, &wto);
+        rc = gpw_path(to, &wto);
     }
-    /* WRITE_THROUGH: return only once the rename is on disk, like rename after fsync. */
-    if (rc == GREET_OK &&
-        !MoveFileExW(wfrom, wto, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    if (rc == GREET_OK && !move_retrying(wfrom, wto)) {
         rc = win32_error();
     }
     free(wfrom);
@@ -132,7 +160,7 @@ int gp_file_remove(const char *path)
 {
     gp_oserr_clear();
     wchar_t *wpath;
-    int rc = gpw_widen(path, &wpath);
+    int rc = gpw_path(path, &wpath);
 
     if (rc == GREET_OK) {
         if (!DeleteFileW(wpath)) {
@@ -166,7 +194,7 @@ int gp_path_exists(const char *path)
     wchar_t *wpath;
     int exists = 0;
 
-    if (gpw_widen(path, &wpath) == GREET_OK) {
+    if (gpw_path(path, &wpath) == GREET_OK) {
         exists = GetFileAttributesW(wpath) != INVALID_FILE_ATTRIBUTES;
         free(wpath);
     }
@@ -178,17 +206,15 @@ static int is_sep(wchar_t c)
     return c == L'/' || c == L'\\';
 }
 
-/* How much of path names a root that exists or not but is never created: "C:", "C:\",
- * "\\server\share\" or leading separators. */
+/* How much of a path in gpw_path's form names a root that exists or not but is never created:
+ * "\\?\C:\" or "\\?\UNC\server\share\". */
 static size_t root_len(const wchar_t *p)
 {
     size_t i = 0;
     int part;
 
-    if (p[0] != L'\0' && p[1] == L':') {
-        i = 2;
-    } else if (is_sep(p[0]) && is_sep(p[1])) {
-        i = 2;
+    if (wcsncmp(p, L"\\\\?\\UNC\\", 8) == 0) {
+        i = 8;
         for (part = 0; part < 2; part++) { /* the server and the share */
             while (p[i] != L'\0' && !is_sep(p[i])) {
                 i++;
@@ -198,6 +224,12 @@ static size_t root_len(const wchar_t *p)
             }
         }
         return i;
+    }
+    if (wcsncmp(p, L"\\\\?\\", 4) == 0 || wcsncmp(p, L"\\\\.\\", 4) == 0) {
+        i = 4;
+    }
+    if (p[i] != L'\0' && p[i + 1] == L':') {
+        i += 2;
     }
     while (is_sep(p[i])) {
         i++;
@@ -228,7 +260,7 @@ int gp_mkdir_p(const char *path)
     wchar_t *w;
     size_t i, n;
     wchar_t saved;
-    int rc = gpw_widen(path, &w);
+    int rc = gpw_path(path, &w);
 
     if (rc != GREET_OK) {
         return rc;
@@ -283,7 +315,7 @@ int gp_file_kind(const char *path, int *kind, int *writable)
     BY_HANDLE_FILE_INFORMATION info;
     wchar_t *w;
     HANDLE h;
-    int rc = gpw_widen(path, &w);
+    int rc = gpw_path(path, &w);
 
     *kind = GP_FILE_NONE;
     *writable = 1;
@@ -356,7 +388,7 @@ int gp_path_follow(const char *path, char **out)
     wchar_t *w;
     DWORD attr;
     size_t len = strlen(path);
-    int rc = gpw_widen(path, &w);
+    int rc = gpw_path(path, &w);
 
     if (rc != GREET_OK) {
         return rc;
@@ -383,10 +415,10 @@ int gp_file_copy_mode(const char *from, const char *to)
     wchar_t *wfrom = NULL;
     wchar_t *wto = NULL;
     DWORD attr;
-    int rc = gpw_widen(from, &wfrom);
+    int rc = gpw_path(from, &wfrom);
 
     if (rc == GREET_OK) {
-        rc = gpw_widen(to, &wto);
+        rc = gpw_path(to, &wto);
     }
     if (rc == GREET_OK) {
         attr = GetFileAttributesW(wfrom);

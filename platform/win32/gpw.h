@@ -9,6 +9,14 @@
  * GREET_EINVAL and no memory GREET_ENOMEM, with the OS error recorded. */
 int gpw_widen(const char *utf8, wchar_t **out);
 
+/* Converts a UTF-8 path to the UTF-16 form for the file "W" functions, in a new string in *out
+ * (free() it): made absolute (GetFullPathNameW: relative paths, "D:foo", '/' separators, "." and
+ * ".." resolved) and given the \\?\ prefix (\\?\UNC\server\share\... for a UNC path), which
+ * lifts the 260-character MAX_PATH limit on every Windows version. Device names ("NUL", "CON",
+ * "C:\x\nul") become \\.\NUL and keep that form, as do paths that already have a \\?\ or
+ * \\.\ prefix. Errors as for gpw_widen; an empty path is GREET_EINVAL. */
+int gpw_path(const char *utf8, wchar_t **out);
+
 /* Converts NUL-terminated UTF-16 to UTF-8 in buf, NUL included. With size 0 only returns the
  * bytes needed. Returns the bytes written (or needed), 0 on failure (also when buf is too small).
  */

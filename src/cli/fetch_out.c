@@ -28,21 +28,32 @@ static int report(const char *what, const char *path, int err)
     return err;
 }
 
-static int make_dirs(const char *path)
+/* The folder part of path in a new string in *dir (free() it); NULL when path has none. */
+static int folder_of(const char *path, char **dir)
 {
     size_t n = gp_path_dirlen(path);
-    char *dir;
-    int rc;
 
+    *dir = NULL;
     if (n == 0) {
         return GREET_OK;
     }
-    dir = malloc(n + 1);
-    if (!dir) {
+    *dir = malloc(n + 1);
+    if (!*dir) {
         return GREET_ENOMEM;
     }
-    memcpy(dir, path, n);
-    dir[n] = '\0';
+    memcpy(*dir, path, n);
+    (*dir)[n] = '\0';
+    return GREET_OK;
+}
+
+static int make_dirs(const char *path)
+{
+    char *dir;
+    int rc = folder_of(path, &dir);
+
+    if (rc != GREET_OK || !dir) {
+        return rc;
+    }
     rc = gp_mkdir_p(dir);
     if (rc != GREET_OK) {
         report("create the folder", dir, rc);
@@ -94,6 +105,26 @@ static int open_beside(struct cli_out *o, int kind)
     return rc;
 }
 
+/* Without --create-dirs, a missing folder is said so, with the option that creates it; the OS
+ * would only say "no such file". GREET_OK when the folder is there (or the path has none). */
+static int folder_missing(const char *path)
+{
+    char *dir;
+    int missing, rc = folder_of(path, &dir);
+
+    if (rc != GREET_OK || !dir) {
+        return rc;
+    }
+    missing = !gp_path_exists(dir);
+    if (missing) {
+        cli_error("fetch", 0,
+                  "write to %s: the folder %s does not exist (--create-dirs creates it)", path,
+                  dir);
+    }
+    free(dir);
+    return missing ? GREET_ENOENT : GREET_OK;
+}
+
 /* What every output needs first: folders, and a look at what is at path already. */
 static int probe(struct cli_out *o, const char *path, int create_dirs, int *kind)
 {
@@ -101,11 +132,9 @@ static int probe(struct cli_out *o, const char *path, int create_dirs, int *kind
 
     memset(o, 0, sizeof *o);
     o->path = path;
-    if (create_dirs) {
-        rc = make_dirs(path);
-        if (rc != GREET_OK) {
-            return rc;
-        }
+    rc = create_dirs ? make_dirs(path) : folder_missing(path);
+    if (rc != GREET_OK) {
+        return rc;
     }
     /* The kind first, on the name as given: a device behind a link (/dev/stdout) is written
      * through the name, which the OS resolves; only files are followed to a path to replace. */
