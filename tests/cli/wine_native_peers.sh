@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Under Wine (mingw preset): greet.exe with the native peers a test running inside Wine cannot
+# drive itself. Wine starts a Linux program for a Windows one but hands back no process to wait
+# for, and a Windows process has no Ctrl+C to send to a program without a console; from here,
+# python3 and nc run natively and `kill -INT` reaches greet.exe, whose Wine process turns SIGINT
+# into the console's Ctrl+C. What runs (the same checks as Interop.* and the Ctrl+C tests, which
+# the mingw build leaves out of its gtest list):
+#   the tutorial's Python client against greet.exe server, and greet.exe client against the
+#   tutorial's Python server; a netcat line session; Ctrl+C stops greet.exe server (exit 0) and
+#   greet.exe fetch mid-download (exit 130, no file left).
+# Usage: wine_native_peers.sh WINEPREFIX GREET_EXE PYTHON3 NC
+set -u
+export WINEPREFIX=$1 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+exe=$2
+python=$3
+nc=$4
+wine=${GREET_WINE:-wine}
+interop="$(cd "$(dirname "$0")/../interop" && pwd)"
+work=$(mktemp -d "${TMPDIR:-/tmp}/greet-wine-peers.XXXXXX")
+pids=()
+cleanup() {
+    exec 2>/dev/null # no "Killed" lines for the peers stopped here
+    for p in "${pids[@]}"; do kill -9 "$p"; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail=0
+ok() { echo "ok: $1"; }
+bad() {
+    echo "FAIL: $1"
+    fail=1
+}
+
+# nth_line FILE N: line N of FILE once it is there (30 s at most: Wine starts slowly when loaded).
+nth_line() {
+    local l
+    for _ in $(seq 600); do
+        l=$(sed -n "${2}p" "$1" | tr -d '\r')
+        [[ -n $l ]] && { echo "$l"; return 0; }
+        sleep 0.05
+    done
+    return 1
+}
+
+# waits at most $2 s for pid $1 to end; its exit status (or 255 when it did not end).
+wait_exit() {
+    for _ in $(seq $(($2 * 20))); do
+        kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+        sleep 0.05
+    done
+    return 255
+}
+
+# ---- greet.exe server: the tutorial's client, netcat, then Ctrl+C ----
+"$wine" "$exe" server --bind 127.0.0.1 --port 0 >"$work/server.out" 2>"$work/server.err" &
+server=$!
+pids+=("$server")
+port=$(nth_line "$work/server.out" 1) || { bad "greet.exe server did not start"; exit 1; }
+
+got=$(timeout 60 "$python" "$interop/tutorial_client.py" 127.0.0.1 "$port")
+want=$'hello world!\n\nHello guoxiang\nHello yanchendong\nHello wangzipeng'
+[[ $got == "$want" ]] && ok "tutorial client -> greet.exe server" ||
+    bad "tutorial client -> greet.exe server: got [$got]"
+
+got=$(printf 'alice\nbob\r\n\nexit\nnever\n' | timeout 20 "$nc" 127.0.0.1 "$port")
+want=$'hello world!\nHello alice\nHello bob\nHello '
+[[ $got == "$want" ]] && ok "netcat line session" || bad "netcat line session: got [$got]"
+
+# A client still connected when Ctrl+C comes: it is closed with the reason.
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+read -r -t 30 greeting <&3
+started=$(date +%s%N)
+kill -INT "$server"
+wait_exit "$server" 10
+rc=$?
+ms=$((($(date +%s%N) - started) / 1000000))
+exec 3<&-
+if [[ $rc == 0 ]] && grep -q "closed (server stopping)" "$work/server.err" && ((ms < 3000)); then
+    ok "Ctrl+C stops greet.exe server (exit 0, ${ms} ms)"
+else
+    bad "Ctrl+C to greet.exe server: exit $rc after ${ms} ms, greeting [$greeting], log:"
+    cat "$work/server.err"
+fi
+
+# ---- greet.exe client against the tutorial's Python server ----
+"$python" -u "$interop/tutorial_server.py" 127.0.0.1 0 >"$work/py.out" 2>&1 &
+pids+=($!)
+port=$(nth_line "$work/py.out" 3) || { bad "the tutorial's server did not start"; exit 1; }
+got=$(timeout 60 "$wine" "$exe" client 127.0.0.1 --port "$port")
+want=$'hello word!\nHello guoxiang\nHello yanchendong\nHello wangzipeng'
+[[ $got == "$want" ]] && ok "greet.exe client -> tutorial server" ||
+    bad "greet.exe client -> tutorial server: got [$got]"
+
+# ---- Ctrl+C during a download: exit 130, the old file kept, no temporary file left ----
+"$python" -u -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1); print(s.getsockname()[1], flush=True)
+c, _ = s.accept(); c.recv(65536)
+c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it")
+time.sleep(60)' >"$work/stall.out" 2>&1 &
+pids+=($!)
+port=$(nth_line "$work/stall.out" 1) || { bad "the stalling server did not start"; exit 1; }
+mkdir "$work/dl"
+echo "old content" >"$work/dl/out.html"
+"$wine" "$exe" fetch "http://127.0.0.1:$port/" -o 'Z:'"$work/dl/out.html" >"$work/fetch.out" \
+    2>"$work/fetch.err" &
+fetch=$!
+pids+=("$fetch")
+nth_line "$work/fetch.out" 1 >/dev/null # the response head: the body is on its way
+sleep 0.2
+kill -INT "$fetch"
+wait_exit "$fetch" 10
+rc=$?
+if [[ $rc == 130 ]] && [[ $(cat "$work/dl/out.html") == "old content" ]] &&
+    [[ $(ls "$work/dl") == out.html ]] && grep -q "interrupted" "$work/fetch.err"; then
+    ok "Ctrl+C stops greet.exe fetch (exit 130, old file kept)"
+else
+    bad "Ctrl+C to greet.exe fetch: exit $rc, files [$(ls "$work/dl")], log:"
+    cat "$work/fetch.err"
+fi
+exit $fail
