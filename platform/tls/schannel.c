@@ -4,13 +4,19 @@
  * handshake (SCH_CRED_MANUAL_CRED_VALIDATION), with CertGetCertificateChain and the SSL policy:
  * that is what lets --cacert use a chain engine whose only roots are the given file's
  * certificates (hExclusiveRoot), and lets every failure name its reason. Revocation is not
- * checked, as in the OpenSSL backend. SCHANNEL_CRED offers TLS 1.2 only: TLS 1.3 in SChannel
- * needs the newer SCH_CREDENTIALS (Windows 11), not yet used here. */
+ * checked, as in the OpenSSL backend. TLS 1.3 and 1.2 are offered through SCH_CREDENTIALS where
+ * the system takes it (Windows 10 1809 and later; 1.3 itself on Windows 11 and Server 2022),
+ * TLS 1.2 alone through the older SCHANNEL_CRED elsewhere. TLS 1.3's post-handshake messages
+ * (session tickets, key updates) reach DecryptMessage as SEC_I_RENEGOTIATE and go back through
+ * the handshake; a server asking for an optional client certificate gets none
+ * (SEC_I_INCOMPLETE_CREDENTIALS). */
 #define SECURITY_WIN32
+#define SCHANNEL_USE_BLACKLISTS /* SCH_CREDENTIALS and TLS_PARAMETERS */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <wincrypt.h>
+#include <subauth.h> /* UNICODE_STRING, which SCH_CREDENTIALS uses */
 #include <schannel.h>
 #include <security.h>
 
@@ -47,11 +53,16 @@ struct gp_tls {
     unsigned char *out;            /* header + one record + trailer */
     int peer_closed;               /* close_notify received */
     int broken;                    /* a fatal error: no close_notify at close */
+    DWORD isc_flags;               /* isc_flags, plus USE_SUPPLIED_CREDS once asked for a cert */
+    WCHAR *target;                 /* the server name for SNI, NULL for an IP literal */
 };
 
 static const DWORD isc_flags = ISC_REQ_SEQUENCE_DETECT | ISC_REQ_REPLAY_DETECT |
                                ISC_REQ_CONFIDENTIALITY | ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM |
                                ISC_REQ_EXTENDED_ERROR;
+
+/* DecryptMessage's SEC_I_RENEGOTIATE: handshake messages after the handshake (TLS 1.3). */
+#define TLS_POST_HANDSHAKE 1
 
 const char *gp_tls_backend(void)
 {
@@ -157,10 +168,42 @@ static int load_roots(gp_tls_ctx *ctx, const char *ca_file)
     return GREET_OK;
 }
 
+#define CRED_FLAGS (SCH_CRED_MANUAL_CRED_VALIDATION | SCH_CRED_NO_DEFAULT_CREDS)
+
+/* TLS 1.3 and 1.2 through SCH_CREDENTIALS (Windows 10 1809 and later): everything older than
+ * TLS 1.2 is disabled, and the system enables 1.3 where it has it. */
+static SECURITY_STATUS acquire_modern(CredHandle *cred)
+{
+    SCH_CREDENTIALS sch;
+    TLS_PARAMETERS params;
+
+    memset(&sch, 0, sizeof sch);
+    memset(&params, 0, sizeof params);
+    params.grbitDisabledProtocols = (DWORD) ~(SP_PROT_TLS1_2_CLIENT | SP_PROT_TLS1_3_CLIENT);
+    sch.dwVersion = SCH_CREDENTIALS_VERSION;
+    sch.dwFlags = CRED_FLAGS;
+    sch.cTlsParameters = 1;
+    sch.pTlsParameters = &params;
+    return AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL,
+                                     &sch, NULL, NULL, cred, NULL);
+}
+
+/* TLS 1.2 through SCHANNEL_CRED, which every supported Windows takes. */
+static SECURITY_STATUS acquire_legacy(CredHandle *cred)
+{
+    SCHANNEL_CRED sc;
+
+    memset(&sc, 0, sizeof sc);
+    sc.dwVersion = SCHANNEL_CRED_VERSION;
+    sc.grbitEnabledProtocols = SP_PROT_TLS1_2_CLIENT;
+    sc.dwFlags = CRED_FLAGS;
+    return AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL,
+                                     &sc, NULL, NULL, cred, NULL);
+}
+
 int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out)
 {
     gp_oserr_clear();
-    SCHANNEL_CRED cred;
     SECURITY_STATUS status;
     gp_tls_ctx *ctx;
     int rc = GREET_OK;
@@ -171,12 +214,11 @@ int gp_tls_ctx_create(const struct gp_tls_options *opts, gp_tls_ctx **out)
         return GREET_ENOMEM;
     }
     ctx->insecure = opts->insecure;
-    memset(&cred, 0, sizeof cred);
-    cred.dwVersion = SCHANNEL_CRED_VERSION;
-    cred.grbitEnabledProtocols = SP_PROT_TLS1_2_CLIENT;
-    cred.dwFlags = SCH_CRED_MANUAL_CRED_VALIDATION | SCH_CRED_NO_DEFAULT_CREDS;
-    status = AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)UNISP_NAME_W, SECPKG_CRED_OUTBOUND, NULL,
-                                       &cred, NULL, NULL, &ctx->cred, NULL);
+    /* A system that predates SCH_CREDENTIALS refuses the structure: TLS 1.2 the old way. */
+    status = acquire_modern(&ctx->cred);
+    if (status != SEC_E_OK) {
+        status = acquire_legacy(&ctx->cred);
+    }
     if (status != SEC_E_OK) {
         free(ctx);
         return tls_status(status);
@@ -263,17 +305,19 @@ static SECURITY_STATUS handshake_step(gp_tls *t, const WCHAR *target, SecBuffer 
     set_buffer(token, SECBUFFER_TOKEN, 0, NULL);
     set_desc(&out_desc, token, 1);
     if (!t->have_handle) {
-        status = InitializeSecurityContextW(&t->ctx->cred, NULL, (SEC_WCHAR *)target, isc_flags, 0,
-                                            0, NULL, 0, &t->handle, &out_desc, &attrs, NULL);
+        status = InitializeSecurityContextW(&t->ctx->cred, NULL, (SEC_WCHAR *)target, t->isc_flags,
+                                            0, 0, NULL, 0, &t->handle, &out_desc, &attrs, NULL);
         t->have_handle = status == SEC_I_CONTINUE_NEEDED || status == SEC_E_OK;
         return status;
     }
     set_buffer(&in[0], SECBUFFER_TOKEN, (unsigned long)t->in_len, t->in + t->in_start);
     set_buffer(&in[1], SECBUFFER_EMPTY, 0, NULL);
     set_desc(&in_desc, in, 2);
-    status = InitializeSecurityContextW(&t->ctx->cred, &t->handle, (SEC_WCHAR *)target, isc_flags,
-                                        0, 0, &in_desc, 0, NULL, &out_desc, &attrs, NULL);
-    if (status == SEC_E_INCOMPLETE_MESSAGE) {
+    status =
+        InitializeSecurityContextW(&t->ctx->cred, &t->handle, (SEC_WCHAR *)target, t->isc_flags, 0,
+                                   0, &in_desc, 0, NULL, &out_desc, &attrs, NULL);
+    /* Nothing consumed: the same bytes go in again, with more (or without a certificate). */
+    if (status == SEC_E_INCOMPLETE_MESSAGE || status == SEC_I_INCOMPLETE_CREDENTIALS) {
         return status;
     }
     /* What SChannel did not consume (the start of the next record) stays buffered. */
@@ -300,7 +344,16 @@ static int handshake(gp_tls *t, const WCHAR *target, gp_deadline deadline)
         if (status == SEC_E_OK) {
             return rc;
         }
-        if (FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE) {
+        /* The server asks for a client certificate, which may be optional: go on without one,
+         * as browsers do (SCH_CRED_NO_DEFAULT_CREDS sends none); asked again, it is an error. */
+        if (status == SEC_I_INCOMPLETE_CREDENTIALS &&
+            !(t->isc_flags & ISC_REQ_USE_SUPPLIED_CREDS)) {
+            t->isc_flags |= ISC_REQ_USE_SUPPLIED_CREDS;
+            continue;
+        }
+        /* Failures, a second certificate request, and the peer closing mid-handshake. */
+        if ((FAILED(status) && status != SEC_E_INCOMPLETE_MESSAGE) ||
+            status == SEC_I_INCOMPLETE_CREDENTIALS || status == SEC_I_CONTEXT_EXPIRED) {
             return tls_status(status);
         }
         if (rc != GREET_OK) {
@@ -477,10 +530,12 @@ int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_dea
     }
     t->ctx = ctx;
     t->sock = s;
+    t->isc_flags = isc_flags;
     /* No SNI for an IP literal (RFC 6066 allows host names only). */
+    t->target = parse_ip(server_name, addr) ? NULL : wide;
     rc = gp_sock_set_nonblocking(s, 0);
     if (rc == GREET_OK) {
-        rc = handshake(t, parse_ip(server_name, addr) ? NULL : wide, deadline);
+        rc = handshake(t, t->target, deadline);
     }
     if (rc == GREET_OK && !ctx->insecure) {
         rc = verify_peer(t, server_name, wide);
@@ -488,7 +543,9 @@ int gp_tls_connect(gp_tls_ctx *ctx, gp_socket s, const char *server_name, gp_dea
     if (rc == GREET_OK) {
         rc = session_ready(t);
     }
-    free(wide);
+    if (!t->target) {
+        free(wide); /* otherwise kept for post-handshake messages, freed at close */
+    }
     if (rc != GREET_OK) {
         t->broken = 1;
         gp_tls_close(t);
@@ -509,6 +566,14 @@ static unsigned long data_len(const SecBuffer b[4])
         }
     }
     return 0;
+}
+
+/* The decrypted record is used up: what followed it becomes the buffer's content. */
+static void consume_record(gp_tls *t)
+{
+    t->in_start = t->extra_start;
+    t->in_len = t->extra_len;
+    t->extra_len = 0;
 }
 
 /* Decrypts the next buffered record. GREET_OK: t->plain holds its data (maybe none);
@@ -537,12 +602,12 @@ static int decrypt_record(gp_tls *t)
         (status == SEC_E_OK && data_len(b) == 0 && content_type == TLS_CONTENT_ALERT)) {
         return GREET_ECLOSED;
     }
-    if (status != SEC_E_OK) {
-        /* SEC_I_RENEGOTIATE included: a TLS 1.2 client has no reason to accept renegotiation. */
+    if (status != SEC_E_OK && status != SEC_I_RENEGOTIATE) {
         t->broken = 1;
         return tls_status(status);
     }
     t->extra_len = 0;
+    t->plain_len = 0;
     for (i = 1; i < 4; i++) {
         if (b[i].BufferType == SECBUFFER_DATA) {
             t->plain = b[i].pvBuffer;
@@ -552,15 +617,14 @@ static int decrypt_record(gp_tls *t)
         }
     }
     t->extra_start = t->in_start + t->in_len - t->extra_len;
+    if (status == SEC_I_RENEGOTIATE) {
+        /* TLS 1.3 post-handshake messages (a session ticket, a key update; a TLS 1.2 server's
+         * renegotiation alike): what follows the record is the handshake's input. */
+        t->plain_len = 0;
+        consume_record(t);
+        return TLS_POST_HANDSHAKE;
+    }
     return GREET_OK;
-}
-
-/* The decrypted record is used up: what followed it becomes the buffer's content. */
-static void consume_record(gp_tls *t)
-{
-    t->in_start = t->extra_start;
-    t->in_len = t->extra_len;
-    t->extra_len = 0;
 }
 
 int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadline)
@@ -584,7 +648,12 @@ int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadl
             t->peer_closed = 1;
             return GREET_OK;
         }
-        if (rc == GREET_EAGAIN) {
+        if (rc == TLS_POST_HANDSHAKE) {
+            rc = handshake(t, t->target, deadline);
+            if (rc == GREET_OK) {
+                continue;
+            }
+        } else if (rc == GREET_EAGAIN) {
             rc = receive_more(t, deadline);
         }
         if (rc != GREET_OK) {
@@ -679,6 +748,7 @@ void gp_tls_close(gp_tls *t)
         }
         DeleteSecurityContext(&t->handle);
     }
+    free(t->target);
     free(t->out);
     free(t->in);
     free(t);
