@@ -1,4 +1,6 @@
-/* What a socket address says of itself (family, port): the same sockaddr fields on every OS. */
+/* What a socket address says of itself (family, port, numeric host): the same sockaddr fields
+ * and inet_ntop on every OS. */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/sockaddr.h"
@@ -39,4 +41,38 @@ int gp_addr_family(const gp_addr *addr)
     default:
         return GP_AF_ANY;
     }
+}
+
+int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
+{
+    gp_oserr_clear();
+    struct sockaddr_storage ss;
+    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
+    char text[GP_ADDRSTR_MAX];
+    int af = gp_addr_view(addr, &ss);
+    const void *raw;
+    size_t n;
+
+    if (af == AF_INET) {
+        raw = &((const struct sockaddr_in *)&ss)->sin_addr;
+    } else if (af == AF_INET6) {
+        raw = &sin6->sin6_addr;
+    } else {
+        return GREET_EAFNOSUPPORT;
+    }
+    if (!inet_ntop(af, raw, text, sizeof text)) {
+        return gp_oserr_set(GP_SOCKERR_KIND, GP_SOCKERR_LAST);
+    }
+    n = strlen(text);
+    /* A link-local IPv6 address means nothing without its interface: keep the scope number, as
+     * "%N", which getaddrinfo understands. */
+    if (af == AF_INET6 && sin6->sin6_scope_id != 0) {
+        snprintf(text + n, sizeof text - n, "%%%lu", (unsigned long)sin6->sin6_scope_id);
+        n = strlen(text);
+    }
+    if (n >= size) {
+        return GREET_ETOOBIG;
+    }
+    memcpy(buf, text, n + 1);
+    return GREET_OK;
 }

@@ -3,13 +3,20 @@
 #ifndef GREET_PLATFORM_COMMON_SOCKADDR_H
 #define GREET_PLATFORM_COMMON_SOCKADDR_H
 
+/* GP_SOCKERR_KIND and GP_SOCKERR_LAST: how the OS reports a failed socket call (WSAGetLastError
+ * on Windows, errno elsewhere), for gp_oserr_set. */
 #ifdef _WIN32
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#define GP_SOCKERR_KIND GP_OSERR_SOCKET
+#define GP_SOCKERR_LAST WSAGetLastError()
 #else
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#define GP_SOCKERR_KIND GP_OSERR_ERRNO
+#define GP_SOCKERR_LAST errno
 #endif
 
 #include "gp.h"

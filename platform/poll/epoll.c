@@ -25,6 +25,7 @@ static uint32_t epoll_mask(int mask)
 
 int gp_poller_create(gp_poller **out)
 {
+    gp_oserr_clear();
     gp_poller *p = calloc(1, sizeof *p);
     struct epoll_event ev;
 
@@ -80,6 +81,7 @@ static int control(gp_poller *p, int op, gp_pollreg *r, int mask)
 
 int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data)
 {
+    gp_oserr_clear();
     r->sock = s;
     r->data = data;
     r->os = NULL;
@@ -88,6 +90,7 @@ int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data
 
 int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask)
 {
+    gp_oserr_clear();
     return control(p, EPOLL_CTL_MOD, r, mask);
 }
 
@@ -103,6 +106,7 @@ void gp_poller_del(gp_poller *p, gp_pollreg *r)
 
 int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, int timeout_ms, int *count)
 {
+    gp_oserr_clear();
     struct epoll_event ev[WAIT_BATCH];
     int n, i, k = 0;
 

@@ -24,6 +24,7 @@ static int errno_failure(void)
 
 int gp_poller_create(gp_poller **out)
 {
+    gp_oserr_clear();
     gp_poller *p = calloc(1, sizeof *p);
     struct kevent ev;
 
@@ -57,6 +58,7 @@ void gp_poller_destroy(gp_poller *p)
 /* Both filters stay registered; the mask enables or disables each, so no state is kept. */
 int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask)
 {
+    gp_oserr_clear();
     struct kevent ev[2];
     uintptr_t fd = (uintptr_t)r->sock;
 
@@ -73,6 +75,7 @@ int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask)
 
 int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data)
 {
+    gp_oserr_clear();
     r->sock = s;
     r->data = data;
     r->os = NULL;
@@ -91,6 +94,7 @@ void gp_poller_del(gp_poller *p, gp_pollreg *r)
 
 int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, int timeout_ms, int *count)
 {
+    gp_oserr_clear();
     struct kevent ev[WAIT_BATCH];
     struct timespec ts, *tsp = NULL;
     int n, i, k = 0;

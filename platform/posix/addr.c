@@ -1,4 +1,4 @@
-/* POSIX addresses: getaddrinfo for lookups, inet_ntop for text, gethostname. */
+/* POSIX addresses: getaddrinfo for lookups, gethostname; numeric text is common/addr.c's. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -83,40 +83,6 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     if (*count == 0) {
         return GREET_ENOHOST;
     }
-    return GREET_OK;
-}
-
-/* The sockaddr behind addr, copied out so that no type-punned pointer is needed. */
-int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
-{
-    gp_oserr_clear();
-    struct sockaddr_storage ss;
-    char text[INET6_ADDRSTRLEN + 16];
-    int af = gp_addr_view(addr, &ss);
-    const void *raw;
-    size_t n;
-
-    if (af == AF_INET) {
-        raw = &((const struct sockaddr_in *)&ss)->sin_addr;
-    } else if (af == AF_INET6) {
-        raw = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
-    } else {
-        return GREET_EAFNOSUPPORT;
-    }
-    if (inet_ntop(af, raw, text, sizeof text) == NULL) {
-        return gp_oserr_set(GP_OSERR_ERRNO, errno);
-    }
-    n = strlen(text);
-    /* A link-local IPv6 address means nothing without its interface: keep the scope number. */
-    if (af == AF_INET6 && ((const struct sockaddr_in6 *)&ss)->sin6_scope_id != 0) {
-        snprintf(text + n, sizeof text - n, "%%%lu",
-                 (unsigned long)((const struct sockaddr_in6 *)&ss)->sin6_scope_id);
-        n = strlen(text);
-    }
-    if (n >= size) {
-        return GREET_ETOOBIG;
-    }
-    memcpy(buf, text, n + 1);
     return GREET_OK;
 }
 

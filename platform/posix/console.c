@@ -12,6 +12,7 @@ void gp_stdout_binary(void)
 
 int gp_text_write(FILE *stream, const void *buf, size_t len)
 {
+    gp_oserr_clear();
     if (fwrite(buf, 1, len, stream) != len) {
         return gp_oserr_set(GP_OSERR_ERRNO, errno);
     }

@@ -86,6 +86,7 @@ int gp_file_remove(const char *path)
 
 int gp_file_size(const char *path, uint64_t *size)
 {
+    gp_oserr_clear();
     struct stat st;
 
     if (stat(path, &st) != 0) {

@@ -50,6 +50,7 @@ static int check_listening(int fd)
 
 int gp_service_listeners(gp_socket *first, int *count)
 {
+    gp_oserr_clear();
     const char *pid = getenv("LISTEN_PID");
     const char *fds = getenv("LISTEN_FDS");
     long n, i;
@@ -86,6 +87,7 @@ int gp_service_listeners(gp_socket *first, int *count)
 
 int gp_service_notify(const char *state)
 {
+    gp_oserr_clear();
     const char *where = getenv("NOTIFY_SOCKET");
     struct sockaddr_un sa;
     size_t len = where ? strlen(where) : 0;

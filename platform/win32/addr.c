@@ -1,5 +1,5 @@
 /* Addresses on Windows: name resolution with GetAddrInfoW (UTF-8 host names converted, since the
- * ANSI getaddrinfo would read them in the local code page), numeric text with inet_ntop. */
+ * ANSI getaddrinfo would read them in the local code page); numeric text is common/addr.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,41 +112,6 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     }
     free(whost);
     return rc;
-}
-
-/* A copy of addr as the OS type (the bytes may not be read through a struct pointer); returns
- * its family, AF_UNSPEC for an empty or oversized address. */
-int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
-{
-    gp_oserr_clear();
-    struct sockaddr_storage ss;
-    const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
-    char text[GP_ADDRSTR_MAX];
-    int af = gp_addr_view(addr, &ss);
-    const void *raw;
-    size_t n;
-
-    if (af == AF_INET) {
-        raw = &((const struct sockaddr_in *)&ss)->sin_addr;
-    } else if (af == AF_INET6) {
-        raw = &sin6->sin6_addr;
-    } else {
-        return GREET_EAFNOSUPPORT;
-    }
-    if (!inet_ntop(af, raw, text, sizeof text)) {
-        return gp_oserr_set(GP_OSERR_SOCKET, WSAGetLastError());
-    }
-    n = strlen(text);
-    /* inet_ntop leaves out the scope of a link-local address; getaddrinfo understands "%N". */
-    if (af == AF_INET6 && sin6->sin6_scope_id != 0) {
-        snprintf(text + n, sizeof text - n, "%%%lu", (unsigned long)sin6->sin6_scope_id);
-        n = strlen(text);
-    }
-    if (n >= size) {
-        return GREET_ETOOBIG;
-    }
-    memcpy(buf, text, n + 1);
-    return GREET_OK;
 }
 
 int gp_hostname(char *buf, size_t size)

@@ -134,6 +134,7 @@ static int write_console(HANDLE h, struct console_out *c, const unsigned char *s
 
 int gp_text_write(FILE *stream, const void *buf, size_t len)
 {
+    gp_oserr_clear();
     HANDLE h = console_of(stream);
     struct console_out *c;
     int rc;

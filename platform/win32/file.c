@@ -173,6 +173,7 @@ int gp_file_remove(const char *path)
 
 int gp_file_size(const char *path, uint64_t *size)
 {
+    gp_oserr_clear();
     WIN32_FILE_ATTRIBUTE_DATA data;
     wchar_t *wpath;
     int rc = gpw_widen(path, &wpath);

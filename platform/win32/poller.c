@@ -77,6 +77,7 @@ static int last_error(void)
 
 int gp_poller_create(gp_poller **out)
 {
+    gp_oserr_clear();
     gp_poller *p = calloc(1, sizeof *p);
 
     gp_oserr_clear();
@@ -255,6 +256,7 @@ static int apply_updates(gp_poller *p, gp_poll_event *out, int max)
 
 int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data)
 {
+    gp_oserr_clear();
     struct sock_state *st = calloc(1, sizeof *st);
     DWORD bytes = 0;
 
@@ -283,6 +285,7 @@ int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data
 
 int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask)
 {
+    gp_oserr_clear();
     struct sock_state *st = r->os;
 
     gp_oserr_clear();
@@ -333,6 +336,7 @@ static int completed(gp_poller *p, struct sock_state *st)
 
 int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, int timeout_ms, int *count)
 {
+    gp_oserr_clear();
     OVERLAPPED_ENTRY ev[WAIT_BATCH];
     ULONG n = 0, i;
     int k;

@@ -4,6 +4,7 @@
 
 int gp_service_listeners(gp_socket *first, int *count)
 {
+    gp_oserr_clear();
     *first = GP_SOCKET_INVALID;
     *count = 0;
     return GREET_OK;
@@ -11,6 +12,7 @@ int gp_service_listeners(gp_socket *first, int *count)
 
 int gp_service_notify(const char *state)
 {
+    gp_oserr_clear();
     (void)state;
     return GREET_OK;
 }

@@ -251,11 +251,13 @@ static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int no
 
 int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
 {
+    gp_oserr_clear();
     return accept_mode(listener, out, peer, 0);
 }
 
 int gp_sock_accept_nonblocking(gp_socket listener, gp_socket *out, gp_addr *peer)
 {
+    gp_oserr_clear();
     return accept_mode(listener, out, peer, 1);
 }
 
@@ -317,6 +319,7 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 
 int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent)
 {
+    gp_oserr_clear();
     int chunk = len > (size_t)INT_MAX ? INT_MAX : (int)len;
     int n;
 
