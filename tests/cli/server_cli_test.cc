@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/greet_server_fixture.h"
@@ -281,4 +282,35 @@ TEST_P(ServerCli, IdleTimeoutBelowAMillisecondIsStillALimit)
         rc = greet_client_recv(c.c, buf, sizeof buf, &got);
     }
     EXPECT_TRUE(rc == GREET_ECLOSED || rc == GREET_ECONNRESET) << greet_errname(rc);
+}
+
+// Slowloris on the real program: clients that trickle one byte at a time into a line that never
+// ends hold every slot only until the idle limit, which counts complete messages, not bytes.
+TEST_P(ServerCli, SlowlorisTricklingBytesIsClosedAtTheIdleLimit)
+{
+    Process p;
+    unsigned port = start_server(p, {"-q", "--max-clients", "3", "--idle-timeout", "0.8"});
+    ASSERT_NE(port, 0u);
+    std::vector<ClientPtr> loris(3);
+    for (auto &c : loris) {
+        ASSERT_EQ(connect_local(port, c), GREET_OK);
+        EXPECT_EQ(read_greeting(c.c), "hello world!\n");
+        ASSERT_EQ(greet_client_send(c.c, GREET_MODE_RAW, "a\n", 2), GREET_OK);
+        EXPECT_EQ(greet_test::recv_line(c.c), "Hello a");
+    }
+    {
+        ClientPtr extra;
+        ASSERT_EQ(connect_local(port, extra), GREET_OK);
+        EXPECT_EQ(read_greeting(extra.c).rfind("busy:", 0), 0u) << "the slots are not all taken";
+    }
+    // 2.4 s of one byte every 200 ms from each: far past the 0.8 s limit.
+    for (int round = 0; round < 12; round++) {
+        for (auto &c : loris) {
+            (void)greet_client_send(c.c, GREET_MODE_RAW, "x", 1);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ClientPtr next;
+    ASSERT_EQ(connect_local(port, next), GREET_OK);
+    EXPECT_EQ(read_greeting(next.c), "hello world!\n");
 }
