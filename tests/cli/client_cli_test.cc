@@ -108,13 +108,6 @@ TEST(ClientCli, RefusedConnectionExitsWithTheConnectCode)
         << r.err;
 }
 
-TEST(ClientCli, UnknownHostExitsWithTheResolveCode)
-{
-    auto r = run_process({greet_exe(), "client", "no-such-host.invalid"});
-    EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_NE(r.err.find("cannot resolve 'no-such-host.invalid'"), std::string::npos) << r.err;
-}
-
 TEST(ClientCli, SlowServerExitsWithTheTimeoutCode)
 {
     TestServer s;

@@ -420,13 +420,6 @@ TEST_F(FetchCli, TooManyRedirectsIsExitEleven)
     EXPECT_NE(r.err.find("more than 1 redirect"), std::string::npos) << r.err;
 }
 
-TEST_F(FetchCli, UnknownHostIsExitThree)
-{
-    ProcessResult r = greet({"http://no-such-host.invalid/"});
-    EXPECT_EQ(r.exit_code, 3) << r.err;
-    EXPECT_NE(r.err.find("no-such-host.invalid"), std::string::npos) << r.err;
-}
-
 TEST_F(FetchCli, HttpsSaysItIsNotSupportedWithoutTls)
 {
     if (std::string(GREET_TLS_BACKEND_NAME) != "none") {

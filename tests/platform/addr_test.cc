@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gp.h"
+#include "support/fault.h"
 
 namespace
 {
@@ -65,8 +66,10 @@ TEST_F(Addr, UnknownHostIsENOHOSTWithResolverDetail)
     size_t n = 7;
     char text[256];
 
-    // RFC 6761: names under .invalid never exist.
-    int rc = gp_resolve("no-such-host.greet-test.invalid", 80, GP_AF_ANY, 0, a, GP_RESOLVE_MAX, &n);
+    // The resolver's answer comes from the platform seam: no DNS query leaves the machine.
+    ScopedFault f(ScopedFault::fail(GP_FAULT_RESOLVE, GP_FAULT_NOHOST));
+    ASSERT_TRUE(f.installed());
+    int rc = gp_resolve("no-such-host.example", 80, GP_AF_ANY, 0, a, GP_RESOLVE_MAX, &n);
     EXPECT_EQ(rc, GREET_ENOHOST) << greet_errname(rc);
     EXPECT_EQ(n, 0u);
     greet_error_text(rc, text, sizeof text);
