@@ -10,6 +10,7 @@
 #include "proto.h"
 #include "server_core.h"
 
+#define ACCEPT_SLICE_MS      100  /* how often a blocking accept loop looks at the stop flag */
 #define ACCEPT_BACKOFF_MS    100  /* pause after accept fails for lack of descriptors or memory */
 #define ACCEPT_WARN_EVERY_MS 1000 /* at most one warning a second about failing accepts */
 #define FD_MARGIN                                                                                  \
@@ -200,6 +201,27 @@ int gi_server_accept_failed(greet_server *srv, gp_socket listener, int rc)
     }
     /* Turning a client away made room in the queue: go on. Otherwise wait, never spin. */
     return turned_away ? 0 : ACCEPT_BACKOFF_MS;
+}
+
+void gi_server_accept_loop(greet_server *srv, gi_server_take_fn take, gi_server_after_fn after)
+{
+    while (!gi_server_stopping(srv)) {
+        gp_socket s;
+        gp_addr peer;
+        int rc = gp_sock_wait(srv->listener, GP_WAIT_READ, gp_deadline_in(ACCEPT_SLICE_MS));
+        if (rc == GREET_OK) {
+            rc = gp_sock_accept(srv->listener, &s, &peer);
+        }
+        if (rc == GREET_OK) {
+            take(srv, s, &peer);
+        } else if (rc != GREET_ETIMEDOUT) {
+            int pause = gi_server_accept_failed(srv, srv->listener, rc);
+            if (pause > 0) {
+                gp_sleep_ms(pause);
+            }
+        }
+        after(srv, rc);
+    }
 }
 
 /* ---- Stop and drain ----------------------------------------------------------------------- */

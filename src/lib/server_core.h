@@ -99,6 +99,14 @@ void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_
  * second. Returns how long the acceptor should pause, in ms (0: go on at once). */
 int gi_server_accept_failed(greet_server *srv, gp_socket listener, int rc);
 
+/* The blocking accept loop of the engines that accept on one thread (threads, processes): until
+ * stop, waits for the listener, hands each accepted socket to take (which owns it from then on)
+ * and calls after with what the pass got (GREET_OK, GREET_ETIMEDOUT or an accept failure already
+ * handled by gi_server_accept_failed), so the engine can reap what ended. */
+typedef void (*gi_server_take_fn)(greet_server *srv, gp_socket s, const gp_addr *peer);
+typedef void (*gi_server_after_fn)(greet_server *srv, int rc);
+void gi_server_accept_loop(greet_server *srv, gi_server_take_fn take, gi_server_after_fn after);
+
 /* Non-zero once greet_server_stop began. */
 int gi_server_stopping(greet_server *srv);
 

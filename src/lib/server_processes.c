@@ -22,9 +22,6 @@
 #include "proto.h"
 #include "server_core.h"
 
-#define ACCEPT_SLICE_MS                                                                            \
-    100                   /* how often the accept loop looks at the stop flag and its children     \
-                           */
 #define DRAIN_SLICE_MS 10 /* how often the drain looks for children that ended */
 #define CHILD_OK       0
 #define CHILD_BAD_DATA 3 /* exit code of a child handed data it cannot read */
@@ -339,31 +336,22 @@ static void drain(greet_server *srv, struct processes *p)
     }
 }
 
+/* After each accept pass: children that ended are reaped (none to look for when idle and fine). */
+static void scanned(greet_server *srv, int rc)
+{
+    struct processes *p = state(srv);
+
+    if (rc != GREET_OK || p->count > 0) {
+        scan(srv, p);
+    }
+}
+
 static void accept_main(void *arg)
 {
     greet_server *srv = arg;
-    struct processes *p = state(srv);
 
-    while (!gi_server_stopping(srv)) {
-        gp_socket s;
-        gp_addr peer;
-        int rc = gp_sock_wait(srv->listener, GP_WAIT_READ, gp_deadline_in(ACCEPT_SLICE_MS));
-        if (rc == GREET_OK) {
-            rc = gp_sock_accept(srv->listener, &s, &peer);
-        }
-        if (rc == GREET_OK) {
-            start_child(srv, s, &peer);
-        } else if (rc != GREET_ETIMEDOUT) {
-            int pause = gi_server_accept_failed(srv, srv->listener, rc);
-            if (pause > 0) {
-                gp_sleep_ms(pause);
-            }
-        }
-        if (rc != GREET_OK || p->count > 0) {
-            scan(srv, p);
-        }
-    }
-    drain(srv, p);
+    gi_server_accept_loop(srv, start_child, scanned);
+    drain(srv, state(srv));
 }
 
 /* ---- The engine --------------------------------------------------------------------------- */

@@ -5,8 +5,6 @@
 #include "proto.h"
 #include "server_core.h"
 
-#define ACCEPT_SLICE_MS 100 /* how often the accept loop looks at the stop flag */
-
 struct conn {
     struct conn *prev, *next; /* in live while serving; next links finished after */
     greet_server *srv;
@@ -231,27 +229,15 @@ static void start_connection(greet_server *srv, gp_socket s, const gp_addr *peer
     }
 }
 
+static void reaped(greet_server *srv, int rc)
+{
+    (void)rc;
+    reap(state(srv));
+}
+
 static void accept_main(void *arg)
 {
-    greet_server *srv = arg;
-
-    while (!gi_server_stopping(srv)) {
-        gp_socket s;
-        gp_addr peer;
-        int rc = gp_sock_wait(srv->listener, GP_WAIT_READ, gp_deadline_in(ACCEPT_SLICE_MS));
-        if (rc == GREET_OK) {
-            rc = gp_sock_accept(srv->listener, &s, &peer);
-        }
-        if (rc == GREET_OK) {
-            start_connection(srv, s, &peer);
-        } else if (rc != GREET_ETIMEDOUT) {
-            int pause = gi_server_accept_failed(srv, srv->listener, rc);
-            if (pause > 0) {
-                gp_sleep_ms(pause);
-            }
-        }
-        reap(state(srv));
-    }
+    gi_server_accept_loop(arg, start_connection, reaped);
 }
 
 /* ---- The engine --------------------------------------------------------------------------- */
