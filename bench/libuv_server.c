@@ -58,16 +58,17 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 static void on_written(uv_write_t *req, int status)
 {
     struct write_req *w = (struct write_req *)req;
-    struct conn *c = req->handle->data;
+    uv_stream_t *stream = req->handle; /* req is freed below */
+    struct conn *c = stream->data;
 
     free(w->buf.base);
     free(w);
     if (status != 0) {
         drop(c);
-    } else if (c->closing && req->handle->write_queue_size == 0) {
+    } else if (c->closing && stream->write_queue_size == 0) {
         drop(c);
-    } else if (!c->closing && req->handle->write_queue_size < QUEUE_MAX) {
-        uv_read_start(req->handle, NULL, on_read); /* no-op when reading */
+    } else if (!c->closing && stream->write_queue_size < QUEUE_MAX) {
+        uv_read_start(stream, NULL, on_read); /* no-op when reading */
     }
 }
 
