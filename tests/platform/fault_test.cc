@@ -118,9 +118,9 @@ TEST_F(Fault, HookCanPointAMadeUpNameAtLoopback)
     size_t n = 0;
     char host[GP_ADDRSTR_MAX];
 
-    ASSERT_EQ(gp_resolve("greet-test.invalid", 8080, GP_AF_ANY, 0, a, GP_RESOLVE_MAX, &n),
+    ASSERT_EQ(gp_resolve("greet-test.example", 8080, GP_AF_ANY, 0, a, GP_RESOLVE_MAX, &n),
               GREET_OK);
-    EXPECT_EQ(asked, "greet-test.invalid");
+    EXPECT_EQ(asked, "greet-test.example");
     ASSERT_GE(n, 1u);
     ASSERT_EQ(gp_addr_host(&a[0], host, sizeof host), GREET_OK);
     EXPECT_STREQ(host, "127.0.0.1");
