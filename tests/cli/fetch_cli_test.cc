@@ -21,6 +21,7 @@
 using greet_test::HttpServer;
 using greet_test::ok_reply;
 using greet_test::ProcessResult;
+using greet_test::raw_reply;
 using greet_test::redirect_reply;
 using greet_test::Reply;
 
@@ -29,13 +30,6 @@ namespace
 
 const char kBinary[] = "<html>\r\n\xe6\x96\xb0\xe6\xb5\xaa\n\0\xff</html>";
 const std::string kBody(kBinary, sizeof kBinary - 1);
-
-Reply raw(const std::string &bytes)
-{
-    Reply r;
-    r.bytes = bytes;
-    return r;
-}
 
 // The names in a folder (UTF-8), sorted.
 std::vector<std::string> list_dir(const std::string &dir)
@@ -122,7 +116,7 @@ TEST_F(FetchCli, IncludePutsTheHeadBeforeTheBody)
 
 TEST_F(FetchCli, HeadSendsHeadAndPrintsTheHeadOnly)
 {
-    Reply reply = raw("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
+    Reply reply = raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
     reply.hold = true;
     server.on("/h", reply);
     ProcessResult r = greet({"-I", server.url("/h")});
@@ -215,7 +209,7 @@ TEST_F(FetchCli, DashOutputIsStdout)
 
 TEST_F(FetchCli, NotModifiedLeavesTheFileAndSaysSo)
 {
-    server.on("/c", raw("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n"));
+    server.on("/c", raw_reply("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n"));
     std::string file = dir.file("page.html");
     ASSERT_EQ(write_file_utf8(file, "cached copy"), GREET_OK);
     ProcessResult r = greet({server.url("/c"), "-H", "If-None-Match: \"v1\"", "-o", file});
@@ -325,43 +319,44 @@ TEST_F(FetchCli, FailuresLeaveNoFileAndKeepAnExistingOne)
 {
     Reply silent;
     silent.hold = true;
-    Reply stalled = raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome");
+    Reply stalled = raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome");
     stalled.hold = true;
     std::vector<Failure> cases = {
         {"truncated body",
-         raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),
+         raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),
          {},
          6,
          "5 of 100"},
         {"truncated chunked body",
-         raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nab"),
+         raw_reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nab"),
          {},
          6,
          "127.0.0.1"},
         {"conflicting Content-Length",
-         raw("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+         raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
          {},
          6,
          "Content-Length"},
         {"chunk size overflow",
-         raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n"),
+         raw_reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n"),
          {},
          6,
          "chunk"},
         {"oversized header section",
-         raw("HTTP/1.1 200 OK\r\nX-Big: " + std::string(70000, 'b') + "\r\n\r\n"),
+         raw_reply("HTTP/1.1 200 OK\r\nX-Big: " + std::string(70000, 'b') + "\r\n\r\n"),
          {},
          6,
          "127.0.0.1"},
         {"NUL in a header",
-         raw(std::string("HTTP/1.1 200 OK\r\nX-N: a") + '\0' + "\r\nContent-Length: 1\r\n\r\nx"),
+         raw_reply(std::string("HTTP/1.1 200 OK\r\nX-N: a") + '\0' +
+                   "\r\nContent-Length: 1\r\n\r\nx"),
          {},
          6,
          "127.0.0.1"},
         {"silent server", silent, {"--max-time", "1"}, 5, "timed out"},
         {"stalled body", stalled, {"--speed-limit", "100", "--speed-time", "1"}, 5, "stalled"},
         {"404 with --fail",
-         raw("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"),
+         raw_reply("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"),
          {"-f"},
          7,
          "404"},
@@ -386,8 +381,8 @@ TEST_F(FetchCli, FailuresLeaveNoFileAndKeepAnExistingOne)
 
 TEST_F(FetchCli, FailureCreatesNoFile)
 {
-    server.on("/t", raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
-    server.on("/404", raw("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"));
+    server.on("/t", raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
+    server.on("/404", raw_reply("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\ngone"));
     ProcessResult t = greet({server.url("/t"), "-o", dir.file("a.html")});
     EXPECT_EQ(t.exit_code, 6) << t.err;
     ProcessResult f = greet({"--fail", server.url("/404"), "-o", dir.file("b.html")});
@@ -473,7 +468,7 @@ TEST_F(FetchCli, UserAgentAndWriteOut)
 
 TEST_F(FetchCli, WriteOutAfterAFailureHasTheCodeAndMessage)
 {
-    server.on("/gone", raw("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+    server.on("/gone", raw_reply("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
     ProcessResult r =
         greet({"-s", "-f", "-w", "%{http_code} %{exitcode} %{errormsg}", server.url("/gone")});
     EXPECT_EQ(r.exit_code, 7) << r.err;

@@ -16,22 +16,17 @@
 using greet_test::HttpServer;
 using greet_test::ok_reply;
 using greet_test::ProcessResult;
+using greet_test::raw_reply;
 using greet_test::Reply;
 
 namespace
 {
 
-Reply raw(const std::string &bytes)
-{
-    Reply r;
-    r.bytes = bytes;
-    return r;
-}
-
 const std::string kWhole = "0123456789";
-const Reply kCut = raw("HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nContent-Length: 10\r\n\r\n01234");
-const Reply kRest = raw("HTTP/1.1 206 Partial Content\r\nETag: \"v1\"\r\nContent-Range: bytes "
-                        "5-9/10\r\nContent-Length: 5\r\n\r\n56789");
+const Reply kCut = raw_reply("HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nContent-Length: 10\r\n\r\n01234");
+const Reply kRest =
+    raw_reply("HTTP/1.1 206 Partial Content\r\nETag: \"v1\"\r\nContent-Range: bytes "
+              "5-9/10\r\nContent-Length: 5\r\n\r\n56789");
 
 std::string field(const std::string &head, const std::string &name)
 {
@@ -108,8 +103,8 @@ TEST_F(FetchResume, AFullAnswerStartsOver)
 TEST_F(FetchResume, RangeNotSatisfiableForAWholeFileIsSuccess)
 {
     ASSERT_EQ(write_file_utf8(file + ".part", kWhole), GREET_OK);
-    server.on("/f", raw("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */10\r\n"
-                        "Content-Length: 9\r\n\r\nnot there"));
+    server.on("/f", raw_reply("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */10\r\n"
+                              "Content-Length: 9\r\n\r\nnot there"));
     ProcessResult r = greet({"-f", "-C", "-", "-o", file, server.url("/f")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_file_utf8(file), kWhole);

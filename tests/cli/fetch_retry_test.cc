@@ -15,20 +15,15 @@
 using greet_test::HttpServer;
 using greet_test::ok_reply;
 using greet_test::ProcessResult;
+using greet_test::raw_reply;
 using greet_test::Reply;
 
 namespace
 {
 
-Reply raw(const std::string &bytes)
-{
-    Reply r;
-    r.bytes = bytes;
-    return r;
-}
-
-const Reply kBusy = raw("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Length: 4"
-                        "\r\n\r\nbusy");
+const Reply kBusy =
+    raw_reply("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Length: 4"
+              "\r\n\r\nbusy");
 
 class FetchRetry : public ::testing::Test
 {
@@ -76,8 +71,9 @@ TEST_F(FetchRetry, ExhaustedRetriesEndWithTheLastAnswer)
 
 TEST_F(FetchRetry, CutShortBodyIsRetriedWithAFixedDelay)
 {
-    server.on("/cut", std::vector<Reply>{raw("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),
-                                         ok_reply("whole")});
+    server.on("/cut",
+              std::vector<Reply>{raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),
+                                 ok_reply("whole")});
     std::string file = dir.file("out");
     ProcessResult r =
         greet({"--retry", "1", "--retry-delay", "0.05", "-o", file, server.url("/cut")});
@@ -89,7 +85,7 @@ TEST_F(FetchRetry, CutShortBodyIsRetriedWithAFixedDelay)
 
 TEST_F(FetchRetry, PermanentFailuresAreNotRetried)
 {
-    server.on("/gone", raw("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+    server.on("/gone", raw_reply("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
     ProcessResult r = greet({"-s", "-f", "--retry", "3", server.url("/gone")});
     EXPECT_EQ(r.exit_code, 7) << r.err;
     EXPECT_EQ(server.requests().size(), 1u);
@@ -118,7 +114,7 @@ TEST_F(FetchRetry, RefusedConnectionBacksOffOneSecondFirst)
 
 TEST_F(FetchRetry, RetryMaxTimeStopsNewAttempts)
 {
-    server.on("/busy", raw("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"));
+    server.on("/busy", raw_reply("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"));
     ProcessResult r = greet({"-s", "-f", "--retry", "50", "--retry-delay", "0.2",
                              "--retry-max-time", "0.5", server.url("/busy")});
     EXPECT_EQ(r.exit_code, 7) << r.err;

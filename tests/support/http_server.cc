@@ -47,6 +47,13 @@ void Fnv::add(const void *data, size_t n)
     }
 }
 
+Reply raw_reply(const std::string &bytes)
+{
+    Reply r;
+    r.bytes = bytes;
+    return r;
+}
+
 Reply ok_reply(const std::string &body, const std::string &extra_headers)
 {
     Reply r;

@@ -55,6 +55,8 @@ class Fnv
 
 // Reply builders for the common cases.
 Reply ok_reply(const std::string &body, const std::string &extra_headers = "");
+// A reply sent exactly as given (a broken head, a cut body, ...).
+Reply raw_reply(const std::string &bytes);
 Reply redirect_reply(int status, const std::string &location);
 
 class HttpServer
