@@ -106,6 +106,9 @@ typedef struct greet_fetch_result {
     /* On failure: what failed and why, e.g. "connect to 127.0.0.1:80: connection refused
      * (ECONNREFUSED 111)" or "body ended after 10 of 100 bytes: connection closed". */
     char message[GREET_FETCH_MESSAGE_MAX];
+    /* Connections the fetch opened (curl's num_connects): 0 when a session's kept connection
+     * carried every request. */
+    int connects;
 } greet_fetch_result;
 
 GREET_API void greet_fetch_result_init(greet_fetch_result *result);
@@ -120,6 +123,31 @@ GREET_API void greet_fetch_result_init(greet_fetch_result *result);
  * network stack itself (reference-counted), so any thread may call it at any time. */
 GREET_API int greet_fetch(const char *url, const greet_fetch_options *opt,
                           const greet_fetch_sink *sink, greet_fetch_result *result);
+
+/* A session keeps connections open between fetches, so that many URLs on one server take one
+ * connection (HTTP/1.1 persistent connections, RFC 9112 section 9.3): a fetch through a session
+ * asks for the connection to stay open and, when its response is complete and the server did not
+ * say "Connection: close" (nor answered HTTP/1.0, nor ended the body by closing), leaves the
+ * connection in the session for the next fetch to the same scheme, host and port (with the same
+ * family and TLS settings). The next request goes out only after the previous response is
+ * complete; a kept connection the server closed meanwhile is noticed at the first byte and the
+ * request is sent once more on a new one, as curl does. A session also keeps its TLS settings
+ * (the CA bundle loaded once). Connections idle for a minute are not reused.
+ *
+ * One opaque handle (docs/architecture.md, "The ABI rule"): any number of threads may fetch
+ * through one session at once; each connection serves one fetch at a time. */
+typedef struct greet_fetch_session greet_fetch_session;
+
+/* Creates an empty session; GREET_ENOMEM, or a network stack failure. */
+GREET_API int greet_fetch_session_new(greet_fetch_session **out);
+
+/* Closes the session's idle connections and frees it; NULL is allowed. No fetch may be using it. */
+GREET_API void greet_fetch_session_free(greet_fetch_session *session);
+
+/* greet_fetch through session (NULL: greet_fetch itself, one connection per request). */
+GREET_API int greet_fetch_with(greet_fetch_session *session, const char *url,
+                               const greet_fetch_options *opt, const greet_fetch_sink *sink,
+                               greet_fetch_result *result);
 
 GREET_END_DECLS
 

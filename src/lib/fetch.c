@@ -1,5 +1,6 @@
-/* The fetch engine: one exchange per URL (connect, send the request, parse the response as it
- * streams through one fixed buffer), repeated along redirects. Memory is fixed per fetch: the
+/* The fetch engine: one exchange per URL (connect, or take a kept connection from the session,
+ * send the request, parse the response as it streams through one fixed buffer), repeated along
+ * redirects. Memory is fixed per fetch: the
  * receive buffer and the parser (which keeps the raw response head), whatever the body's size. */
 #include <ctype.h>
 #include <stdarg.h>
@@ -16,6 +17,9 @@
 #define RECV_BUF_SIZE (64 * 1024)
 /* How often progress is reported while no data arrives (and a caller can interrupt). */
 #define WAIT_SLICE_MS 100
+/* A redirect's body up to this size is read and dropped, so that a session can keep the
+ * connection for the next request; a bigger or unsized one ends the connection instead. */
+#define DRAIN_MAX (64 * 1024)
 
 struct fetch {
     const struct greet_fetch_options *opt;
@@ -30,7 +34,9 @@ struct fetch {
     } origin;             /* of the URL the caller gave: credentials go only there */
     gp_deadline deadline; /* of the whole fetch, from max_time_ms */
     greet_http_parser *parser;
-    gp_tls_ctx *tls; /* made at the first https URL, kept along redirects */
+    greet_fetch_session *session; /* keeps connections between fetches; NULL: none */
+    gp_tls_ctx *tls;              /* made at the first https URL, kept along redirects */
+    gp_tls_ctx *own_tls;          /* tls when this fetch made it (no session), to destroy */
     char *buf;
     int follow; /* the current response is a redirect that will be followed */
     struct greet_fetch_progress progress;
@@ -38,6 +44,8 @@ struct fetch {
     uint64_t window_start; /* the stall check's current window: when it began */
     uint64_t window_bytes; /* bytes received before it */
     uint64_t received;     /* bytes received on this connection (head and body) */
+    int keeps_open;        /* the final head lets the connection stay open */
+    int extra;             /* bytes came after the response: the connection cannot be reused */
     uint64_t visited[GREET_FETCH_MAX_REDIRECTS + 1]; /* hashes of the URLs fetched so far */
 };
 
@@ -87,12 +95,19 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
     r.head = greet_http_parser_head(st->parser, &r.head_len);
     r.content_length = resp->has_content_length ? (int64_t)resp->content_length : -1;
     r.redirecting = st->follow;
+    st->keeps_open = gi_head_keeps_open(resp->version_minor, r.head, r.head_len);
     rc = st->sink->on_response ? st->sink->on_response(st->sink->ctx, &r) : GREET_OK;
     if (rc != GREET_OK) {
         return fail(st, rc, GI_WITH_TEXT, "stopped while handling the response head");
     }
     if (st->follow) {
-        return GREET_ECANCELED; /* the redirect's body is not wanted: stop here */
+        /* The redirect's body is not wanted: dropped when small and the connection is kept,
+         * otherwise not read at all (the connection ends). */
+        return st->session && st->keeps_open &&
+                       (resp->no_body ||
+                        (resp->has_content_length && resp->content_length <= DRAIN_MAX))
+                   ? GREET_OK
+                   : GREET_ECANCELED;
     }
     if (st->opt->fail_on_error && resp->status >= 400) {
         return fail(st, GREET_EHTTP, GI_WITH_TEXT, "the server answered %d", resp->status);
@@ -117,8 +132,12 @@ static int report_progress(struct fetch *st)
 static int on_body(void *ctx, const char *data, size_t len)
 {
     struct fetch *st = ctx;
-    int rc = st->sink->on_body ? st->sink->on_body(st->sink->ctx, data, len) : GREET_OK;
+    int rc;
 
+    if (st->follow) {
+        return GREET_OK; /* a redirect's body, read only to keep the connection */
+    }
+    rc = st->sink->on_body ? st->sink->on_body(st->sink->ctx, data, len) : GREET_OK;
     if (rc != GREET_OK) {
         return fail(st, rc, GI_WITH_TEXT, "stopped while writing the body");
     }
@@ -151,7 +170,7 @@ static int send_request(struct fetch *st, struct gi_transport *conn)
     size_t len = 0;
     int dropped = 0;
     int rc = gi_fetch_request(&st->url, st->opt, !st->opt->location_trusted && other_origin(st),
-                              &req, &len, &dropped);
+                              st->session != NULL, &req, &len, &dropped);
 
     if (rc != GREET_OK) {
         return fail(st, rc, GI_WITH_TEXT, "build the request");
@@ -254,8 +273,10 @@ static int receive(struct fetch *st, struct gi_transport *conn)
         if (rc != GREET_OK) {
             return read_failed(st, conn, rc);
         }
+        size_t used = got;
         rc = got == 0 ? greet_http_parser_finish(st->parser)
-                      : greet_http_parser_feed(st->parser, st->buf, got, NULL);
+                      : greet_http_parser_feed(st->parser, st->buf, got, &used);
+        st->extra |= rc == GREET_OK && used < got;
         if (rc == GREET_ECANCELED && st->follow) {
             return GREET_OK;
         }
@@ -268,18 +289,25 @@ static int receive(struct fetch *st, struct gi_transport *conn)
     }
 }
 
-/* The TLS settings for https URLs, made once per fetch: loading a CA file is not free. */
+/* The TLS settings for https URLs, made once per fetch (or per session): loading a CA file is
+ * not free. */
 static int tls_context(struct fetch *st)
 {
     struct gp_tls_options o;
-    int rc;
+    int rc = GREET_ENOENT;
 
     if (st->tls) {
         return GREET_OK;
     }
     o.ca_file = st->opt->ca_file;
     o.insecure = st->opt->insecure;
-    rc = gp_tls_ctx_create(&o, &st->tls);
+    if (st->session) {
+        rc = gi_session_tls(st->session, &o, &st->tls);
+    }
+    if (rc == GREET_ENOENT) {
+        rc = gp_tls_ctx_create(&o, &st->tls);
+        st->own_tls = rc == GREET_OK ? st->tls : NULL;
+    }
     if (rc == GREET_EUNSUPPORTED) {
         return fail(st, rc, GI_AS_IS,
                     "https is not supported in this build (built without a TLS library)");
@@ -292,18 +320,12 @@ static int tls_context(struct fetch *st)
     return rc != GREET_OK ? fail(st, rc, GI_WITH_TEXT, "TLS setup") : GREET_OK;
 }
 
-/* One request and its response on a new connection to the current URL. */
-static int exchange(struct fetch *st)
+/* A new connection to the current URL. */
+static int open_connection(struct fetch *st, int https, struct gi_transport **conn)
 {
-    struct gi_transport *conn = NULL;
-    int https = strcmp(st->url.scheme, "https") == 0;
     struct gi_fetch_target target;
     int rc;
 
-    rc = https ? tls_context(st) : GREET_OK;
-    if (rc != GREET_OK) {
-        return rc;
-    }
     target.url = &st->url;
     target.opt = st->opt;
     target.deadline = st->deadline;
@@ -311,11 +333,22 @@ static int exchange(struct fetch *st)
     target.sink = st->sink;
     target.msg = st->res->message;
     target.msg_size = sizeof st->res->message;
-    rc = gi_fetch_connect(&target, &conn);
-    if (rc != GREET_OK) {
-        return rc;
+    rc = gi_fetch_connect(&target, conn);
+    if (rc == GREET_OK) {
+        st->res->connects++;
     }
+    return rc;
+}
+
+/* One request and its response on conn. */
+static int request(struct fetch *st, struct gi_transport *conn)
+{
+    int rc;
+
     st->follow = 0;
+    st->keeps_open = 0;
+    st->extra = 0;
+    st->received = 0;
     st->progress.received = 0;
     st->progress.total = -1;
     st->body_start = 0;
@@ -324,7 +357,87 @@ static int exchange(struct fetch *st)
     if (rc == GREET_OK) {
         rc = receive(st, conn);
     }
-    conn->ops->close(conn);
+    return rc;
+}
+
+/* A kept connection that the server closed while it was idle: the request failed on it before
+ * any byte of a response came back. Such a request is sent once more on a new connection, as
+ * curl does; nothing of it reached the sink. */
+static int went_stale(const struct fetch *st, int rc)
+{
+    return st->received == 0 &&
+           (rc == GREET_ECLOSED || rc == GREET_ECONNRESET || rc == GREET_ECONNABORTED ||
+            rc == GREET_EPIPE || rc == GREET_ENOTCONN);
+}
+
+/* Whether conn may carry the next request: a complete response, whose head lets the connection
+ * stay open, whose body did not end at the close, with nothing after it, to a request that did
+ * not ask to close. */
+static int reusable(const struct fetch *st)
+{
+    const greet_http_response *resp = greet_http_parser_response(st->parser);
+
+    return resp->complete && !resp->until_close && st->keeps_open && !st->extra &&
+           !gi_request_asks_close(st->opt);
+}
+
+static void say(const struct fetch *st, const char *fmt, ...) GP_PRINTF(2, 3);
+
+static void say(const struct fetch *st, const char *fmt, ...)
+{
+    char text[GP_ADDRSTR_MAX + 128];
+    va_list ap;
+
+    if (st->sink->on_info) {
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof text, fmt, ap);
+        va_end(ap);
+        st->sink->on_info(st->sink->ctx, text);
+    }
+}
+
+/* One request and its response to the current URL, on a kept connection when the session has
+ * one for its origin, otherwise on a new one (kept afterwards when it may be). */
+static int exchange(struct fetch *st)
+{
+    struct gi_transport *conn = NULL;
+    int https = strcmp(st->url.scheme, "https") == 0;
+    char key[GI_SESSION_KEY_MAX];
+    int reused = 0, rc;
+
+    rc = https ? tls_context(st) : GREET_OK;
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    if (st->session) {
+        gi_session_key(&st->url, st->opt, key, sizeof key);
+        reused = gi_session_take(st->session, key, &conn) == GREET_OK;
+    }
+    if (reused) {
+        say(st, "Re-using the connection to %s", conn->peer);
+    } else {
+        rc = open_connection(st, https, &conn);
+        if (rc != GREET_OK) {
+            return rc;
+        }
+    }
+    rc = request(st, conn);
+    if (reused && rc != GREET_OK && went_stale(st, rc)) {
+        say(st, "The server closed the kept connection to %s; sending again on a new one",
+            conn->peer);
+        conn->ops->close(conn);
+        st->res->message[0] = '\0'; /* the new attempt's failure, if any, is the one to tell */
+        rc = open_connection(st, https, &conn);
+        if (rc != GREET_OK) {
+            return rc;
+        }
+        rc = request(st, conn);
+    }
+    if (rc == GREET_OK && st->session && reusable(st)) {
+        gi_session_put(st->session, key, conn);
+    } else {
+        conn->ops->close(conn);
+    }
     return rc;
 }
 
@@ -488,8 +601,8 @@ static int take_arguments(const greet_fetch_options *opt, const greet_fetch_sink
     return rc;
 }
 
-static int fetch(const char *url, const greet_fetch_options *opt, const greet_fetch_sink *sink,
-                 greet_fetch_result *result)
+static int fetch(greet_fetch_session *session, const char *url, const greet_fetch_options *opt,
+                 const greet_fetch_sink *sink, greet_fetch_result *result)
 {
     struct fetch *st = calloc(1, sizeof *st);
     int rc;
@@ -500,6 +613,7 @@ static int fetch(const char *url, const greet_fetch_options *opt, const greet_fe
     st->opt = opt;
     st->sink = sink;
     st->res = result;
+    st->session = session;
     st->deadline = gp_deadline_in(opt->max_time_ms);
     rc = gp_net_init();
     if (rc == GREET_OK) {
@@ -510,7 +624,7 @@ static int fetch(const char *url, const greet_fetch_options *opt, const greet_fe
         gp_net_fini();
     }
     greet_http_parser_free(st->parser);
-    gp_tls_ctx_destroy(st->tls);
+    gp_tls_ctx_destroy(st->own_tls);
     free(st->buf);
     free(st);
     return rc;
@@ -519,6 +633,12 @@ static int fetch(const char *url, const greet_fetch_options *opt, const greet_fe
 int greet_fetch(const char *url, const greet_fetch_options *opt, const greet_fetch_sink *sink,
                 greet_fetch_result *result)
 {
+    return greet_fetch_with(NULL, url, opt, sink, result);
+}
+
+int greet_fetch_with(greet_fetch_session *session, const char *url, const greet_fetch_options *opt,
+                     const greet_fetch_sink *sink, greet_fetch_result *result)
+{
     greet_fetch_options own_opt;
     greet_fetch_sink own_sink;
     greet_fetch_result own_result;
@@ -526,7 +646,7 @@ int greet_fetch(const char *url, const greet_fetch_options *opt, const greet_fet
 
     greet_fetch_result_init(&own_result);
     if (rc == GREET_OK) {
-        rc = fetch(url, &own_opt, &own_sink, &own_result);
+        rc = fetch(session, url, &own_opt, &own_sink, &own_result);
     }
     if (rc != GREET_OK) {
         /* A failure that wrote nothing (no memory, a bad argument): its text alone. */

@@ -25,12 +25,13 @@ int gi_fetch_vfail(char *msg, size_t size, int err, int with_text, const char *f
  * other control bytes (so nothing can be injected into the request). GREET_EINVAL with msg. */
 int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, size_t size);
 
-/* Builds the request head for url into a new buffer (*out, to free) of *len bytes. With
+/* Builds the request head for url into a new buffer (*out, to free) of *len bytes: with
+ * "Connection: close" unless keep_alive (a session keeps the connection for the next one). With
  * other_origin (a redirect left the URL the user gave for another scheme, host or port, and
  * location_trusted is off) the caller's Authorization, Proxy-Authorization, Cookie and Host
  * fields are left out; *dropped counts them. */
 int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, int other_origin,
-                     char **out, size_t *len, int *dropped);
+                     int keep_alive, char **out, size_t *len, int *dropped);
 
 /* Asked between the slices of a long wait whether to go on: GREET_OK, or the error that ends it
  * (the sink's on_progress returning GREET_ECANCELED on the user's stop). */
@@ -63,5 +64,31 @@ struct gi_fetch_target {
 };
 
 int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out);
+
+/* ---- Kept connections (fetch_session.c, greet_fetch_session) ---- */
+#define GI_SESSION_KEY_MAX (GREET_URL_HOST_MAX + 4096 + 64)
+
+/* What a kept connection must match to carry url's request: scheme, host (any case), port,
+ * family and, for https, the TLS settings. */
+void gi_session_key(const greet_url *url, const struct greet_fetch_options *opt, char *key,
+                    size_t size);
+
+/* Takes an idle connection with key out of the session (GREET_ENOENT when there is none);
+ * connections idle too long are closed on the way. */
+int gi_session_take(greet_fetch_session *s, const char *key, struct gi_transport **out);
+
+/* Leaves conn, whose last response was complete, in the session for the next fetch. */
+void gi_session_put(greet_fetch_session *s, const char *key, struct gi_transport *conn);
+
+/* The session's TLS settings for o (made once, kept until the session is freed); GREET_ENOENT
+ * when it holds too many different ones already (the caller makes its own). */
+int gi_session_tls(greet_fetch_session *s, const struct gp_tls_options *o, gp_tls_ctx **out);
+
+/* Whether a final response head lets the connection stay open: no "Connection: close", and
+ * HTTP/1.1 or an HTTP/1.0 "Connection: keep-alive". */
+int gi_head_keeps_open(int version_minor, const char *head, size_t len);
+
+/* Whether the caller's own fields ask the server to close ("Connection: close"). */
+int gi_request_asks_close(const struct greet_fetch_options *opt);
 
 #endif

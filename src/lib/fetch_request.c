@@ -1,6 +1,7 @@
 /* The request the engine sends: the request line, the built-in fields (Host, User-Agent, Accept,
- * Connection: close) which the caller's fields may replace or remove, then the caller's others.
- * After a redirect to another origin the caller's credentials and Host are left out. */
+ * Connection: close unless the connection is kept) which the caller's fields may replace or remove,
+ * then the caller's others. After a redirect to another origin the caller's credentials and Host
+ * are left out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,7 @@ static int is_credential(const char *field)
 }
 
 int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, int other_origin,
-                     char **out, size_t *len, int *dropped)
+                     int keep_alive, char **out, size_t *len, int *dropped)
 {
     char host[GREET_URL_HOST_HEADER_MAX];
     const char *agent = opt->user_agent ? opt->user_agent : "";
@@ -149,7 +150,8 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
     }
     at = put_builtin(buf, at, opt, "User-Agent", agent);
     at = put_builtin(buf, at, opt, "Accept", "*/*");
-    at = put_builtin(buf, at, opt, "Connection", "close");
+    /* HTTP/1.1 connections persist by default: nothing to say when the connection is kept. */
+    at = put_builtin(buf, at, opt, "Connection", keep_alive ? "" : "close");
     for (i = 0; i < opt->header_count; i++) {
         const char *f = opt->headers[i];
         if (other_origin && is_credential(f)) {

@@ -2,6 +2,7 @@
 #include "support/http_server.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace greet_test
@@ -96,6 +97,9 @@ HttpServer::~HttpServer()
     if (thread_.joinable()) {
         thread_.join();
     }
+    for (auto &t : conn_threads_) {
+        t.join();
+    }
     gp_sock_close(listener_);
     gp_net_fini();
 }
@@ -130,35 +134,61 @@ void HttpServer::serve()
             continue;
         }
         gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener_, &s, nullptr) == GREET_OK) {
-            serve_one(s);
-            gp_sock_close(s);
+        if (gp_sock_accept(listener_, &s, nullptr) != GREET_OK) {
+            continue;
+        }
+        accepted_++;
+        if (concurrent_) {
+            conn_threads_.emplace_back([this, s] { serve_conn(s); });
+        } else {
+            serve_conn(s);
         }
     }
 }
 
-bool HttpServer::read_head(gp_socket s, std::string &head)
+void HttpServer::serve_conn(gp_socket s)
 {
-    char buf[4096];
-    while (!stop_ && head.find("\r\n\r\n") == std::string::npos && head.size() < kHeadLimit) {
+    int now = ++active_;
+    int seen = max_active_;
+    while (now > seen && !max_active_.compare_exchange_weak(seen, now)) {
+    }
+    gp_sock_set_timeouts(s, 0, kSendTimeoutMs);
+    std::string pending; // bytes read past the last request's head
+    while (serve_one(s, pending) && keep_alive_ && !stop_) {
+    }
+    gp_sock_close(s);
+    active_--;
+}
+
+// Reads one request head from buf and the socket (buf keeps what comes after it).
+bool HttpServer::read_head(gp_socket s, std::string &buf, std::string &head)
+{
+    char chunk[4096];
+    while (!stop_ && buf.find("\r\n\r\n") == std::string::npos && buf.size() < kHeadLimit) {
         if (gp_sock_wait(s, GP_WAIT_READ, gp_deadline_in(kSliceMs)) != GREET_OK) {
             continue;
         }
         size_t got = 0;
-        if (gp_sock_recv(s, buf, sizeof buf, &got) != GREET_OK || got == 0) {
+        if (gp_sock_recv(s, chunk, sizeof chunk, &got) != GREET_OK || got == 0) {
             return false;
         }
-        head.append(buf, got);
+        buf.append(chunk, got);
     }
-    return head.find("\r\n\r\n") != std::string::npos;
+    size_t end = buf.find("\r\n\r\n");
+    if (end == std::string::npos) {
+        return false;
+    }
+    head = buf.substr(0, end + 4);
+    buf.erase(0, end + 4);
+    return true;
 }
 
-void HttpServer::serve_one(gp_socket s)
+// Answers one request; false when the connection must end (closed, or the reply said so).
+bool HttpServer::serve_one(gp_socket s, std::string &pending)
 {
     std::string head;
-    gp_sock_set_timeouts(s, 0, kSendTimeoutMs);
-    if (!read_head(s, head)) {
-        return;
+    if (!read_head(s, pending, head)) {
+        return false;
     }
     // The target is the request line's second word.
     size_t sp1 = head.find(' ');
@@ -167,7 +197,7 @@ void HttpServer::serve_one(gp_socket s)
     Reply reply;
     {
         std::lock_guard<std::mutex> lock(mu_);
-        requests_.push_back(head.substr(0, head.find("\r\n\r\n") + 4));
+        requests_.push_back(head);
         auto it = replies_.find(target);
         if (it != replies_.end() && !it->second.empty()) {
             reply = it->second.front();
@@ -178,16 +208,19 @@ void HttpServer::serve_one(gp_socket s)
             reply.bytes = "HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\n\r\nnot found\n";
         }
     }
-    send_reply(s, reply);
+    if (reply.delay_ms > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(reply.delay_ms));
+    }
+    return send_reply(s, reply) && !reply.hold && !reply.close;
 }
 
-void HttpServer::send_reply(gp_socket s, const Reply &r)
+bool HttpServer::send_reply(gp_socket s, const Reply &r)
 {
     size_t piece = r.piece > 0 ? r.piece : r.bytes.size();
     for (size_t at = 0; at < r.bytes.size() && !stop_; at += piece) {
         size_t n = std::min(piece, r.bytes.size() - at);
         if (gp_sock_send_all(s, r.bytes.data() + at, n) != GREET_OK) {
-            return;
+            return false;
         }
     }
     GeneratedBody gen;
@@ -196,13 +229,14 @@ void HttpServer::send_reply(gp_socket s, const Reply &r)
         size_t n = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
         gen.fill(buf.data(), n);
         if (gp_sock_send_all(s, buf.data(), n) != GREET_OK) {
-            return;
+            return false;
         }
         left -= n;
     }
     if (r.hold) {
         hold(s);
     }
+    return true;
 }
 
 // Stays silent until the client closes (recv gives 0 or an error) or the server stops.

@@ -1,7 +1,9 @@
 // An HTTP server for tests, in-process on loopback and port 0, on its own thread. It answers each
 // path with a scripted raw reply, so a test can serve well-formed responses and broken ones alike
 // (truncated bodies, bad framing, a server that never answers). Connections are served one after
-// the other, which is all a client doing one fetch (and its redirects) needs.
+// the other, which is all a client doing one fetch (and its redirects) needs; set_keep_alive
+// serves many requests per connection and set_concurrent each connection on its own thread, and
+// the server counts connections, so that a test can prove that a client reused one.
 #ifndef GREET_TESTS_SUPPORT_HTTP_SERVER_H
 #define GREET_TESTS_SUPPORT_HTTP_SERVER_H
 
@@ -20,12 +22,16 @@ namespace greet_test
 
 // What the server does after reading a request: send bytes (in pieces of `piece` bytes per
 // write when > 0, 1 = a byte per write), then `generated` bytes of GeneratedBody, then either
-// close the connection or, with hold, keep it open and silent until the client goes away.
+// close the connection or, with hold, keep it open and silent until the client goes away. In
+// keep-alive mode the connection stays open for the next request unless close is set. delay_ms
+// waits before answering (so that parallel clients overlap).
 struct Reply {
     std::string bytes;
     size_t piece = 0;
     uint64_t generated = 0;
     bool hold = false;
+    bool close = false;
+    int delay_ms = 0;
 };
 
 // A deterministic, non-repeating byte stream for big bodies: both the server and the tests make
@@ -85,12 +91,33 @@ class HttpServer
     std::string url(const std::string &target) const;
     // The request heads received so far, in order.
     std::vector<std::string> requests();
+    // Many requests per connection (HTTP/1.1 persistent connections) instead of one. Set before
+    // the first request.
+    void set_keep_alive(bool on)
+    {
+        keep_alive_ = on;
+    }
+    // Each connection on a thread of its own, so that parallel clients are served at once.
+    void set_concurrent(bool on)
+    {
+        concurrent_ = on;
+    }
+    // Connections accepted so far, and the most that were open at the same time.
+    int accepted() const
+    {
+        return accepted_;
+    }
+    int max_active() const
+    {
+        return max_active_;
+    }
 
   private:
     void serve();
-    void serve_one(gp_socket s);
-    bool read_head(gp_socket s, std::string &head);
-    void send_reply(gp_socket s, const Reply &r);
+    void serve_conn(gp_socket s);
+    bool serve_one(gp_socket s, std::string &pending);
+    bool read_head(gp_socket s, std::string &buf, std::string &head);
+    bool send_reply(gp_socket s, const Reply &r);
     void hold(gp_socket s);
 
     gp_socket listener_ = GP_SOCKET_INVALID;
@@ -101,6 +128,12 @@ class HttpServer
     std::map<std::string, std::vector<Reply>> replies_;
     std::vector<std::string> requests_;
     std::thread thread_;
+    std::atomic<bool> keep_alive_{false};
+    std::atomic<bool> concurrent_{false};
+    std::atomic<int> accepted_{0};
+    std::atomic<int> active_{0};
+    std::atomic<int> max_active_{0};
+    std::vector<std::thread> conn_threads_; // with set_concurrent; joined by the destructor
 };
 
 } // namespace greet_test
