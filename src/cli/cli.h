@@ -153,6 +153,11 @@ extern const struct cli_command cli_global_command;
 /* Every command, for `greet --help` and the generated documents; NULL-terminated. */
 extern const struct cli_command *const cli_commands[];
 
+/* The program once the process is set up (main.c: UTF-8 arguments, stderr unbuffered): argv[1]
+ * names the command. Returns the exit code. Tests call it in-process, where the platform's fault
+ * seam reaches it (a host that is never looked up, for instance). */
+int cli_main(int argc, char **argv);
+
 /* ---- Parser: long and short options, portable (no getopt on MSVC) -----------------------
  * GNU style: --name, --name=value, --name value, clustered short options (-sSf, -ofile,
  * -o file), "--" ends the options and a lone "-" is an operand (stdin). */

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "gp.h"
+#include "support/cli_in_process.h"
+#include "support/fault.h"
 #include "support/greet_server_fixture.h"
 #include "support/process.h"
 
@@ -11,6 +13,7 @@ using greet_test::ClientPtr;
 using greet_test::connect_local;
 using greet_test::greet_exe;
 using greet_test::read_greeting;
+using greet_test::run_cli_in_process;
 using greet_test::run_process;
 using greet_test::TestServer;
 
@@ -106,6 +109,20 @@ TEST(ClientCli, RefusedConnectionExitsWithTheConnectCode)
                          ": connection refused"),
               std::string::npos)
         << r.err;
+}
+
+// The resolver's answer comes from the platform seam, reached by running the program in-process:
+// no DNS query leaves the machine.
+TEST(ClientCli, UnknownHostExitsWithTheResolveCode)
+{
+    ScopedFault f(ScopedFault::fail(GP_FAULT_RESOLVE, GP_FAULT_NOHOST));
+    ASSERT_TRUE(f.installed());
+    auto r = run_cli_in_process({"client", "no-such-host.example"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("greet client: cannot resolve 'no-such-host.example': host not found"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out, "");
 }
 
 TEST(ClientCli, SlowServerExitsWithTheTimeoutCode)

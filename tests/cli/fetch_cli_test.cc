@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/cli_in_process.h"
+#include "support/fault.h"
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -413,6 +415,18 @@ TEST_F(FetchCli, TooManyRedirectsIsExitEleven)
     ProcessResult r = greet({"-L", "--max-redirs", "1", server.url("/r1")});
     EXPECT_EQ(r.exit_code, 11) << r.err;
     EXPECT_NE(r.err.find("more than 1 redirect"), std::string::npos) << r.err;
+}
+
+// The resolver's answer comes from the platform seam, reached by running the program in-process
+// (tests/support/cli_in_process.h): no DNS query leaves the machine.
+TEST(FetchCliInProcess, UnknownHostIsExitThree)
+{
+    ScopedFault f(ScopedFault::fail(GP_FAULT_RESOLVE, GP_FAULT_NOHOST));
+    ASSERT_TRUE(f.installed());
+    auto r = greet_test::run_cli_in_process({"fetch", "http://no-such-host.example/"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("no-such-host.example"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
 }
 
 TEST_F(FetchCli, HttpsSaysItIsNotSupportedWithoutTls)
