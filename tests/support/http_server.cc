@@ -1,5 +1,6 @@
 // The scripted test HTTP server (see http_server.h).
 #include "support/http_server.h"
+#include "support/sock_io.h"
 
 #include <algorithm>
 #include <chrono>
@@ -73,20 +74,12 @@ Reply redirect_reply(int status, const std::string &location)
 
 HttpServer::HttpServer(bool ipv6) : ipv6_(ipv6)
 {
-    gp_addr addr;
-    size_t count = 0;
     if (gp_net_init() != GREET_OK) {
         return;
     }
-    if (gp_resolve(ipv6 ? "::1" : "127.0.0.1", 0, ipv6 ? GP_AF_INET6 : GP_AF_INET4, 1, &addr, 1,
-                   &count) != GREET_OK ||
-        gp_sock_listen(&addr, 16, &listener_) != GREET_OK) {
-        listener_ = GP_SOCKET_INVALID;
+    listener_ = listen_loopback(ipv6, &port_);
+    if (listener_ == GP_SOCKET_INVALID) {
         return;
-    }
-    gp_addr bound;
-    if (gp_sock_local_addr(listener_, &bound) == GREET_OK) {
-        port_ = gp_addr_port(&bound);
     }
     thread_ = std::thread([this] { serve(); });
 }

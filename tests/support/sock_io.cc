@@ -3,6 +3,23 @@
 #include <algorithm>
 #include <thread>
 
+gp_socket listen_loopback(bool ipv6, uint16_t *port)
+{
+    gp_addr addr, bound;
+    size_t count = 0;
+    gp_socket listener = GP_SOCKET_INVALID;
+
+    if (gp_resolve(ipv6 ? "::1" : "127.0.0.1", 0, ipv6 ? GP_AF_INET6 : GP_AF_INET4, 1, &addr, 1,
+                   &count) != GREET_OK ||
+        gp_sock_listen(&addr, 16, &listener) != GREET_OK) {
+        return GP_SOCKET_INVALID;
+    }
+    if (gp_sock_local_addr(listener, &bound) == GREET_OK) {
+        *port = gp_addr_port(&bound);
+    }
+    return listener;
+}
+
 std::string recv_exact(gp_socket s, size_t len)
 {
     std::string out;

@@ -7,6 +7,10 @@
 
 #include "gp.h"
 
+// A listening socket on 127.0.0.1 (or ::1) at a free port, for the in-process test servers:
+// GP_SOCKET_INVALID when it cannot be made. The caller has called gp_net_init.
+gp_socket listen_loopback(bool ipv6, uint16_t *port);
+
 // Receives exactly len bytes from s (fewer at EOF or on error).
 std::string recv_exact(gp_socket s, size_t len);
 
