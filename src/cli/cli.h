@@ -205,4 +205,18 @@ int cli_error(const char *command, int code, const char *fmt, ...) GP_PRINTF(3, 
 /* Maps a greet_err to the exit code for its cause (resolve, connect, timeout, ...). */
 int cli_exit_for(int err);
 
+/* ---- Peer bytes on a terminal (show.c) --------------------------------------------------- */
+
+/* Writes len bytes to out (NUL-terminated, at most size - 1 characters) with every byte a
+ * terminal would act on as an escape: "\x1b" for ESC and other controls, DEL, C1 controls and
+ * bytes that are not UTF-8; "\r", and "\n" and "\t" too unless keep_lines. Other characters
+ * (UTF-8 included) are copied. Stops before an escape or character that would not fit; *used
+ * says how many input bytes were shown. Returns the length written. */
+size_t cli_escape(const void *bytes, size_t len, size_t *used, char *out, size_t size,
+                  int keep_lines);
+
+/* Writes bytes to stream: as they are, or with escape (stdout is a terminal) as cli_escape
+ * shows them, keeping newlines and tabs. 0 or the gp_text_write failure. */
+int cli_show(FILE *stream, const void *bytes, size_t len, int escape);
+
 #endif

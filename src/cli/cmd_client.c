@@ -1,5 +1,6 @@
 /* greet client: the tutorial's client. Prints the greeting, sends each name and prints the
- * reply, then says exit. Replies are printed as the bytes they are, never as a format. */
+ * reply, then says exit. Replies are printed as the bytes they are, never as a format; on a
+ * terminal with their control characters escaped (show.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,9 @@
 
 #define DEFAULT_TIMEOUT_MS 10000L
 #define MAX_TIMEOUT_MS     (24L * 3600 * 1000)
-#define RAW_MESSAGE_MAX    1024 /* the server's one receive */
-#define REPLY_MAX          16384
+#define RAW_MESSAGE_MAX    GREET_RAW_MESSAGE_MAX
+#define REPLY_MAX          (64 * 1024) /* also the longest greeting (docs/protocol.md) */
+#define SHOWN_MAX          160         /* of a wrong reply, in an error line */
 #define HOSTNAME_MAX       256
 #define WHERE_MAX          (HOSTNAME_MAX + 16)
 #define BUSY_PREFIX        "busy:"
@@ -37,8 +39,9 @@ static const struct cli_opt options[] = {
      "line mode: each name is sent as a line and the reply read up to its newline",
      "raw mode, as the tutorial's server expects",
      CLI_FLAG(struct client_opts, mode, GREET_MODE_LINE)},
-    {"timeout", 't', "S", "limit for connecting and for each reply, in seconds", "10",
-     CLI_SECONDS(struct client_opts, timeout_ms, long, MAX_TIMEOUT_MS)},
+    {"timeout", 't', "S",
+     "limit for connecting and reading the greeting, then for each reply as a whole, in seconds",
+     "10", CLI_SECONDS(struct client_opts, timeout_ms, long, MAX_TIMEOUT_MS)},
     {NULL, '4', NULL, "IPv4 only", NULL, CLI_FLAG(struct client_opts, family, GREET_FAMILY_IPV4)},
     {NULL, '6', NULL, "IPv6 only", NULL, CLI_FLAG(struct client_opts, family, GREET_FAMILY_IPV6)},
     CLI_HELP_ROW,
@@ -48,6 +51,7 @@ static const struct cli_opt options[] = {
 struct session {
     const struct client_opts *o;
     greet_client *conn;
+    int escape; /* stdout is a terminal: control characters are shown escaped */
     unsigned char reply[REPLY_MAX];
 };
 
@@ -85,13 +89,24 @@ static int check_name(const struct client_opts *o, const char *name)
 /* ---- Talking to the server ---------------------------------------------------------------- */
 
 /* Replies carry the names back, in any script: gp_text_write shows them right on a console. */
-static void print_bytes(const unsigned char *bytes, size_t len)
+static void print_bytes(const struct session *s, const unsigned char *bytes, size_t len)
 {
-    gp_text_write(stdout, bytes, len);
+    cli_show(stdout, bytes, len, s->escape);
     if (len == 0 || bytes[len - 1] != '\n') {
         gp_text_write(stdout, "\n", 1);
     }
     fflush(stdout);
+}
+
+/* bytes as one quoted line for a message, escaped, cut with "..." when long. */
+static const char *quoted(const void *bytes, size_t len, char *buf, size_t size)
+{
+    size_t used;
+    size_t n = cli_escape(bytes, len, &used, buf + 1, size - 5, 0);
+
+    buf[0] = '"';
+    strcpy(buf + 1 + n, used < len ? "...\"" : "\"");
+    return buf;
 }
 
 /* The error line and exit code for a failed exchange with the server. */
@@ -127,16 +142,45 @@ static int connect_and_greet(struct session *s)
         return cli_error("client", cli_exit_for(rc), "connect to %s: %s", o->where,
                          greet_error_text(rc, text, sizeof text));
     }
-    rc = greet_client_recv(s->conn, s->reply, sizeof s->reply, &got);
+    rc = greet_client_greeting(s->conn, o->mode, s->reply, sizeof s->reply, &got);
+    if (rc == GREET_ETOOBIG) {
+        return cli_error("client", CLI_EXIT_PROTOCOL, "the greeting of %s is longer than %d KiB",
+                         o->where, REPLY_MAX / 1024);
+    }
     if (rc != GREET_OK) {
         return talk_failed(s, rc, "before its greeting");
     }
-    print_bytes(s->reply, got);
+    print_bytes(s, s->reply, got);
     if (got >= sizeof BUSY_PREFIX - 1 &&
         memcmp(s->reply, BUSY_PREFIX, sizeof BUSY_PREFIX - 1) == 0) {
         return cli_error("client", cli_exit_for(GREET_EBUSY), "%s is busy", o->where);
     }
     return CLI_EXIT_OK;
+}
+
+/* A raw-mode reply that is not "Hello " + the name: what arrived, in one line. */
+static int wrong_reply(const struct session *s, int err, const char *name, size_t len, size_t got)
+{
+    char shown[SHOWN_MAX], expected[SHOWN_MAX], whole[SHOWN_MAX];
+    size_t want = len + 6;
+
+    memcpy(whole, "Hello ", 6);
+    memcpy(whole + 6, name, len < sizeof whole - 6 ? len : sizeof whole - 6);
+    quoted(s->reply, got, shown, sizeof shown);
+    quoted(whole, want < sizeof whole ? want : sizeof whole, expected, sizeof expected);
+    if (err == GREET_EPROTO) {
+        return cli_error("client", CLI_EXIT_PROTOCOL, "%s replied %s, not %s", s->o->where, shown,
+                         expected);
+    }
+    if (err == GREET_ETIMEDOUT) {
+        return cli_error("client", CLI_EXIT_TIMEOUT,
+                         "no complete reply from %s within %ld ms: %s (%lu of %lu bytes)",
+                         s->o->where, s->o->timeout_ms, shown, (unsigned long)got,
+                         (unsigned long)want);
+    }
+    return cli_error("client", CLI_EXIT_PROTOCOL,
+                     "%s closed the connection after a short reply: %s (%lu of %lu bytes)",
+                     s->o->where, shown, (unsigned long)got, (unsigned long)want);
 }
 
 static int send_name(struct session *s, const char *name, size_t len)
@@ -146,6 +190,9 @@ static int send_name(struct session *s, const char *name, size_t len)
     int rc =
         greet_client_exchange(s->conn, s->o->mode, name, len, s->reply, sizeof s->reply - 1, &got);
 
+    if (rc == GREET_EPROTO || (got > 0 && (rc == GREET_ECLOSED || rc == GREET_ETIMEDOUT))) {
+        return wrong_reply(s, rc, name, len, got);
+    }
     if (rc != GREET_OK) {
         return talk_failed(s, rc, "before replying");
     }
@@ -153,7 +200,7 @@ static int send_name(struct session *s, const char *name, size_t len)
         s->reply[got] = '\n';
         got++;
     }
-    print_bytes(s->reply, got);
+    print_bytes(s, s->reply, got);
     return CLI_EXIT_OK;
 }
 
@@ -220,6 +267,7 @@ static int talk(const struct client_opts *o, char **names, int count)
         return cli_error("client", CLI_EXIT_FAILURE, "out of memory");
     }
     s->o = o;
+    s->escape = gp_isatty(stdout);
     rc = connect_and_greet(s);
     if (rc == CLI_EXIT_OK) {
         rc = send_names(s, names, count);
@@ -284,10 +332,12 @@ const struct cli_command cli_client_command = {
     "Connects to a greeting server, prints its greeting, sends each NAME and prints the\n"
     "reply, then sends \"exit\" (the tutorial's client). HOST defaults to this machine's name;\n"
     "the names default to the tutorial's guoxiang, yanchendong and wangzipeng. A NAME of '-'\n"
-    "reads names from stdin, one per line, answering each as it comes.\n",
+    "reads names from stdin, one per line, answering each as it comes. In raw mode a reply\n"
+    "must be exactly \"Hello \" and the name. On a terminal, control characters the server\n"
+    "sends are shown escaped (\\x1b); pipes and files get the exact bytes.\n",
     options,
     "Exit codes: 0 success, 1 other failure, 2 usage error, 3 host not resolved,\n"
-    "4 connection refused or unreachable, 5 timed out, 6 server busy or closed early,\n"
-    "8 stdout could not be written.\n",
+    "4 connection refused or unreachable, 5 timed out, 6 server busy, closed early or sent\n"
+    "a wrong reply, 8 stdout could not be written.\n",
     run,
 };

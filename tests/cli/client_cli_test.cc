@@ -8,6 +8,7 @@
 #include "support/fault.h"
 #include "support/greet_server_fixture.h"
 #include "support/process.h"
+#include "support/scripted_server.h"
 
 using greet_test::ClientPtr;
 using greet_test::connect_local;
@@ -15,6 +16,9 @@ using greet_test::greet_exe;
 using greet_test::read_greeting;
 using greet_test::run_cli_in_process;
 using greet_test::run_process;
+using greet_test::script_recv;
+using greet_test::script_send;
+using greet_test::ScriptedServer;
 using greet_test::TestServer;
 
 namespace
@@ -27,6 +31,32 @@ greet_test::ProcessResult client(const TestServer &s, std::vector<std::string> a
                                     std::to_string(s.port())};
     all.insert(all.end(), args.begin(), args.end());
     return run_process(all, input, timeout_ms);
+}
+
+greet_test::ProcessResult client(const ScriptedServer &s, std::vector<std::string> args,
+                                 int timeout_ms = 30000)
+{
+    std::vector<std::string> all = {greet_exe(), "client", "127.0.0.1", "--port",
+                                    std::to_string(s.port())};
+    all.insert(all.end(), args.begin(), args.end());
+    return run_process(all, "", timeout_ms);
+}
+
+// Sends greeting, then answers each raw message with answer(message) until the client goes.
+ScriptedServer::Script serving(const std::string &greeting,
+                               std::string (*answer)(const std::string &))
+{
+    return [greeting, answer](gp_socket c) {
+        script_send(c, greeting);
+        for (std::string m = script_recv(c); !m.empty() && m != "exit"; m = script_recv(c)) {
+            script_send(c, answer(m));
+        }
+    };
+}
+
+std::string hello(const std::string &m)
+{
+    return "Hello " + m;
 }
 
 } // namespace
@@ -183,3 +213,129 @@ TEST(ClientCli, UsageErrors)
     EXPECT_EQ(help.exit_code, 0);
     EXPECT_NE(help.out.find("--lines"), std::string::npos);
 }
+
+// ---- What the server sends, checked and shown safely (issue 11) -----------------------------
+
+TEST(ClientCli, GreetingOverEightKibKeepsTheHelloLines)
+{
+    const std::string big(20000, 'g');
+    TestServer s;
+    s.cfg.greeting = big.c_str();
+    ASSERT_EQ(s.start(), GREET_OK);
+    for (bool lines : {false, true}) {
+        auto r =
+            client(s, lines ? std::vector<std::string>{"--lines"} : std::vector<std::string>{});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(r.out, big + "\nHello guoxiang\nHello yanchendong\nHello wangzipeng\n")
+            << (lines ? "line mode" : "raw mode");
+    }
+}
+
+TEST(ClientCli, GreetingPastTheLimitIsAnError)
+{
+    ScriptedServer s(serving(std::string(70000, 'g') + "\n", hello));
+    auto r = client(s, {});
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_NE(r.err.find("is longer than 64 KiB"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(ClientCli, SplitGreetingIsPrintedWholeInBothModes)
+{
+    ScriptedServer s([](gp_socket c) {
+        script_send(c, "hello ");
+        gp_sleep_ms(100);
+        script_send(c, "world!\n");
+        for (std::string m = script_recv(c); !m.empty() && m.rfind("exit", 0) != 0;
+             m = script_recv(c)) {
+            script_send(c, "Hello " + m);
+        }
+    });
+    auto raw = client(s, {"ann"});
+    EXPECT_EQ(raw.exit_code, 0) << raw.err;
+    EXPECT_EQ(raw.out, "hello world!\nHello ann\n");
+    auto lines = client(s, {"--lines", "ann", "bob"});
+    EXPECT_EQ(lines.exit_code, 0) << lines.err;
+    EXPECT_EQ(lines.out, "hello world!\nHello ann\nHello bob\n");
+}
+
+// The tutorial's server: a greeting without a newline, replies without one.
+TEST(ClientCli, TutorialGreetingWithoutNewline)
+{
+    ScriptedServer s(serving("hello word!", hello));
+    auto r = client(s, {});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "hello word!\nHello guoxiang\nHello yanchendong\nHello wangzipeng\n");
+}
+
+TEST(ClientCli, ShortRawReplyExitsWithTheProtocolCodeAndSaysWhatArrived)
+{
+    ScriptedServer s([](gp_socket c) {
+        script_send(c, "hello world!\n");
+        script_recv(c);
+        script_send(c, "Hello gu"); // and close
+    });
+    auto r = client(s, {});
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_EQ(r.out, "hello world!\n");
+    EXPECT_NE(r.err.find("closed the connection after a short reply: \"Hello gu\" (8 of 14 bytes)"),
+              std::string::npos)
+        << r.err;
+}
+
+TEST(ClientCli, DifferentRawReplyExitsWithTheProtocolCodeEscaped)
+{
+    ScriptedServer s(serving("hello world!\n",
+                             [](const std::string &m) { return "Hello \x1b[2J" + m.substr(4); }));
+    auto r = client(s, {"guoxiang"});
+    EXPECT_EQ(r.exit_code, 6) << r.err;
+    EXPECT_EQ(r.out, "hello world!\n");
+    EXPECT_NE(r.err.find("replied \"Hello \\x1b[2Jiang\", not \"Hello guoxiang\""),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "a raw escape reached stderr";
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line";
+}
+
+TEST(ClientCli, TimeoutLimitsTheWholeTrickledReply)
+{
+    ScriptedServer s([](gp_socket c) {
+        script_send(c, "hello world!\n");
+        script_send(c, "Hello " + script_recv(c), 300);
+    });
+    uint64_t t0 = gp_clock_ms();
+    auto r = client(s, {"-t", "1", "guoxiang"});
+    uint64_t took = gp_clock_ms() - t0;
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find("no complete reply from 127.0.0.1:"), std::string::npos) << r.err;
+    EXPECT_LT(took, 3500u) << "14 bytes 300 ms apart took " << took << " ms with -t 1";
+}
+
+// A pipe or a file gets the server's bytes exactly, escape sequences included.
+TEST(ClientCli, PipeGetsTheExactBytes)
+{
+    const std::string evil = "hi \x1b]0;title\x07 \x1b[31mred\x1b[0m \xc2\x9b \xff\r\n";
+    ScriptedServer s(serving(evil, hello));
+    auto r = client(s, {"a\tb"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, evil + "Hello a\tb\n");
+}
+
+#ifndef _WIN32
+// On a terminal (a pty, through script(1)) the same bytes are shown escaped, as cat -v would.
+TEST(ClientCli, TerminalGetsControlCharactersEscaped)
+{
+    if (run_process({"script", "-qec", "true", "/dev/null"}).exit_code != 0) {
+        GTEST_SKIP() << "script(1) is needed for a terminal";
+    }
+    const std::string evil = "hi \x1b]0;title\x07 \x1b[31mred\x1b[0m \xc2\x9b \xff\r\n";
+    ScriptedServer s(serving(evil, hello));
+    std::string cmd = std::string("'") + greet_exe() + "' client 127.0.0.1 --port " +
+                      std::to_string(s.port()) + " 'a\tb' ann";
+    auto r = run_process({"script", "-qec", cmd, "/dev/null"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    // The terminal turns each "\n" into "\r\n" (onlcr); tab and newline stay themselves.
+    EXPECT_EQ(r.out, "hi \\x1b]0;title\\x07 \\x1b[31mred\\x1b[0m \\xc2\\x9b \\xff\\r\r\n"
+                     "Hello a\tb\r\nHello ann\r\n");
+}
+#endif
