@@ -13,10 +13,16 @@
 #define MAX_SECONDS_MS (86400L * 1000L) /* a day is plenty and fits every long */
 
 struct args {
-    const char *url;
-    const char *output;
+    const char *url;    /* this transfer's (each transfer gets its own copy of the args) */
+    const char *output; /* this transfer's file, NULL for stdout */
+    /* -o FILE and -O in the order given: the n-th goes with the n-th URL, as in curl; -O is
+     * remote_marker. */
+    const char **outputs;
+    int output_count;
     const char *dump;
-    int remote_name, create_dirs, include, silent, verbose, no_progress;
+    int dump_append; /* -D for a transfer after the first: the heads go after the others' */
+    int remote_name_all, create_dirs, include, silent, verbose, no_progress;
+    int parallel, parallel_max;
     const char **headers;
     struct greet_fetch_options opt;
     struct cli_retry retry;
@@ -44,6 +50,18 @@ static int set_location_trusted(void *settings, const char *arg)
     return 0;
 }
 
+/* -O's place among the outputs: the URL's own name. */
+static const char remote_marker[] = "(remote name)";
+
+/* The array has room for every word of argv, so it cannot overflow. */
+static int add_output(void *settings, const char *arg)
+{
+    struct args *a = settings;
+
+    a->outputs[a->output_count++] = arg ? arg : remote_marker;
+    return 0;
+}
+
 /* The array has room for every word of argv, so it cannot overflow. */
 static int add_header(void *settings, const char *arg)
 {
@@ -58,12 +76,15 @@ static const struct cli_opt options[] = {
     {"output", 'o', "FILE",
      "write the body to FILE (UTF-8 name; it appears only once the download is complete, an "
      "existing FILE stays untouched on failure and keeps its permissions; '-' is stdout; a device "
-     "or FIFO is written in place; a read-only FILE is refused, exit 8)",
-     NULL, CLI_STRING(struct args, output)},
+     "or FIFO is written in place; a read-only FILE is refused, exit 8); with several URLs, the "
+     "n-th -o or -O is for the n-th URL and URLs without one go to stdout",
+     NULL, CLI_CALL(add_output)},
     {"remote-name", 'O', NULL,
      "write to a file named like the URL's last path segment, in the current folder "
-     "(index.html when the path ends in '/')",
-     NULL, CLI_FLAG(struct args, remote_name, 1)},
+     "(index.html when the path ends in '/'); for one URL, like -o",
+     NULL, CLI_CALL(add_output)},
+    {"remote-name-all", 0, NULL, "-O for every URL that has no -o or -O of its own", NULL,
+     CLI_FLAG(struct args, remote_name_all, 1)},
     {"continue-at", 'C', "OFFSET",
      "resume into FILE.part, kept beside FILE when a download fails: '-' from its size (or "
      "FILE's), or OFFSET, which must be that size (0: start over); Range + If-Range, the file "
@@ -74,7 +95,8 @@ static const struct cli_opt options[] = {
     {"include", 'i', NULL, "put the response head before the body in the output", NULL,
      CLI_FLAG(struct args, include, 1)},
     {"head", 'I', NULL, "send HEAD and output the response head only", NULL, CLI_CALL(set_head)},
-    {"dump-header", 'D', "FILE", "write the response heads to FILE ('-': stdout)", NULL,
+    {"dump-header", 'D', "FILE",
+     "write the response heads to FILE ('-': stdout); every URL's, one after the other", NULL,
      CLI_STRING(struct args, dump)},
     {"silent", 's', NULL, "no response head on stdout with -o, no progress bar", NULL,
      CLI_FLAG(struct args, silent, 1)},
@@ -123,6 +145,12 @@ static const struct cli_opt options[] = {
      CLI_SECONDS(struct args, retry.max_time_ms, long, MAX_SECONDS_MS)},
     {"retry-all-errors", 0, NULL, "with --retry, try again after any failure", NULL,
      CLI_FLAG(struct args, retry.all_errors, 1)},
+    {"parallel", 'Z', NULL,
+     "fetch several URLs at once (--parallel-max at a time), not one after the other; each "
+     "transfer's messages and -w lines stay whole, bodies sent to stdout mix",
+     NULL, CLI_FLAG(struct args, parallel, 1)},
+    {"parallel-max", 0, "N", "with -Z, at most N transfers at once (1 to 300)", "50",
+     CLI_NUMBER(struct args, parallel_max, int, 1, 300)},
     {"user-agent", 'A', "NAME", "send 'User-Agent: NAME' ('' sends none)", "greet/VERSION",
      CLI_STRING(struct args, opt.user_agent)},
     {"write-out", 'w', "FORMAT",
@@ -144,19 +172,20 @@ static const struct cli_opt options[] = {
 
 /* Everything a download writes to, as the sink's context. */
 struct run {
-    const struct args *a;
-    struct cli_out out; /* with -o/-O */
-    FILE *dump;         /* with -D */
-    int to_file;        /* the body goes to out, not stdout */
+    const struct args *a;         /* own */
+    struct args own;              /* the user's options with this transfer's URL and output */
+    char name[256];               /* -O: the file name made from the URL */
+    greet_fetch_session *session; /* with several URLs: keeps connections for the next */
+    struct cli_out out;           /* with -o/-O */
+    FILE *dump;                   /* with -D */
+    int to_file;                  /* the body goes to out, not stdout */
     int show_progress;
     struct cli_progress bar;
     int write_err; /* the first failure writing somewhere, reported by us */
     const char *write_target;
     int not_modified; /* the final response is a 304: an existing output stays as it was */
-    gp_mutex *lock;   /* held while anything is written; see watch */
-    gp_cond *finished;
-    int done;         /* under lock: the download thread has its result */
-    int rc;           /* its result */
+    gp_mutex *lock;   /* the batch's: held while anything is written; see watch */
+    int rc;           /* the transfer's result */
     int may_retry;    /* this attempt may be followed by another */
     int retry_status; /* a transient status ended this attempt before its body */
     long retry_after; /* that response's Retry-After seconds, -1 when none */
@@ -174,23 +203,23 @@ struct run {
     struct greet_fetch_result res;
 };
 
-/* Checks what the table cannot: the operands and options that exclude each other. */
+/* Checks what the table cannot: the operands, and outputs left over (curl warns too). */
 static int check_args(const struct cli_parser *p, struct args *a)
 {
-    if (p->operand_count != 1) {
-        return cli_usage_error("fetch",
-                               p->operand_count == 0 ? "missing URL" : "one URL at a time");
+    if (p->operand_count == 0) {
+        return cli_usage_error("fetch", "missing URL");
     }
-    if (a->output && a->remote_name) {
-        return cli_usage_error("fetch", "-o and -O cannot be used together");
+    if (a->output_count > p->operand_count) {
+        fprintf(stderr, "greet fetch: warning: %d -o/-O for %d URL%s: the last %d not used\n",
+                a->output_count, p->operand_count, p->operand_count == 1 ? "" : "s",
+                a->output_count - p->operand_count);
     }
-    a->url = p->operands[0];
     return CLI_EXIT_OK;
 }
 
 /* -O: the last segment of the URL's path (before any query), as given; "index.html" for a path
  * ending in '/'. Names that would leave the current folder are refused. */
-static int name_from_target(const char *target, char *name, size_t size)
+static int name_from_target(const char *url, const char *target, char *name, size_t size)
 {
     const char *seg, *end = target + strcspn(target, "?");
 
@@ -203,8 +232,9 @@ static int name_from_target(const char *target, char *name, size_t size)
     if ((size_t)(end - seg) >= size || (end - seg == 1 && seg[0] == '.') ||
         (end - seg == 2 && seg[0] == '.' && seg[1] == '.') ||
         memchr(seg, '\\', (size_t)(end - seg)) || memchr(seg, ':', (size_t)(end - seg))) {
-        return cli_usage_error("fetch", "-O: cannot make a file name from '%.*s'; use -o FILE",
-                               (int)(end - seg), seg);
+        return cli_error("fetch", CLI_EXIT_USAGE,
+                         "%s: -O: cannot make a file name from '%.*s'; use -o FILE", url,
+                         (int)(end - seg), seg);
     }
     memcpy(name, seg, (size_t)(end - seg));
     name[end - seg] = '\0';
@@ -221,7 +251,7 @@ static int remote_name(const char *url, char *name, size_t size)
         rc = greet_url_parse(url, u, &why);
     }
     if (rc == GREET_OK) {
-        rc = name_from_target(greet_url_target(u), name, size);
+        rc = name_from_target(url, greet_url_target(u), name, size);
     } else {
         rc = cli_error("fetch", cli_exit_for(rc), "%s: %s", url, why[0] ? why : greet_strerror(rc));
     }
@@ -459,14 +489,6 @@ static int open_outputs(struct run *r, const struct args *a)
 {
     int rc;
 
-    if (a->dump) {
-        r->dump = strcmp(a->dump, "-") == 0 ? stdout : gp_fopen(a->dump, "wb", &rc);
-        if (!r->dump) {
-            char text[200];
-            return cli_error("fetch", CLI_EXIT_WRITE, "open %s: %s", a->dump,
-                             gp_error_text(rc, text, sizeof text));
-        }
-    }
     if (a->continue_at) {
         int code = open_resumable(r, a);
         if (code != CLI_EXIT_OK) {
@@ -498,10 +520,6 @@ static int close_outputs(struct run *r, int ok)
         } else if (r->meta) {
             gp_file_remove(r->meta); /* complete: nothing left to resume */
         }
-    }
-    if (r->dump && r->dump != stdout && fclose(r->dump) != 0 && code == CLI_EXIT_OK) {
-        code = cli_error("fetch", CLI_EXIT_WRITE, "write %s: %s", r->a->dump,
-                         greet_strerror(GREET_EIO));
     }
     if (fflush(stdout) != 0 && code == CLI_EXIT_OK) {
         char text[200];
@@ -563,11 +581,10 @@ static int prepare_retry(struct run *r, int attempt, long delay_ms)
     return rc;
 }
 
-/* The download thread: every attempt, then the result under the lock. A wait between attempts
- * ends early on Ctrl+C, and the watching thread takes over. */
-static void transfer(void *arg)
+/* The transfer: every attempt. A wait between attempts ends early on Ctrl+C, and the watching
+ * thread takes over. */
+static void transfer(struct run *r)
 {
-    struct run *r = arg;
     uint64_t start = gp_clock_ms();
     long delay_ms = 0;
     int attempt, rc;
@@ -579,7 +596,7 @@ static void transfer(void *arg)
         r->retry_status = 0;
         r->retry_after = -1;
         r->not_modified = 0;
-        rc = greet_fetch(r->a->url, &r->opt, &r->sink, &r->res);
+        rc = greet_fetch_with(r->session, r->a->url, &r->opt, &r->sink, &r->res);
         if (!retry_wanted(r, rc, attempt, start, &delay_ms) ||
             prepare_retry(r, attempt, delay_ms) != GREET_OK) {
             break;
@@ -591,58 +608,55 @@ static void transfer(void *arg)
             break;
         }
     }
-    gp_mutex_lock(r->lock);
     r->rc = rc;
-    r->done = 1;
-    gp_cond_signal(r->finished);
-    gp_mutex_unlock(r->lock);
 }
 
-/* Ctrl+C or SIGTERM: the download thread may be blocked anywhere (in the resolver, a connect,
- * the TLS handshake), so it is abandoned rather than waited for. The lock is kept for good, so
- * it can never write again; the temporary file goes, an existing target stays as it was, one
- * line says so, and the process ends with the status shells expect for the signal. */
-static void stopped(struct run *r)
-{
-    int cause = gp_stop_cause();
+/* All the transfers of one invocation: the URLs are taken in order by one worker thread (or by
+ * --parallel-max of them with -Z), while the main thread watches for Ctrl+C. Every transfer
+ * writes under the one lock, so that messages, heads and -w lines of parallel transfers never
+ * mix, and the watcher can stop all output at once. */
+struct batch {
+    const struct args *a;
+    char **urls;
+    int count;
+    FILE *dump;                   /* -D: shared by every transfer */
+    greet_fetch_session *session; /* with several URLs */
+    gp_mutex *lock;
+    gp_cond *changed;    /* a transfer finished */
+    int next;            /* under lock: the next URL to start */
+    int finished;        /* under lock: transfers over */
+    int last_failure;    /* under lock: the exit code of the last transfer that failed */
+    struct run **active; /* under lock: the transfers under way (NULL: a free slot) */
+    int slots;
+};
 
-    cli_progress_end(&r->bar);
-    close_outputs(r, 0);
-    cli_error("fetch", 0, "%s: %s", r->a->url,
-              cause == GP_STOP_TERMINATE ? "terminated" : "interrupted");
+/* Ctrl+C or SIGTERM: the transfer threads may be blocked anywhere (in the resolver, a connect,
+ * the TLS handshake), so they are abandoned rather than waited for. The lock is kept for good, so
+ * none can write again; their temporary files go, existing targets stay as they were, one line
+ * per transfer under way says so, and the process ends with the status shells expect for the
+ * signal. */
+static void stopped(struct batch *b)
+{
+    int cause = gp_stop_cause(), i, told = 0;
+    const char *what = cause == GP_STOP_TERMINATE ? "terminated" : "interrupted";
+
+    for (i = 0; i < b->slots; i++) {
+        struct run *r = b->active[i];
+        if (r) {
+            cli_progress_end(&r->bar);
+            close_outputs(r, 0);
+            cli_error("fetch", 0, "%s: %s", r->a->url, what);
+            told = 1;
+        }
+    }
+    if (!told) { /* between two transfers: the next one is the one not made */
+        cli_error("fetch", 0, "%s: %s", b->urls[b->next < b->count ? b->next : b->count - 1], what);
+    }
     fflush(stdout);
     fflush(stderr);
-    /* _Exit, not exit: the abandoned thread may be inside the TLS library, whose exit handlers
+    /* _Exit, not exit: an abandoned thread may be inside the TLS library, whose exit handlers
      * would free the locks it holds; everything of ours is flushed and closed already. */
     _Exit(128 + (cause != GP_STOP_NONE ? cause : GP_STOP_INTERRUPT));
-}
-
-/* Runs the transfer on its own thread and waits for it or for a stop, whichever comes first:
- * a stop is seen within STOP_POLL_MS at every stage. */
-#define STOP_POLL_MS 50
-
-static int watch(struct run *r)
-{
-    gp_thread *thread = NULL;
-    int rc = gp_mutex_create(&r->lock);
-
-    if (rc == GREET_OK) {
-        rc = gp_cond_create(&r->finished);
-    }
-    if (rc == GREET_OK) {
-        gp_mutex_lock(r->lock);
-        rc = gp_thread_start(&thread, transfer, r, 0);
-        while (rc == GREET_OK && !r->done && !gp_stop_requested()) {
-            gp_cond_wait(r->finished, r->lock, gp_deadline_in(STOP_POLL_MS));
-        }
-        if (rc == GREET_OK && gp_stop_requested() && (!r->done || r->rc == GREET_ECANCELED)) {
-            stopped(r);
-        }
-        gp_mutex_unlock(r->lock);
-    }
-    /* Done: the thread only has its exit left, and with it the TLS library's per-thread state,
-     * which must be gone before the process ends. */
-    return rc == GREET_OK ? gp_thread_join(thread) : rc;
 }
 
 /* -C after a failure: "; N bytes kept in FILE.part" for the message, "" otherwise. */
@@ -658,12 +672,29 @@ static void kept(struct run *r, int ok, char *note, size_t size)
     }
 }
 
-static int download(const struct args *a, struct run *r)
+/* The transfer's output file for URL number i: the i-th -o or -O, or -O for all, or none. */
+static const char *output_for(const struct args *a, int i)
 {
-    char kept_note[GREET_FETCH_MESSAGE_MAX];
-    int rc, code;
+    if (i < a->output_count) {
+        return a->outputs[i];
+    }
+    return a->remote_name_all ? remote_marker : NULL;
+}
 
-    r->a = a;
+/* Sets r up for URL number i and opens its outputs (under the lock). */
+static int prepare(struct batch *b, int i, struct run *r)
+{
+    const struct args *a = b->a;
+    int code = CLI_EXIT_OK;
+
+    r->own = *a;
+    r->a = &r->own;
+    r->own.url = b->urls[i];
+    r->own.output = output_for(a, i);
+    r->own.no_progress |= a->parallel && b->count > 1; /* one bar per line: not for many */
+    r->lock = b->lock;
+    r->session = b->session;
+    r->dump = b->dump;
     greet_fetch_sink_init(&r->sink);
     r->sink.ctx = r;
     r->sink.on_info = on_info;
@@ -672,26 +703,36 @@ static int download(const struct args *a, struct run *r)
     r->sink.on_body = on_body;
     r->sink.on_progress = on_progress;
     greet_fetch_result_init(&r->res);
-    r->headers = malloc((a->opt.header_count + 2) * sizeof *r->headers);
-    if (!r->headers) {
-        return cli_error("fetch", CLI_EXIT_FAILURE, "out of memory");
+    snprintf(r->url_effective, sizeof r->url_effective, "%s", r->own.url);
+    if (r->own.output == remote_marker) {
+        code = remote_name(r->own.url, r->name, sizeof r->name);
+        r->own.output = r->name;
     }
-    memcpy(r->headers, a->opt.headers, a->opt.header_count * sizeof *r->headers);
-    code = open_outputs(r, a);
+    r->headers = malloc((a->opt.header_count + 2) * sizeof *r->headers);
+    if (code == CLI_EXIT_OK && !r->headers) {
+        code = cli_error("fetch", CLI_EXIT_FAILURE, "%s: out of memory", r->own.url);
+    }
+    if (code == CLI_EXIT_OK) {
+        memcpy(r->headers, a->opt.headers, a->opt.header_count * sizeof *r->headers);
+        code = open_outputs(r, r->a);
+    }
     if (code != CLI_EXIT_OK) {
         close_outputs(r, 0); /* what was opened before the failure */
         return code;
     }
     attempt_headers(r);
-    snprintf(r->url_effective, sizeof r->url_effective, "%s", a->url);
-    r->started_ms = gp_clock_ms();
-    rc = watch(r);
-    r->took_ms = gp_clock_ms() - r->started_ms;
-    if (rc != GREET_OK) {
-        close_outputs(r, 0);
-        return cli_error("fetch", CLI_EXIT_FAILURE, "start the download: %s", greet_strerror(rc));
-    }
-    rc = r->rc == GREET_ECANCELED && r->complete ? GREET_OK : r->rc;
+    return CLI_EXIT_OK;
+}
+
+/* After the transfer (under the lock): the output in place or gone, and the one line that says
+ * what went wrong. Returns the transfer's exit code. */
+static int finish(struct run *r)
+{
+    const struct args *a = r->a;
+    char kept_note[GREET_FETCH_MESSAGE_MAX];
+    int rc = r->rc == GREET_ECANCELED && r->complete ? GREET_OK : r->rc;
+    int code;
+
     cli_progress_end(&r->bar);
     kept(r, rc == GREET_OK && r->write_err == GREET_OK, kept_note, sizeof kept_note);
     code = close_outputs(r, rc == GREET_OK && r->write_err == GREET_OK);
@@ -708,6 +749,170 @@ static int download(const struct args *a, struct run *r)
         cli_error("fetch", 0, "%s: not modified (304)%s%s%s", a->url, r->to_file ? "; " : "",
                   r->to_file ? a->output : "", r->to_file ? " was left as it was" : "");
     }
+    return code;
+}
+
+static void write_out(const struct args *a, const struct run *r, int code);
+
+/* Takes the slot of a transfer under way (under the lock); there is always one free. */
+static void occupy(struct batch *b, struct run *r, int on)
+{
+    int i;
+
+    for (i = 0; i < b->slots; i++) {
+        if (b->active[i] == (on ? NULL : r)) {
+            b->active[i] = on ? r : NULL;
+            return;
+        }
+    }
+}
+
+/* One URL from start to end; returns its exit code. */
+static int download(struct batch *b, int i, struct run *r)
+{
+    int code;
+
+    gp_mutex_lock(b->lock);
+    code = prepare(b, i, r);
+    if (code == CLI_EXIT_OK) {
+        occupy(b, r, 1);
+    }
+    gp_mutex_unlock(b->lock);
+    if (code == CLI_EXIT_OK) {
+        r->started_ms = gp_clock_ms();
+        transfer(r);
+        r->took_ms = gp_clock_ms() - r->started_ms;
+        gp_mutex_lock(b->lock);
+        if (gp_stop_requested() && r->rc == GREET_ECANCELED) {
+            /* Stopped: the watcher reports it and ends the process; this thread writes nothing
+             * more (the wait lets the watcher have the lock). */
+            for (;;) {
+                gp_cond_wait(b->changed, b->lock, GP_DEADLINE_NONE);
+            }
+        }
+        occupy(b, r, 0);
+        code = finish(r);
+    } else {
+        gp_mutex_lock(b->lock);
+    }
+    if (r->a->write_out) {
+        write_out(r->a, r, code);
+    }
+    gp_mutex_unlock(b->lock);
+    return code;
+}
+
+static void free_run(struct run *r)
+{
+    if (r) {
+        free(r->headers);
+        free(r->meta);
+        free(r);
+    }
+}
+
+/* A worker thread: the next URL until there are none or the user stops. */
+static void worker(void *arg)
+{
+    struct batch *b = arg;
+
+    for (;;) {
+        struct run *r;
+        int i, code;
+        gp_mutex_lock(b->lock);
+        i = b->next < b->count && !gp_stop_requested() ? b->next++ : -1;
+        gp_mutex_unlock(b->lock);
+        if (i < 0) {
+            return;
+        }
+        r = calloc(1, sizeof *r);
+        code = r ? download(b, i, r)
+                 : cli_error("fetch", CLI_EXIT_FAILURE, "%s: out of memory", b->urls[i]);
+        free_run(r);
+        gp_mutex_lock(b->lock);
+        if (code != CLI_EXIT_OK) {
+            b->last_failure = code; /* curl's rule: the last failure's code */
+        }
+        b->finished++;
+        gp_cond_signal(b->changed);
+        gp_mutex_unlock(b->lock);
+    }
+}
+
+/* Runs the workers and waits for them or for a stop, whichever comes first: a stop is seen
+ * within STOP_POLL_MS at every stage. */
+#define STOP_POLL_MS 50
+
+static int watch(struct batch *b, int workers)
+{
+    gp_thread **threads = calloc((size_t)workers, sizeof *threads);
+    int started = 0, rc = threads ? GREET_OK : GREET_ENOMEM;
+
+    gp_mutex_lock(b->lock);
+    while (rc == GREET_OK && started < workers) {
+        rc = gp_thread_start(&threads[started], worker, b, 0);
+        started += rc == GREET_OK;
+    }
+    while (b->finished < b->count && !gp_stop_requested() && (rc == GREET_OK || started > 0)) {
+        gp_cond_wait(b->changed, b->lock, gp_deadline_in(STOP_POLL_MS));
+    }
+    if (gp_stop_requested() && b->finished < b->count) {
+        stopped(b);
+    }
+    gp_mutex_unlock(b->lock);
+    /* Done: the threads only have their exit left, and with it the TLS library's per-thread
+     * state, which must be gone before the process ends. */
+    while (started > 0) {
+        gp_thread_join(threads[--started]);
+    }
+    free(threads);
+    return rc;
+}
+
+/* Every URL of the command line, one after the other or -Z at a time; the last failure's exit
+ * code, 0 when all succeeded. */
+static int download_all(const struct args *a, char **urls, int count)
+{
+    struct batch b;
+    int workers = a->parallel ? (a->parallel_max < count ? a->parallel_max : count) : 1;
+    int rc, code = CLI_EXIT_OK;
+
+    memset(&b, 0, sizeof b);
+    b.a = a;
+    b.urls = urls;
+    b.count = count;
+    b.slots = workers;
+    if (a->dump) {
+        b.dump = strcmp(a->dump, "-") == 0 ? stdout : gp_fopen(a->dump, "wb", &rc);
+        if (!b.dump) {
+            char text[200];
+            return cli_error("fetch", CLI_EXIT_WRITE, "open %s: %s", a->dump,
+                             gp_error_text(rc, text, sizeof text));
+        }
+    }
+    if (count > 1 && greet_fetch_session_new(&b.session) != GREET_OK) {
+        b.session = NULL; /* one connection per URL still works */
+    }
+    b.active = calloc((size_t)workers, sizeof *b.active);
+    rc = b.active ? gp_mutex_create(&b.lock) : GREET_ENOMEM;
+    if (rc == GREET_OK) {
+        rc = gp_cond_create(&b.changed);
+    }
+    if (rc == GREET_OK) {
+        rc = watch(&b, workers);
+        code = b.last_failure;
+    }
+    if (rc != GREET_OK) {
+        code = cli_error("fetch", CLI_EXIT_FAILURE, "start the download: %s", greet_strerror(rc));
+    }
+    if (b.dump && b.dump != stdout && fclose(b.dump) != 0 && code == CLI_EXIT_OK) {
+        code =
+            cli_error("fetch", CLI_EXIT_WRITE, "write %s: %s", a->dump, greet_strerror(GREET_EIO));
+    }
+    greet_fetch_session_free(b.session);
+    gp_cond_destroy(b.changed);
+    gp_mutex_destroy(b.lock);
+    free(b.active);
     return code;
 }
 
@@ -732,13 +937,16 @@ static int run(int argc, char **argv)
 {
     struct cli_parser p;
     struct args a;
-    char name[256];
     int code;
 
     memset(&a, 0, sizeof a);
     greet_fetch_options_init(&a.opt);
+    a.parallel_max = 50; /* curl's */
     a.headers = calloc((size_t)argc + 1, sizeof *a.headers);
-    if (!a.headers) {
+    a.outputs = calloc((size_t)argc + 1, sizeof *a.outputs);
+    if (!a.headers || !a.outputs) {
+        free(a.headers);
+        free(a.outputs);
         return cli_error("fetch", CLI_EXIT_FAILURE, "out of memory");
     }
     a.opt.headers = a.headers;
@@ -746,48 +954,40 @@ static int run(int argc, char **argv)
     if (code == CLI_EXIT_OK) {
         code = check_args(&p, &a);
     }
-    if (code == CLI_EXIT_OK && a.remote_name) {
-        code = remote_name(a.url, name, sizeof name);
-        a.output = name;
-    }
     if (code == CLI_EXIT_OK && a.opt.insecure) {
         fputs("greet fetch: warning: --insecure: the server's certificate is not checked; anyone "
               "on the path could read and change this transfer\n",
               stderr);
     }
     if (code == CLI_EXIT_OK) {
-        struct run r;
-        memset(&r, 0, sizeof r);
         gp_stdout_binary();
         gp_stop_install();
-        code = download(&a, &r);
-        if (a.write_out) {
-            write_out(&a, &r, code);
-        }
-        gp_cond_destroy(r.finished);
-        gp_mutex_destroy(r.lock);
-        free(r.headers);
-        free(r.meta);
+        code = download_all(&a, p.operands, p.operand_count);
     } else if (code == CLI_HELP_SHOWN) {
         code = CLI_EXIT_OK;
     }
     cli_parser_free(&p);
     free(a.headers);
+    free(a.outputs);
     return code;
 }
 
 const struct cli_command cli_fetch_command = {
     "fetch",
     "download a URL over HTTP/1.1",
-    "URL [OPTIONS]",
+    "URL... [OPTIONS]",
     "Downloads URL (http:// or https://host[:port]/path) with HTTP/1.1 and writes the body,\n"
-    "byte for byte, to stdout or to a file. See docs/http.md.\n",
+    "byte for byte, to stdout or to a file. See docs/http.md.\n"
+    "Several URLs are fetched one after the other (or -Z several at once), each to its own\n"
+    "-o FILE or -O in the order given, over one kept connection per server.\n",
     options,
     "With -o, the status line and header fields are printed to stdout (as the tutorial does)\n"
     "unless -s is given. Errors are always printed on stderr, one line naming the cause.\n"
     "Exit codes: 0 ok, 2 usage or bad URL, 3 host not found, 4 connection failed, 5 timed out,\n"
     "6 bad or cut-short response, 7 HTTP error with -f, 8 cannot write the output,\n"
     "10 TLS failure or certificate rejected, 11 too many redirects or a redirect loop,\n"
-    "130 stopped by Ctrl+C (SIGINT), 143 by SIGTERM, 1 anything else.\n",
+    "130 stopped by Ctrl+C (SIGINT), 143 by SIGTERM, 1 anything else.\n"
+    "With several URLs every one is tried; each failure has its own line naming its URL, and\n"
+    "the exit code is the last failure's (as curl's).\n",
     run,
 };

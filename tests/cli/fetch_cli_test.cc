@@ -442,8 +442,8 @@ TEST_F(FetchCli, HttpsSaysItIsNotSupportedWithoutTls)
 TEST_F(FetchCli, UsageErrorsAreExitTwo)
 {
     EXPECT_EQ(greet({}).exit_code, 2);
-    EXPECT_EQ(greet({"http://a/", "http://b/"}).exit_code, 2);
-    EXPECT_EQ(greet({"http://a/", "-o", "x", "-O"}).exit_code, 2);
+    EXPECT_EQ(greet({"-o", "x", "-O"}).exit_code, 2); // outputs, but no URL
+    EXPECT_EQ(greet({"http://a/", "-Z", "--parallel-max", "0"}).exit_code, 2);
     EXPECT_EQ(greet({"http://a/", "--max-time", "soon"}).exit_code, 2);
     EXPECT_EQ(greet({"http://a/", "--max-redirs", "1000"}).exit_code, 2);
     EXPECT_EQ(greet({"http://user@a/"}).exit_code, 2);
