@@ -4,15 +4,15 @@
 # median wall time, throughput and peak resident memory (RSS). See docs/benchmarks.md#fetch.
 # Then the same over https (nginx with the test certificate of tests/data/tls, both clients
 # with --cacert): see docs/benchmarks.md#fetch-over-tls. Then many small files: FILES bodies of
-# 4 KiB, fetched by curl in one invocation from a URL list (one connection, reused) and with
-# --parallel --parallel-max 4, and by greet - which takes one URL per run until issue 12's
-# "many URLs" lands - one process per URL, one after the other and four at a time (xargs -P4).
+# 4 KiB, fetched in one invocation by greet and by curl with the same command line (-o FILE URL
+# per file: one connection, reused), one after the other and with --parallel --parallel-max 4;
+# nginx pinned to CPU 1 and the clients to CPU 0 with taskset (PIN=0: unpinned).
 #
 # Usage: bench/fetch_bench.sh [GREET_EXE]   (default: build/release/greet, built if missing)
 # Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB),
 # TLS_SIZES (the https downloads, default "1024"; empty: no https run), TSV (a file for the raw
 # results, one line per download and client, which bench/bench_charts.py --fetch draws), FILES
-# (the small-files case, default 1000; 0: none).
+# (the small-files case, default 1000; 0: none), PIN (pin the small-files case, default 1).
 # Needs: nginx (Debian nginx-light), curl, hyperfine, GNU time (/usr/bin/time), python3.
 set -euo pipefail
 
@@ -24,6 +24,7 @@ tls_sizes=${TLS_SIZES-1024}
 tsv=${TSV:-}
 [[ -z $tsv ]] || printf '# scheme\tMiB\tclient\tmedian_s\tMiB_per_s\tpeak_rss_KiB\n' >"$tsv"
 files=${FILES:-1000}
+pin=${PIN:-1}
 ca=$here/tests/data/tls/ca.pem
 
 if [[ ! -x $greet ]]; then
@@ -149,28 +150,53 @@ if [[ -n $tls_sizes ]]; then
     table "https://127.0.0.1:$tls_port" "$tls_sizes" --cacert "$ca"
 fi
 
-# Many small files: the same URL list for both; every download is checked against its source.
+# Many small files: the same command line for both clients (-o N.bin URL per file, in a script
+# so that the command line's length is no problem for hyperfine), one invocation each; every
+# download is checked against its source. Pinned like bench/server_bench.sh: nginx (its master
+# and worker) on CPU 1, the client on CPU 0.
 if ((files > 0)); then
-    mkdir -p "$work/out/small"
-    : >"$work/curl.cfg"
-    for ((i = 0; i < files; i++)); do
-        echo "http://127.0.0.1:$port/small/$i.bin" >>"$work/urls.txt"
-        printf 'url = "http://127.0.0.1:%s/small/%s.bin"\noutput = "%s/out/small/%s.bin"\n' \
-            "$port" "$i" "$work" "$i" >>"$work/curl.cfg"
-    done
-    greet_one="cd $work/out/small && xargs -n1 $greet fetch -s --no-progress -O <$work/urls.txt"
-    greet_four="cd $work/out/small && xargs -n1 -P4 $greet fetch -s --no-progress -O <$work/urls.txt"
+    client_pin=
+    if [[ $pin == 1 ]]; then
+        if ! command -v taskset >/dev/null || (($(nproc) < 2)); then
+            echo "fetch_bench: pinning needs taskset and 2 CPUs (or PIN=0)" >&2
+            exit 1
+        fi
+        for p in "$nginx_pid" $(pgrep -P "$nginx_pid"); do
+            taskset -a -p -c 1 "$p" >/dev/null
+        done
+        client_pin="taskset -c 0"
+    fi
+    # small_script NAME COMMAND...: $work/NAME.sh runs COMMAND and the -o/URL list in out/NAME.
+    small_script() {
+        local name=$1 i
+        shift
+        mkdir -p "$work/out/$name"
+        {
+            printf 'cd %q && exec %s' "$work/out/$name" "$client_pin"
+            printf ' %q' "$@"
+            for ((i = 0; i < files; i++)); do
+                printf ' -o %s.bin http://127.0.0.1:%s/small/%s.bin' "$i" "$port" "$i"
+            done
+            echo
+        } >"$work/$name.sh"
+    }
+    small_script curl-1 curl -s
+    small_script curl-4 curl -s --parallel --parallel-max 4
+    small_script greet-1 "$greet" fetch -s --no-progress
+    small_script greet-4 "$greet" fetch -s --no-progress --parallel --parallel-max 4
     echo
-    echo "$files files of 4 KiB (curl: one invocation, URL list; greet: one process per URL):"
+    echo "$files files of 4 KiB, one invocation each, the same URL list (pinned: $pin):"
     echo
     hyperfine --runs "$runs" --warmup 1 --export-json "$work/small.json" --style none \
-        -n "curl, one connection" "curl -s -K $work/curl.cfg" \
-        -n "curl --parallel --parallel-max 4" "curl -s --parallel --parallel-max 4 -K $work/curl.cfg" \
-        -n "greet, one run per URL" "$greet_one" \
-        -n "greet, 4 runs at a time" "$greet_four" >/dev/null
-    for ((i = 0; i < files; i++)); do
-        cmp -s "$work/root/small/$i.bin" "$work/out/small/$i.bin" ||
-            { echo "small file $i differs" >&2; exit 1; }
+        -n "curl, one connection" "bash $work/curl-1.sh" \
+        -n "greet, one connection" "bash $work/greet-1.sh" \
+        -n "curl --parallel --parallel-max 4" "bash $work/curl-4.sh" \
+        -n "greet --parallel --parallel-max 4" "bash $work/greet-4.sh" >/dev/null
+    for name in curl-1 curl-4 greet-1 greet-4; do
+        for ((i = 0; i < files; i++)); do
+            cmp -s "$work/root/small/$i.bin" "$work/out/$name/$i.bin" ||
+                { echo "small file $i differs ($name)" >&2; exit 1; }
+        done
     done
     echo "| client | median time | files/s |"
     echo "|---|---:|---:|"
