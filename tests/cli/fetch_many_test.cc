@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "gp.h"
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -242,4 +244,49 @@ TEST_F(FetchMany, ParallelFailuresEachHaveTheirLine)
                             }),
               1)
         << r.err;
+}
+
+// Ctrl+C with transfers under way in parallel: each one's temporary file goes, each says so in
+// its own line, an existing target stays as it was, and the rest are not started.
+TEST_F(FetchMany, CtrlCStopsEveryParallelTransfer)
+{
+    server.set_concurrent(true);
+    Reply stall;
+    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
+    stall.hold = true;
+    std::vector<std::string> args = {greet_test::greet_exe(), "fetch", "-s", "-Z",
+                                     "--parallel-max",        "3"};
+    for (int i = 0; i < 5; i++) {
+        server.on("/stall" + std::to_string(i), stall);
+        args.push_back(server.url("/stall" + std::to_string(i)));
+        args.push_back("-o");
+        args.push_back(dir.file("out" + std::to_string(i)));
+    }
+    ASSERT_EQ(write_file_utf8(dir.file("out0"), "old content"), GREET_OK);
+    greet_test::Process p;
+    ASSERT_TRUE(p.start(args)) << p.error();
+    for (int i = 0; i < 600 && server.requests().size() < 3; i++) { // 30 s at most
+        gp_sleep_ms(50);
+    }
+    ASSERT_EQ(server.requests().size(), 3u);
+    gp_sleep_ms(200); // into the bodies
+    if (!p.interrupt()) {
+        GTEST_SKIP() << "this system cannot send the child that signal";
+    }
+    ProcessResult r = p.wait(30000);
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    r.err.erase(std::remove(r.err.begin(), r.err.end(), '\r'), r.err.end());
+    auto lines = lines_of(r.err);
+    EXPECT_EQ(lines.size(), 3u) << r.err;
+    for (const auto &line : lines) {
+        EXPECT_NE(line.find(": interrupted"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(server.requests().size(), 3u); // the other two were never started
+    EXPECT_EQ(read_file_utf8(dir.file("out0")), "old content");
+    size_t files = 0;
+    for (const auto &e : std::filesystem::directory_iterator(std::filesystem::u8path(dir.path()))) {
+        (void)e;
+        files++;
+    }
+    EXPECT_EQ(files, 1u) << "a temporary file was left behind";
 }
