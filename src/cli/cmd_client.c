@@ -241,6 +241,11 @@ static int send_stdin(struct session *s)
         if (len > 0 && line[len - 1] == '\r') {
             len--;
         }
+        if (s->o->mode == GREET_MODE_RAW && len > RAW_MESSAGE_MAX) {
+            return cli_error("client", CLI_EXIT_USAGE,
+                             "stdin: in raw mode a name has at most %d bytes (try --lines)",
+                             RAW_MESSAGE_MAX);
+        }
         if (len > 0 || s->o->mode == GREET_MODE_LINE) {
             rc = send_name(s, line, len);
         }

@@ -108,6 +108,17 @@ TEST(ClientCli, NulInAStdinNameIsRefusedAsSuch)
     EXPECT_NE(last.err.find("names cannot contain NUL bytes"), std::string::npos) << last.err;
 }
 
+// The server's raw receive is 1024 bytes: a longer name would come back as two replies.
+TEST(ClientCli, RawStdinNameOverTheRawLimitIsRefused)
+{
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    auto r = client(s, {"-"}, "ok\n" + std::string(GREET_RAW_MESSAGE_MAX + 1, 'x') + "\n");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("in raw mode a name has at most 1024 bytes"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "hello world!\nHello ok\n");
+}
+
 TEST(ClientCli, HostDefaultsToThisMachinesName)
 {
     char name[256];
@@ -301,14 +312,15 @@ TEST(ClientCli, TimeoutLimitsTheWholeTrickledReply)
 {
     ScriptedServer s([](gp_socket c) {
         script_send(c, "hello world!\n");
-        script_send(c, "Hello " + script_recv(c), 300);
+        script_send(c, "Hello " + script_recv(c), 500);
     });
     uint64_t t0 = gp_clock_ms();
     auto r = client(s, {"-t", "1", "guoxiang"});
     uint64_t took = gp_clock_ms() - t0;
     EXPECT_EQ(r.exit_code, 5) << r.err;
     EXPECT_NE(r.err.find("no complete reply from 127.0.0.1:"), std::string::npos) << r.err;
-    EXPECT_LT(took, 3500u) << "14 bytes 300 ms apart took " << took << " ms with -t 1";
+    // The whole reply takes 6.5 s; a limit per receive (500 ms each) would never end it.
+    EXPECT_LT(took, 5000u) << "14 bytes 500 ms apart took " << took << " ms with -t 1";
 }
 
 // A pipe or a file gets the server's bytes exactly, escape sequences included.
