@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "greet/auth.h"
 #include "greet/error.h"
 #include "greet/export.h"
 #include "greet/net.h"
@@ -48,6 +49,28 @@ typedef struct greet_fetch_options {
      * minutes. speed_limit 0 turns the check off. */
     long speed_limit;
     long speed_time_ms;
+    /* HTTP Basic authentication (RFC 7617) with user and password (NULL: ""). NULL user: the
+     * URL's user-info ("http://user:pass@host/", percent-decoded) when it has one. Sent only to
+     * the origin of the URL given: after a redirect to another scheme, host or port it is
+     * dropped like the caller's Authorization field (location_trusted sends it anyway). A
+     * caller's own Authorization field wins. greet/auth.h finds credentials in a netrc file. */
+    const char *user;
+    const char *password;
+    /* Proxies (docs/http.md). proxy, for every URL: "[http://][user:password@]host[:port]"
+     * (port 1080 when none, as curl); "" for none. With proxy NULL and proxy_env, the
+     * environment as curl reads it: http_proxy (lower case only) for http URLs, https_proxy or
+     * HTTPS_PROXY for https ones, all_proxy or ALL_PROXY for both when those are unset.
+     * noproxy lists hosts reached directly: comma-separated names (each also matches its
+     * subdomains), IP literals, or "*" for all; NULL with proxy_env: no_proxy or NO_PROXY.
+     * proxy_user and proxy_password win over the proxy's user-info (Basic authentication).
+     * http URLs are requested from the proxy in absolute form, https ones through a CONNECT
+     * tunnel with TLS to the origin inside; the choice is made again for each redirect. A proxy
+     * that answers 407 ends the fetch with GREET_EHTTP. Off by default. */
+    const char *proxy;
+    const char *noproxy;
+    const char *proxy_user;
+    const char *proxy_password;
+    int proxy_env;
 } greet_fetch_options;
 
 /* Fills o with the defaults above and its size. */

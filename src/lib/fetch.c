@@ -33,6 +33,10 @@ struct fetch {
         uint16_t port;
     } origin;             /* of the URL the caller gave: credentials go only there */
     gp_deadline deadline; /* of the whole fetch, from max_time_ms */
+    char authorization[GI_BASIC_AUTH_MAX]; /* "Basic ..." for the origin, "" when none */
+    struct gi_proxy_conf proxy_conf;
+    struct gi_proxy proxy; /* the current URL's, when via_proxy */
+    int via_proxy;
     greet_http_parser *parser;
     greet_fetch_session *session; /* keeps connections between fetches; NULL: none */
     gp_tls_ctx *tls;              /* made at the first https URL, kept along redirects */
@@ -89,6 +93,13 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
         return GREET_OK; /* interim: the final response's status line comes next */
     }
     st->res->status = resp->status;
+    if (resp->status == 407 && st->via_proxy && !strcmp(st->url.scheme, "http")) {
+        return fail(st, GREET_EHTTP, GI_AS_IS,
+                    "proxy %s wants credentials (407 Proxy Authentication Required)%s",
+                    st->proxy.authority,
+                    st->proxy.authorization[0] ? ": it refused the ones given"
+                                               : "; give them with --proxy-user");
+    }
     st->follow = st->opt->follow_redirects && is_redirect(resp->status) && resp->location[0];
     r.url = st->url_text;
     r.status = resp->status;
@@ -168,16 +179,24 @@ static int send_request(struct fetch *st, struct gi_transport *conn)
 {
     char *req = NULL;
     size_t len = 0;
-    int dropped = 0;
-    int rc = gi_fetch_request(&st->url, st->opt, !st->opt->location_trusted && other_origin(st),
-                              st->session != NULL, &req, &len, &dropped);
+    int dropped = 0, plain_proxy = st->via_proxy && !strcmp(st->url.scheme, "http");
+    struct gi_request_how how;
+    int rc;
+
+    how.other_origin = !st->opt->location_trusted && other_origin(st);
+    how.authorization = st->authorization[0] ? st->authorization : NULL;
+    how.proxy_authorization =
+        plain_proxy && st->proxy.authorization[0] ? st->proxy.authorization : NULL;
+    how.absolute = plain_proxy ? st->url_text : NULL;
+    how.keep_alive = st->session != NULL;
+    rc = gi_fetch_request(&st->url, st->opt, &how, &req, &len, &dropped);
 
     if (rc != GREET_OK) {
         return fail(st, rc, GI_WITH_TEXT, "build the request");
     }
     if (dropped && st->sink->on_info) {
         st->sink->on_info(st->sink->ctx,
-                          "Redirected to another origin: not sending Authorization, Cookie or a "
+                          "Redirected to another origin: not sending credentials, Cookie or a "
                           "custom Host there (--location-trusted would)");
     }
     if (st->sink->on_request) {
@@ -320,6 +339,26 @@ static int tls_context(struct fetch *st)
     return rc != GREET_OK ? fail(st, rc, GI_WITH_TEXT, "TLS setup") : GREET_OK;
 }
 
+/* The proxy for the current URL (chosen again after each redirect). */
+static int choose_proxy(struct fetch *st)
+{
+    const char *text = "", *why = "";
+    int rc = gi_proxy_for(&st->proxy_conf, &st->url, &st->via_proxy, &st->proxy, &text, &why);
+
+    if (rc != GREET_OK) {
+        /* The setting without its user-info: it may hold a password. */
+        char shown[GREET_URL_TEXT_MAX], user[GREET_AUTH_TOKEN_MAX + 1];
+        char password[GREET_AUTH_TOKEN_MAX + 1];
+        int has_user = 0;
+        if (greet_url_split_userinfo(text, shown, sizeof shown, user, password, &has_user) !=
+            GREET_OK) {
+            snprintf(shown, sizeof shown, "(not shown)");
+        }
+        return fail(st, rc, GI_AS_IS, "proxy '%.200s': %s", shown, why);
+    }
+    return GREET_OK;
+}
+
 /* A new connection to the current URL. */
 static int open_connection(struct fetch *st, int https, struct gi_transport **conn)
 {
@@ -330,6 +369,7 @@ static int open_connection(struct fetch *st, int https, struct gi_transport **co
     target.opt = st->opt;
     target.deadline = st->deadline;
     target.tls = https ? st->tls : NULL;
+    target.proxy = st->via_proxy ? &st->proxy : NULL;
     target.sink = st->sink;
     target.msg = st->res->message;
     target.msg_size = sizeof st->res->message;
@@ -403,14 +443,21 @@ static int exchange(struct fetch *st)
     struct gi_transport *conn = NULL;
     int https = strcmp(st->url.scheme, "https") == 0;
     char key[GI_SESSION_KEY_MAX];
-    int reused = 0, rc;
+    int reused = 0, rc = choose_proxy(st);
 
-    rc = https ? tls_context(st) : GREET_OK;
+    if (rc == GREET_OK && https) {
+        rc = tls_context(st);
+    }
     if (rc != GREET_OK) {
         return rc;
     }
     if (st->session) {
         gi_session_key(&st->url, st->opt, key, sizeof key);
+        if (st->via_proxy) { /* a connection to a proxy serves only what goes through it */
+            size_t n = strlen(key);
+            snprintf(key + n, sizeof key - n, " proxy=%s %s", st->proxy.authority,
+                     st->proxy.authorization);
+        }
         reused = gi_session_take(st->session, key, &conn) == GREET_OK;
     }
     if (reused) {
@@ -540,11 +587,50 @@ static int run(struct fetch *st)
     }
 }
 
+static const char *get_env(const char *name)
+{
+    return getenv(name);
+}
+
+/* The credentials for the origin: the caller's user, else the URL's user-info. */
+static int credentials(struct fetch *st, int has_user, const char *user, const char *password)
+{
+    int rc = GREET_OK;
+
+    if (st->opt->user) {
+        rc = gi_basic_auth(st->opt->user, st->opt->password ? st->opt->password : "",
+                           st->authorization);
+    } else if (has_user) {
+        rc = gi_basic_auth(user, password, st->authorization);
+    }
+    return rc != GREET_OK ? fail(st, rc, GI_AS_IS, "user name or password longer than %d bytes",
+                                 GREET_AUTH_TOKEN_MAX)
+                          : GREET_OK;
+}
+
 static int start(struct fetch *st, const char *url)
 {
     greet_http_callbacks cb;
     const char *why = "";
-    int rc = greet_url_parse(url, &st->url, &why);
+    char *rest = malloc(strlen(url) + 1);
+    char user[GREET_AUTH_TOKEN_MAX + 1], password[GREET_AUTH_TOKEN_MAX + 1];
+    int has_user = 0;
+    int rc = rest ? greet_url_split_userinfo(url, rest, strlen(url) + 1, user, password, &has_user)
+                  : GREET_ENOMEM;
+
+    if (rc == GREET_OK) {
+        rc = greet_url_parse(rest, &st->url, &why);
+    } else if (rc != GREET_ENOMEM) {
+        why = "bad percent-encoding in the user-info";
+    }
+    free(rest);
+    if (rc == GREET_OK) {
+        rc = credentials(st, has_user, user, password);
+        if (rc != GREET_OK) {
+            return rc;
+        }
+    }
+    gi_proxy_conf_init(&st->proxy_conf, st->opt, get_env);
 
     greet_http_callbacks_init(&cb);
     cb.on_headers_end = on_headers_end;

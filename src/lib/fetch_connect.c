@@ -1,6 +1,7 @@
 /* Connecting: every address the resolver gives is tried in turn, each within the connect timeout
  * and all within the transfer's deadline, as curl does (without its parallel "happy eyeballs"). */
 #include <stdio.h>
+#include <string.h>
 
 #include "connect.h"
 #include "family.h"
@@ -63,6 +64,9 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
     struct gi_connect_plan plan = {t->deadline, t->opt->connect_timeout_ms, on_attempt,
                                    (void *)t->sink};
     char detail[256], name[GP_ADDRSTR_MAX];
+    const char *host = t->proxy ? t->proxy->host : t->url->host;
+    const char *what = t->proxy ? "proxy " : "";
+    uint16_t port = t->proxy ? t->proxy->port : t->url->port;
     size_t count = 0, which = 0;
     gp_socket sock = GP_SOCKET_INVALID;
     int family;
@@ -72,12 +76,11 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
         return gi_fetch_fail(t->msg, t->msg_size, rc, GI_AS_IS,
                              "address family %d: not one of enum greet_family", t->opt->family);
     }
-    rc = gi_resolve(t->url->host, t->url->port, family, t->deadline, &go_on, addrs, &count, detail,
-                    sizeof detail);
+    rc = gi_resolve(host, port, family, t->deadline, &go_on, addrs, &count, detail, sizeof detail);
     if (rc != GREET_OK) {
         /* The lookup's detail came back with its code from the resolver's thread. */
         return gi_fetch_fail(
-            t->msg, t->msg_size, rc, GI_AS_IS, "resolve %s%s: %s%s%s%s", t->url->host,
+            t->msg, t->msg_size, rc, GI_AS_IS, "resolve %s%s%s: %s%s%s%s", what, host,
             family == GP_AF_INET4   ? " (IPv4 only)"
             : family == GP_AF_INET6 ? " (IPv6 only)"
                                     : "",
@@ -86,14 +89,25 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
     rc = gi_connect_first(addrs, count, &plan, &sock, &which, name);
     if (rc == GREET_ETIMEDOUT && gp_deadline_passed(t->deadline)) {
         return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT,
-                             "connect to %s: max time reached", name);
+                             "connect to %s%s: max time reached", what, name);
     }
     if (rc != GREET_OK) {
-        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s", name);
+        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s%s", what, name);
     }
     rc = gi_transport_tcp(sock, out);
-    if (rc != GREET_OK || !t->tls) {
+    if (rc != GREET_OK) {
         return rc;
     }
-    return secure(t, out);
+    if (t->proxy) {
+        char peer[sizeof(*out)->peer];
+        snprintf(peer, sizeof peer, "proxy %.*s", (int)(sizeof peer - 7), (*out)->peer);
+        memcpy((*out)->peer, peer, sizeof peer);
+        rc = t->tls ? gi_proxy_tunnel(t, *out) : GREET_OK;
+        if (rc != GREET_OK) {
+            (*out)->ops->close(*out);
+            *out = NULL;
+            return rc;
+        }
+    }
+    return t->tls ? secure(t, out) : GREET_OK;
 }

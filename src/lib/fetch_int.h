@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "greet/fetch.h"
+#include "proxy.h"
 #include "url_internal.h"
 #include "transport.h"
 
@@ -25,13 +26,22 @@ int gi_fetch_vfail(char *msg, size_t size, int err, int with_text, const char *f
  * other control bytes (so nothing can be injected into the request). GREET_EINVAL with msg. */
 int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, size_t size);
 
-/* Builds the request head for url into a new buffer (*out, to free) of *len bytes: with
- * "Connection: close" unless keep_alive (a session keeps the connection for the next one). With
- * other_origin (a redirect left the URL the user gave for another scheme, host or port, and
- * location_trusted is off) the caller's Authorization, Proxy-Authorization, Cookie and Host
- * fields are left out; *dropped counts them. */
-int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, int other_origin,
-                     int keep_alive, char **out, size_t *len, int *dropped);
+/* What a request says beyond the caller's options. */
+struct gi_request_how {
+    /* A redirect left the URL the user gave for another scheme, host or port, and
+     * location_trusted is off: the caller's Authorization, Proxy-Authorization, Cookie and Host
+     * fields and the credentials below are left out. */
+    int other_origin;
+    const char *authorization;       /* "Basic ..." (user and password, URL), or NULL */
+    const char *proxy_authorization; /* through an http proxy that wants credentials, or NULL */
+    const char *absolute;            /* through an http proxy: the absolute-form target */
+    int keep_alive; /* no "Connection: close": a session keeps the connection for the next one */
+};
+
+/* Builds the request head for url into a new buffer (*out, to free) of *len bytes; *dropped
+ * counts the fields left out for another origin. */
+int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt,
+                     const struct gi_request_how *how, char **out, size_t *len, int *dropped);
 
 /* Asked between the slices of a long wait whether to go on: GREET_OK, or the error that ends it
  * (the sink's on_progress returning GREET_ECANCELED on the user's stop). */
@@ -58,6 +68,7 @@ struct gi_fetch_target {
     const struct greet_fetch_options *opt; /* family, connect timeout, insecure */
     gp_deadline deadline;                  /* of the whole transfer */
     gp_tls_ctx *tls;                       /* for https; NULL for http */
+    const struct gi_proxy *proxy;          /* connect to it instead (a CONNECT tunnel with tls) */
     const struct greet_fetch_sink *sink;   /* told of each attempt; may stop a long lookup */
     char *msg;                             /* gets the failure's message */
     size_t msg_size;
@@ -90,5 +101,9 @@ int gi_head_keeps_open(int version_minor, const char *head, size_t len);
 
 /* Whether the caller's own fields ask the server to close ("Connection: close"). */
 int gi_request_asks_close(const struct greet_fetch_options *opt);
+/* Asks the proxy conn is connected to for a tunnel to t->url's host and port (CONNECT, with
+ * the proxy's credentials), so that TLS to the origin can run inside it. A refusal is
+ * GREET_EHTTP naming the proxy and its status (407: credentials wanted or wrong). */
+int gi_proxy_tunnel(const struct gi_fetch_target *t, struct gi_transport *conn);
 
 #endif

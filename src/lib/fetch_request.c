@@ -120,12 +120,30 @@ static int is_credential(const char *field)
            same_name(field, "Cookie");
 }
 
-int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt, int other_origin,
-                     int keep_alive, char **out, size_t *len, int *dropped)
+/* The credentials this request adds itself, unless the caller gave the field. */
+static size_t put_credentials(char *buf, size_t at, const struct greet_fetch_options *opt,
+                              const struct gi_request_how *how, int *dropped)
+{
+    if (how->authorization && !override_of(opt, "Authorization")) {
+        if (how->other_origin) {
+            (*dropped)++;
+        } else {
+            at = put_field(buf, at, "Authorization", 13, how->authorization);
+        }
+    }
+    if (how->proxy_authorization && !override_of(opt, "Proxy-Authorization")) {
+        at = put_field(buf, at, "Proxy-Authorization", 19, how->proxy_authorization);
+    }
+    return at;
+}
+
+int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt,
+                     const struct gi_request_how *how, char **out, size_t *len, int *dropped)
 {
     char host[GREET_URL_HOST_HEADER_MAX];
     const char *agent = opt->user_agent ? opt->user_agent : "";
-    size_t cap = 128 + strlen(url->target) + sizeof host + strlen(agent), at, i;
+    const char *target = how->absolute ? how->absolute : url->target;
+    size_t cap = 128 + strlen(target) + sizeof host + strlen(agent), at, i;
     char *buf;
     int rc = greet_url_host_header(url, host, sizeof host);
 
@@ -135,14 +153,16 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
     for (i = 0; i < opt->header_count; i++) {
         cap += strlen(opt->headers[i]) + 4;
     }
+    cap += how->authorization ? strlen(how->authorization) + 17 : 0;
+    cap += how->proxy_authorization ? strlen(how->proxy_authorization) + 23 : 0;
     buf = malloc(cap);
     if (!buf) {
         return GREET_ENOMEM;
     }
     at = (size_t)sprintf(buf, "%s %s HTTP/1.1\r\n",
-                         opt->method == GREET_FETCH_HEAD ? "HEAD" : "GET", url->target);
+                         opt->method == GREET_FETCH_HEAD ? "HEAD" : "GET", target);
     *dropped = 0;
-    if (other_origin && override_of(opt, "Host")) {
+    if (how->other_origin && override_of(opt, "Host")) {
         at = put_field(buf, at, "Host", 4, host); /* the user's Host named the first origin */
         (*dropped)++;
     } else {
@@ -150,11 +170,11 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
     }
     at = put_builtin(buf, at, opt, "User-Agent", agent);
     at = put_builtin(buf, at, opt, "Accept", "*/*");
-    /* HTTP/1.1 connections persist by default: nothing to say when the connection is kept. */
-    at = put_builtin(buf, at, opt, "Connection", keep_alive ? "" : "close");
+    at = put_builtin(buf, at, opt, "Connection", "close");
+    at = put_credentials(buf, at, opt, how, dropped);
     for (i = 0; i < opt->header_count; i++) {
         const char *f = opt->headers[i];
-        if (other_origin && is_credential(f)) {
+        if (how->other_origin && is_credential(f)) {
             (*dropped)++;
         } else if (!is_builtin(f)) {
             at = put_field(buf, at, f, field_name_len(f), field_value(f));

@@ -26,7 +26,7 @@ struct gi_transport_ops {
 struct gi_transport {
     const struct gi_transport_ops *ops;
     gp_socket sock;
-    char peer[GP_ADDRSTR_MAX]; /* "127.0.0.1:80", for messages */
+    char peer[GP_ADDRSTR_MAX + 8]; /* "127.0.0.1:80" or "proxy 127.0.0.1:1080", for messages */
 };
 
 /* Wraps a connected socket as a plain TCP transport; takes ownership of sock. */

@@ -1,0 +1,102 @@
+// https through an http proxy: a CONNECT tunnel (the test proxy splices bytes to the TLS test
+// server), TLS to the origin inside it, and the proxy's refusals.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "greet/fetch.h"
+#include "support/tunnel_proxy.h"
+#include "tls/tls_server.h"
+
+using greet_test::TunnelProxy;
+
+namespace
+{
+
+class TlsProxy : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        if (!TlsTestServer::available()) {
+            GTEST_SKIP() << "no TLS test server in this run (see tests/tls/tls_server.h)";
+        }
+        ASSERT_TRUE(proxy.ok());
+        greet_fetch_options_init(&opt);
+        greet_fetch_result_init(&result);
+        opt.max_time_ms = 20000;
+        opt.ca_file = ca.c_str();
+        proxy_url = "http://Aladdin:open%20sesame@127.0.0.1:" + std::to_string(proxy.port());
+        opt.proxy = proxy_url.c_str();
+    }
+    static int on_body(void *ctx, const void *data, size_t len)
+    {
+        static_cast<std::string *>(ctx)->append(static_cast<const char *>(data), len);
+        return GREET_OK;
+    }
+    int fetch(const std::string &url)
+    {
+        greet_fetch_sink sink;
+        greet_fetch_sink_init(&sink);
+        sink.ctx = &body;
+        sink.on_body = on_body;
+        return greet_fetch(url.c_str(), &opt, &sink, &result);
+    }
+
+    std::string ca = tls_fixture("ca.pem");
+    TunnelProxy proxy;
+    std::string proxy_url, body;
+    greet_fetch_options opt;
+    greet_fetch_result result;
+};
+
+bool has(const std::string &text, const std::string &part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST_F(TlsProxy, HttpsGoesThroughAConnectTunnel)
+{
+    TlsTestServer server("server");
+    std::string authority = "localhost:" + std::to_string(server.port());
+    ASSERT_EQ(fetch("https://" + authority + "/reply"), GREET_OK) << result.message;
+    EXPECT_EQ(body, "hello");
+    ASSERT_EQ(proxy.requests().size(), 1u);
+    const std::string req = proxy.requests()[0];
+    EXPECT_EQ(req.rfind("CONNECT " + authority + " HTTP/1.1\r\n", 0), 0u) << req;
+    EXPECT_TRUE(has(req, "\r\nHost: " + authority + "\r\n"));
+    EXPECT_TRUE(has(req, "\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"));
+}
+
+TEST_F(TlsProxy, TheCertificateIsStillCheckedInsideTheTunnel)
+{
+    TlsTestServer server("wronghost");
+    EXPECT_EQ(fetch("https://localhost:" + std::to_string(server.port()) + "/reply"), GREET_ECERT);
+}
+
+TEST_F(TlsProxy, A407ToConnectIsAnErrorNamingTheProxy)
+{
+    proxy.refuse_with("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_EQ(fetch("https://origin.test/"), GREET_EHTTP);
+    EXPECT_TRUE(has(result.message, "proxy 127.0.0.1:" + std::to_string(proxy.port())))
+        << result.message;
+    EXPECT_TRUE(has(result.message, "407")) << result.message;
+    EXPECT_FALSE(has(result.message, "sesame")) << result.message;
+}
+
+TEST_F(TlsProxy, AProxyThatClosesIsNamed)
+{
+    proxy.refuse_with("");
+    EXPECT_EQ(fetch("https://origin.test/"), GREET_ECLOSED);
+    EXPECT_TRUE(has(result.message, "proxy 127.0.0.1:" + std::to_string(proxy.port())))
+        << result.message;
+}
+
+TEST_F(TlsProxy, AnotherRefusalSaysTheStatus)
+{
+    proxy.refuse_with("HTTP/1.1 403 Forbidden\r\n\r\n");
+    EXPECT_EQ(fetch("https://origin.test/"), GREET_EHTTP);
+    EXPECT_TRUE(has(result.message, "403 Forbidden")) << result.message;
+}
