@@ -2,6 +2,8 @@
  * these have nothing to do. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "gp.h"
@@ -58,4 +60,31 @@ int gp_stderr_write(const void *buf, size_t len)
 unsigned long gp_process_id(void)
 {
     return (unsigned long)getpid();
+}
+
+int gp_read_secret(const char *prompt, char *buf, size_t size)
+{
+    struct termios old, quiet;
+    int rc = GREET_OK;
+    size_t n;
+
+    gp_oserr_clear();
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &old) != 0) {
+        return GREET_EINVAL;
+    }
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+    gp_stderr_write(prompt, strlen(prompt));
+    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    if (!fgets(buf, (int)size, stdin)) {
+        buf[0] = '\0';
+        rc = GREET_ECLOSED;
+    }
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    gp_stderr_write("\n", 1);
+    n = strcspn(buf, "\r\n");
+    buf[n] = '\0';
+    return rc;
 }

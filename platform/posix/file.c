@@ -1,6 +1,7 @@
 /* POSIX files: names are bytes and UTF-8 passes through untouched. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -255,4 +256,17 @@ int gp_file_copy_mode(const char *from, const char *to)
         return gp_oserr_set(GP_OSERR_ERRNO, errno);
     }
     return GREET_OK;
+}
+
+int gp_home_file(const char *name, char *buf, size_t size)
+{
+    const char *home = getenv("HOME");
+    int n;
+
+    gp_oserr_clear();
+    if (!home || !home[0]) {
+        return GREET_ENOENT;
+    }
+    n = snprintf(buf, size, "%s%s.%s", home, home[strlen(home) - 1] == '/' ? "" : "/", name);
+    return n < 0 || (size_t)n >= size ? GREET_ETOOBIG : GREET_OK;
 }

@@ -233,6 +233,17 @@ int gp_args_utf8(int *argc, char ***argv);
 /* Non-zero when the stream (stdin, stdout or stderr) is a terminal. */
 int gp_isatty(FILE *stream);
 
+/* Prints prompt on stderr and reads one line from stdin, which must be a terminal, with echo
+ * off (termios on POSIX; the console mode without ENABLE_ECHO_INPUT on Windows, read as UTF-8),
+ * into buf without its line end; echo comes back before it returns. GREET_EINVAL when stdin is
+ * not a terminal (nothing read), GREET_ECLOSED at the end of input. For passwords. */
+int gp_read_secret(const char *prompt, char *buf, size_t size);
+
+/* The path of the user's configuration file NAME in UTF-8: $HOME/.NAME on POSIX; on Windows
+ * %HOME%\_NAME, else %USERPROFILE%\_NAME (where curl looks for _netrc). GREET_ENOENT when no
+ * home folder is set, GREET_ETOOBIG when the path does not fit size. */
+int gp_home_file(const char *name, char *buf, size_t size);
+
 /* Writes all len bytes to standard error below stdio (write(2) on POSIX; on Windows the C
  * runtime's _write, which keeps the text-mode "\r\n", or gp_text_write's WriteConsoleW for a
  * console), retrying partial writes and EINTR. A thread

@@ -303,3 +303,27 @@ unsigned long gp_process_id(void)
 {
     return (unsigned long)GetCurrentProcessId();
 }
+
+int gp_read_secret(const char *prompt, char *buf, size_t size)
+{
+    HANDLE h = GetStdHandle(STD_INPUT_HANDLE);
+    DWORD mode;
+    int rc = GREET_OK;
+
+    gp_oserr_clear();
+    if (h == INVALID_HANDLE_VALUE || h == NULL || !GetConsoleMode(h, &mode)) {
+        return GREET_EINVAL;
+    }
+    gp_stderr_write(prompt, strlen(prompt));
+    if (!SetConsoleMode(h, (mode & ~(DWORD)ENABLE_ECHO_INPUT) | ENABLE_LINE_INPUT)) {
+        return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
+    }
+    if (!gp_text_read_line(buf, (int)size, stdin)) {
+        buf[0] = '\0';
+        rc = GREET_ECLOSED;
+    }
+    SetConsoleMode(h, mode);
+    gp_stderr_write("\n", 1);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return rc;
+}

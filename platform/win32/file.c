@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -431,4 +432,29 @@ int gp_file_copy_mode(const char *from, const char *to)
     free(wfrom);
     free(wto);
     return rc;
+}
+
+/* A variable of the environment in UTF-8; 0 when unset, empty or too long for buf. */
+static size_t env_utf8(const wchar_t *name, char *buf, size_t size)
+{
+    const wchar_t *v = _wgetenv(name);
+
+    return v && v[0] ? gpw_narrow(v, buf, size) : 0;
+}
+
+int gp_home_file(const char *name, char *buf, size_t size)
+{
+    char home[MAX_PATH * 4];
+    size_t len;
+    int n;
+
+    gp_oserr_clear();
+    if (env_utf8(L"HOME", home, sizeof home) == 0 &&
+        env_utf8(L"USERPROFILE", home, sizeof home) == 0) {
+        return GREET_ENOENT;
+    }
+    len = strlen(home);
+    n = snprintf(buf, size, "%s%s_%s", home,
+                 len > 0 && (home[len - 1] == '\\' || home[len - 1] == '/') ? "" : "\\", name);
+    return n < 0 || (size_t)n >= size ? GREET_ETOOBIG : GREET_OK;
 }

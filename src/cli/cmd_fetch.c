@@ -28,6 +28,7 @@ struct args {
     struct cli_retry retry;
     const char *continue_at; /* -C: "-" or a byte offset */
     const char *write_out;   /* -w */
+    struct cli_auth_args auth;
 };
 
 static int set_head(void *settings, const char *arg)
@@ -47,6 +48,17 @@ static int set_location_trusted(void *settings, const char *arg)
     (void)arg;
     a->opt.follow_redirects = 1;
     a->opt.location_trusted = 1;
+    return 0;
+}
+
+static int set_netrc_file(void *settings, const char *arg)
+{
+    struct args *a = settings;
+
+    a->auth.netrc_file = arg;
+    if (a->auth.netrc == CLI_NETRC_OFF) {
+        a->auth.netrc = CLI_NETRC_REQUIRED;
+    }
     return 0;
 }
 
@@ -158,6 +170,32 @@ static const struct cli_opt options[] = {
      "%{time_total}, %{url_effective}, %{num_redirects}, %{exitcode}, %{errormsg}, "
      "%{filename_effective} filled in (\\n is a newline)",
      NULL, CLI_STRING(struct args, write_out)},
+    CLI_HEADING("Authentication and proxies:"),
+    {"user", 'u', "USER[:PASSWORD]",
+     "send them with HTTP Basic authentication; without ':PASSWORD' it is asked for on the "
+     "terminal. Also "
+     "taken from the URL (http://user:pass@host/); sent only to the URL's origin, not after a "
+     "redirect to another (--location-trusted would), and never shown",
+     NULL, CLI_STRING(struct args, auth.user)},
+    {"netrc", 0, NULL,
+     "take the login and password for the host from ~/.netrc (%USERPROFILE%\\_netrc on "
+     "Windows), which must exist",
+     NULL, CLI_FLAG(struct args, auth.netrc, CLI_NETRC_REQUIRED)},
+    {"netrc-optional", 0, NULL, "like --netrc, but a missing file is fine", NULL,
+     CLI_FLAG(struct args, auth.netrc, CLI_NETRC_OPTIONAL)},
+    {"netrc-file", 0, "FILE", "like --netrc with FILE instead of ~/.netrc", NULL,
+     CLI_CALL(set_netrc_file)},
+    {"proxy", 'x', "[http://][USER:PASSWORD@]HOST[:PORT]",
+     "go through this HTTP proxy (port 1080 by default): http URLs in absolute form, https "
+     "ones through a CONNECT tunnel. Without it: http_proxy (lower case only), HTTPS_PROXY or "
+     "https_proxy, ALL_PROXY or all_proxy; '' goes direct",
+     NULL, CLI_STRING(struct args, opt.proxy)},
+    {"noproxy", 0, "LIST",
+     "hosts reached without the proxy: comma-separated names (with their subdomains), IP "
+     "addresses, or '*' for all (instead of NO_PROXY or no_proxy)",
+     NULL, CLI_STRING(struct args, opt.noproxy)},
+    {"proxy-user", 0, "USER:PASSWORD", "credentials for the proxy (HTTP Basic)", NULL,
+     CLI_STRING(struct args, auth.proxy_user)},
     CLI_HEADING("https (TLS 1.2 or newer; the server's certificate and name are always checked):"),
     {"cacert", 0, "FILE", "trust the CAs in the PEM file FILE instead of the system's", NULL,
      CLI_STRING(struct args, opt.ca_file)},
@@ -175,6 +213,7 @@ struct run {
     const struct args *a;         /* own */
     struct args own;              /* the user's options with this transfer's URL and output */
     char name[256];               /* -O: the file name made from the URL */
+    struct cli_auth auth;         /* this URL's credentials, and the URL without user-info */
     greet_fetch_session *session; /* with several URLs: keeps connections for the next */
     struct cli_out out;           /* with -o/-O */
     FILE *dump;                   /* with -D */
@@ -287,7 +326,8 @@ static int put_body(struct run *r, const void *data, size_t len)
     return r->to_file ? put(r, NULL, r->out.path, data, len) : put(r, stdout, "stdout", data, len);
 }
 
-/* Writes text line by line to stderr, each line after prefix, without its CR. */
+/* Writes text line by line to stderr, each line after prefix, without its CR, and without the
+ * credentials of an Authorization or Proxy-Authorization field. */
 static void show_lines(const char *prefix, const char *text, size_t len)
 {
     size_t start = 0, i;
@@ -295,8 +335,12 @@ static void show_lines(const char *prefix, const char *text, size_t len)
     for (i = 0; i < len; i++) {
         if (text[i] == '\n') {
             size_t n = i - start - (i > start && text[i - 1] == '\r');
+            size_t shown = cli_secret_at(text + start, n);
             gp_text_write(stderr, prefix, strlen(prefix));
-            gp_text_write(stderr, text + start, n);
+            gp_text_write(stderr, text + start, shown);
+            if (shown < n) {
+                gp_text_write(stderr, "[redacted]", 10);
+            }
             gp_text_write(stderr, "\n", 1);
             start = i + 1;
         }
@@ -689,7 +733,9 @@ static int prepare(struct batch *b, int i, struct run *r)
 
     r->own = *a;
     r->a = &r->own;
-    r->own.url = b->urls[i];
+    /* From here on the URL is shown and fetched without its user-info. */
+    code = cli_auth_settle(&r->auth, &a->auth, b->urls[i], &r->own.opt);
+    r->own.url = r->auth.url ? r->auth.url : "";
     r->own.output = output_for(a, i);
     r->own.no_progress |= a->parallel && b->count > 1; /* one bar per line: not for many */
     r->lock = b->lock;
@@ -704,7 +750,7 @@ static int prepare(struct batch *b, int i, struct run *r)
     r->sink.on_progress = on_progress;
     greet_fetch_result_init(&r->res);
     snprintf(r->url_effective, sizeof r->url_effective, "%s", r->own.url);
-    if (r->own.output == remote_marker) {
+    if (code == CLI_EXIT_OK && r->own.output == remote_marker) {
         code = remote_name(r->own.url, r->name, sizeof r->name);
         r->own.output = r->name;
     }
@@ -807,6 +853,7 @@ static void free_run(struct run *r)
     if (r) {
         free(r->headers);
         free(r->meta);
+        cli_auth_free(&r->auth);
         free(r);
     }
 }
@@ -937,6 +984,7 @@ static int run(int argc, char **argv)
 {
     struct cli_parser p;
     struct args a;
+    char userpass[2 * GREET_AUTH_TOKEN_MAX + 2];
     int code;
 
     memset(&a, 0, sizeof a);
@@ -954,6 +1002,10 @@ static int run(int argc, char **argv)
     if (code == CLI_EXIT_OK) {
         code = check_args(&p, &a);
     }
+    if (code == CLI_EXIT_OK) {
+        a.opt.proxy_env = 1;
+        code = cli_auth_ask(&a.auth, userpass, sizeof userpass);
+    }
     if (code == CLI_EXIT_OK && a.opt.insecure) {
         fputs("greet fetch: warning: --insecure: the server's certificate is not checked; anyone "
               "on the path could read and change this transfer\n",
@@ -967,6 +1019,7 @@ static int run(int argc, char **argv)
         code = CLI_EXIT_OK;
     }
     cli_parser_free(&p);
+    memset(userpass, 0, sizeof userpass);
     free(a.headers);
     free(a.outputs);
     return code;

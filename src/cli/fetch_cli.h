@@ -132,4 +132,41 @@ struct cli_progress {
 void cli_progress_update(struct cli_progress *bar, const struct greet_fetch_progress *p);
 void cli_progress_end(struct cli_progress *bar);
 
+/* Credentials (fetch_auth.c): what the command line says ... */
+enum { CLI_NETRC_OFF = 0, CLI_NETRC_REQUIRED = 1, CLI_NETRC_OPTIONAL = 2 };
+struct cli_auth_args {
+    const char *user;       /* -u USER[:PASSWORD] */
+    const char *proxy_user; /* --proxy-user USER[:PASSWORD] */
+    int netrc;              /* --netrc, --netrc-optional (--netrc-file alone: required) */
+    const char *netrc_file; /* NULL: ~/.netrc (%USERPROFILE%\_netrc on Windows) */
+};
+
+/* ... and what it settles: the URL without its user-info (to show and to fetch) and the
+ * credentials that opt points to. */
+struct cli_auth {
+    char *url;
+    int has_user;
+    char user[GREET_AUTH_TOKEN_MAX + 1];
+    char password[GREET_AUTH_TOKEN_MAX + 1];
+    char proxy_user[GREET_AUTH_TOKEN_MAX + 1];
+    char proxy_password[GREET_AUTH_TOKEN_MAX + 1];
+};
+
+/* -u USER without a password: asks for it on the terminal without echo, as curl does, and
+ * points in->user at "USER:PASSWORD" in buf (2 * GREET_AUTH_TOKEN_MAX + 2 bytes), once for all
+ * the URLs. Without a terminal that is a usage error. Returns a CLI exit code. */
+int cli_auth_ask(struct cli_auth_args *in, char *buf, size_t size);
+
+/* Settles the origin's credentials for one URL as curl does: -u, else the URL's user:password, else
+ * with --netrc the file's entry for the host (and the URL's user); sets opt's user, password and
+ * proxy credentials to au's. au->url is the URL without user-info from then on. Returns a CLI exit
+ * code after printing why. Free with cli_auth_free (also after a failure). */
+int cli_auth_settle(struct cli_auth *au, const struct cli_auth_args *in, const char *url,
+                    greet_fetch_options *opt);
+void cli_auth_free(struct cli_auth *au);
+
+/* For -v: where the secret of an "Authorization:" or "Proxy-Authorization:" line (n bytes)
+ * starts (after the scheme, "Basic "), n for any other line. What follows is never shown. */
+size_t cli_secret_at(const char *line, size_t n);
+
 #endif

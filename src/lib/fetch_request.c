@@ -170,7 +170,8 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
     }
     at = put_builtin(buf, at, opt, "User-Agent", agent);
     at = put_builtin(buf, at, opt, "Accept", "*/*");
-    at = put_builtin(buf, at, opt, "Connection", "close");
+    /* HTTP/1.1 connections persist by default: nothing to say when the connection is kept. */
+    at = put_builtin(buf, at, opt, "Connection", how->keep_alive ? "" : "close");
     at = put_credentials(buf, at, opt, how, dropped);
     for (i = 0; i < opt->header_count; i++) {
         const char *f = opt->headers[i];

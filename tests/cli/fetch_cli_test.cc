@@ -446,7 +446,7 @@ TEST_F(FetchCli, UsageErrorsAreExitTwo)
     EXPECT_EQ(greet({"http://a/", "-Z", "--parallel-max", "0"}).exit_code, 2);
     EXPECT_EQ(greet({"http://a/", "--max-time", "soon"}).exit_code, 2);
     EXPECT_EQ(greet({"http://a/", "--max-redirs", "1000"}).exit_code, 2);
-    EXPECT_EQ(greet({"http://user@a/"}).exit_code, 2);
+    EXPECT_EQ(greet({"http://us%zzer@a/"}).exit_code, 2); // bad percent-encoding in user-info
     ProcessResult r = greet({"http://127.0.0.1:1/", "-H", "Bad header"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("Bad header"), std::string::npos) << r.err;
