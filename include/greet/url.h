@@ -15,7 +15,8 @@
  * bytes >= 0x80 in the path or query are percent-encoded. Text without "://" is taken as
  * "http://" + text, as curl does (`greet fetch example.com` works).
  *
- * Refused (GREET_EURL, with a reason): user-info (`user:pass@host`), spaces and control
+ * Refused (GREET_EURL, with a reason): user-info (`user:pass@host`; greet_url_split_userinfo in
+ * greet/auth.h splits it off first, as greet_fetch does), spaces and control
  * characters anywhere, a missing or malformed host, a bad port. Other schemes (ftp:, mailto:)
  * fail with GREET_EUNSUPPORTED. Both http and https are fetched (greet_fetch; https needs a
  * build with a TLS backend, see greet --version).
