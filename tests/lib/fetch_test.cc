@@ -425,9 +425,9 @@ TEST_F(Fetch, HttpsIsNotSupportedInABuildWithoutTls)
               "https is not supported in this build (built without a TLS library)");
 }
 
-TEST_F(Fetch, UserInfoIsRefused)
+TEST_F(Fetch, BadlyEncodedUserInfoIsRefused) // good user-info: fetch_auth_test.cc
 {
-    EXPECT_EQ(fetch_url("http://user:pw@127.0.0.1/"), GREET_EURL);
+    EXPECT_EQ(fetch_url("http://user:p%zz@127.0.0.1/"), GREET_EURL);
     EXPECT_NE(std::string(result.message), "");
 }
 
