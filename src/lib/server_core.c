@@ -18,12 +18,17 @@
           the spare, logs */
 #define MAPPED_V4_PREFIX "::ffff:"
 
+int gi_server_logs(const greet_server *srv, int level)
+{
+    return srv->logq != NULL && level <= srv->cfg.log_level;
+}
+
 void gi_server_log(greet_server *srv, int level, const char *fmt, ...)
 {
     char line[GI_SERVER_LOG_LINE_MAX];
     va_list ap;
 
-    if (!srv->logq || level > srv->cfg.log_level) {
+    if (!gi_server_logs(srv, level)) {
         return;
     }
     va_start(ap, fmt);
@@ -128,8 +133,11 @@ void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_
                              const char *why_text)
 {
     char line[GI_SERVER_LOG_LINE_MAX];
+    int logged = gi_server_logs(srv, GREET_LOG_INFO);
 
-    closed_text(srv, peer, why, max_line, why_text, line, sizeof line);
+    if (logged) { /* not built for nobody: formatting costs more than the rest of a close */
+        closed_text(srv, peer, why, max_line, why_text, line, sizeof line);
+    }
     gp_mutex_lock(srv->lock);
     srv->active--;
     if (gp_atomic_load(&srv->stopping)) {
@@ -138,7 +146,9 @@ void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_
     gp_mutex_unlock(srv->lock);
     /* Logged once the connection no longer counts, so that a reader of the log may connect
      * again at once. */
-    gi_server_log(srv, GREET_LOG_INFO, "%s", line);
+    if (logged) {
+        gi_server_log(srv, GREET_LOG_INFO, "%s", line);
+    }
 }
 
 /* Out of descriptors: gives up the spare one for a moment to accept the waiting client, tell it

@@ -69,6 +69,10 @@ struct greet_server {
  * stalled log reader does not stall serving or stopping, whatever the engine. */
 void gi_server_log(greet_server *srv, int level, const char *fmt, ...) GP_PRINTF(3, 4);
 
+/* Non-zero when gi_server_log would write a line at level, so that an engine can skip building
+ * text (a peer's address, a reason) that nobody would read. */
+int gi_server_logs(const greet_server *srv, int level);
+
 /* "127.0.0.1:5000" for addr, also for an IPv4 client of a dual-stack listener. */
 void gi_server_format_peer(const gp_addr *addr, char *buf, size_t size);
 

@@ -335,11 +335,16 @@ static void conn_start(struct loop *l, gp_socket s, const gp_addr *peer)
         gp_sock_close(s);
         return;
     }
-    gi_server_format_peer(peer, c->peer, sizeof c->peer);
     if (!gi_server_admit(srv)) {
+        gi_server_format_peer(peer, c->peer, sizeof c->peer);
         gi_server_reject_busy(srv, s, c->peer);
         free(c);
         return;
+    }
+    /* The peer's text is only ever read in log lines ("connection with", "closed", the mode at
+     * debug level): with those off, a client costs no formatting at all. */
+    if (gi_server_logs(srv, GREET_LOG_INFO)) {
+        gi_server_format_peer(peer, c->peer, sizeof c->peer);
     }
     c->loop = l;
     c->reg.sock = s;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -266,6 +267,42 @@ TEST_P(Server, ClientsOverMaxClientsGetTheBusyMessage)
     EXPECT_EQ(st.active, 2);
     EXPECT_EQ(st.accepted, 3u);
     EXPECT_EQ(st.rejected, 1u);
+}
+
+// Below info level nothing is written about the clients that come and go, but a refused client
+// is still a warning that names it, and a connection still stops counting when it ends.
+TEST_P(Server, AtWarnLevelOnlyTheRefusedClientIsLoggedByAddress)
+{
+    TestServer s(GetParam());
+    s.cfg.max_clients = 1;
+    s.cfg.log_level = GREET_LOG_WARN;
+    ASSERT_EQ(s.start(), GREET_OK);
+    ClientPtr a, busy;
+    ASSERT_EQ(connect_local(s.port(), a), GREET_OK);
+    read_greeting(a.c);
+    ASSERT_EQ(connect_local(s.port(), busy), GREET_OK);
+    std::string msg;
+    ASSERT_EQ(recv_exact(busy.c, sizeof GREET_BUSY_MESSAGE - 1, msg), GREET_OK);
+    ASSERT_TRUE(s.log.wait_for("refused: 1 clients already"));
+    std::string log = s.log.all();
+    EXPECT_TRUE(
+        std::regex_search(log, std::regex("connection with (127\\.0\\.0\\.1|::1|\\[::1\\]):[0-9]+ "
+                                          "refused: 1 clients already")))
+        << log;
+
+    send_bytes(a.c, "exit");
+    EXPECT_EQ(recv_after_close(a.c), GREET_ECLOSED);
+    auto t0 = Clock::now();
+    greet_server_stats st;
+    greet_server_stats_init(&st);
+    ASSERT_EQ(greet_server_stats_get(s.srv, &st), GREET_OK);
+    while (st.active > 0 && elapsed_ms(t0) < 10000) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        ASSERT_EQ(greet_server_stats_get(s.srv, &st), GREET_OK);
+    }
+    EXPECT_EQ(st.active, 0);
+    EXPECT_EQ(s.log.count("connection with"), 1u) << s.log.all();
+    EXPECT_EQ(s.log.count("closed"), 0u) << s.log.all();
 }
 
 TEST_P(Server, IdleClientsAreDropped)
