@@ -37,6 +37,7 @@ struct econn {
     unsigned char *out;        /* queue: [out_off, out_rel) to send, [out_rel, out_len) held */
     size_t out_off, out_rel, out_len, out_cap;
     int mask;   /* the gp_wait events registered */
+    int polled; /* registered with the loop's poller */
     int ending; /* close with why once the queue is out (exit, line too long, end of stream) */
     int why;
     int dead; /* closed; freed after the event batch that may still name it */
@@ -187,7 +188,11 @@ static void conn_close(struct econn *c, int why)
 {
     struct loop *l = c->loop;
 
-    gp_poller_del(l->poller, &c->reg);
+    /* Unregistered before closing, though closing would do it: a child forked meanwhile may
+     * hold the socket open, and its events would name a freed connection. */
+    if (c->polled) {
+        gp_poller_del(l->poller, &c->reg);
+    }
     gp_sock_close(c->reg.sock);
     gi_timer_cancel(&l->timers, &c->timer);
     if (c->prev) {
@@ -209,6 +214,12 @@ static int wants_read(const struct econn *c)
     return !c->ending && !c->loop->stopping && c->out_rel == c->out_len && queued(c) < OUT_MAX;
 }
 
+/* The events c waits for: reading while it may, writing while released replies wait. */
+static int wanted_mask(const struct econn *c)
+{
+    return (wants_read(c) ? GP_WAIT_READ : 0) | (c->out_off < c->out_rel ? GP_WAIT_WRITE : 0);
+}
+
 /* After anything happened to c: closes it if it is done, else brings its registration and its
  * timer up to date. */
 static void settle(struct econn *c)
@@ -222,7 +233,7 @@ static void settle(struct econn *c)
         conn_close(c, c->ending ? c->why : GREET_OK);
         return;
     }
-    mask = (wants_read(c) ? GP_WAIT_READ : 0) | (c->out_off < c->out_rel ? GP_WAIT_WRITE : 0);
+    mask = wanted_mask(c);
     if (mask != c->mask && gp_poller_set(l->poller, &c->reg, mask) == GREET_OK) {
         c->mask = mask;
     }
@@ -359,9 +370,13 @@ static void conn_start(struct loop *l, gp_socket s, const gp_addr *peer)
         c->idle_end = l->now + (uint64_t)srv->cfg.idle_timeout_ms;
     }
     gp_sock_set_nodelay(s, 1);
-    rc = gp_poller_add(l->poller, &c->reg, s, 0, c);
+    /* The greeting first, then one registration for what is wanted after it: a client costs
+     * one poller call to come and one to go. */
+    rc = send_or_queue(c, srv->greeting, srv->greeting_len);
     if (rc == GREET_OK) {
-        rc = send_or_queue(c, srv->greeting, srv->greeting_len);
+        c->mask = wanted_mask(c);
+        rc = gp_poller_add(l->poller, &c->reg, s, c->mask, c);
+        c->polled = rc == GREET_OK;
     }
     if (rc != GREET_OK) {
         conn_close(c, rc);
