@@ -172,7 +172,10 @@ def main():
         print(f"\n### Many idle-ish clients: one round trip per second each ({note})\n")
         print(markdown(big_table(groups)))
     if any(k[0] == "delay" for k in groups):
-        print(f"\n### --delay 1000: each client sends again when its reply came ({note})\n")
+        window = max(float(duration), 5.0)  # server_bench.sh: at least 5 s, after a 1 s warm-up
+        delay_note = (f"median of {runs} runs of {window:g} s each after a 1 s warm-up; "
+                      "errors summed over all runs")
+        print(f"\n### --delay 1000: each client sends again when its reply came ({delay_note})\n")
         print(markdown(big_table(groups, "delay")))
 
 

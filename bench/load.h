@@ -31,6 +31,7 @@ struct load_cfg {
     int engine;           /* enum load_engine */
     int threads;          /* epoll engine: event loops, each with its share of connections */
     long duration_ms;     /* measured phase length (when count is 0) */
+    long warmup_ms;       /* load before the measured phase, not counted (when count is 0) */
     long count;           /* round trips (or churn cycles) per connection; 0: use duration_ms */
     int msg_size;         /* bytes per message, newline included in line mode */
     int think_ms;         /* pause between a reply and the next message (idle-ish clients) */

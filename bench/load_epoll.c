@@ -37,10 +37,12 @@ struct econn {
 };
 
 /* What the loops share: the two meeting points (every connection open; the clock started) and
- * the measured phase's start, set by the coordinating thread between them. */
+ * the load phase's start, set by the coordinating thread between them. Round trips count from
+ * counted (after the warm-up) to deadline. */
 struct run {
     pthread_barrier_t barrier;
     uint64_t t0;
+    uint64_t counted;
     uint64_t deadline;
 };
 
@@ -62,7 +64,8 @@ struct engine {
     int settled;   /* open phase: connections greeted or failed */
     int active;    /* measure phase: connections not yet finished */
     int stopping;  /* the deadline has passed */
-    uint64_t t0;   /* start of the measured phase */
+    uint64_t t0;   /* start of the load phase (the warm-up, then the measured phase) */
+    uint64_t counted;
     uint64_t deadline;
     uint64_t last_done;
     uint64_t last_scan;
@@ -193,6 +196,7 @@ static void start_measure(struct engine *e)
 
     e->phase = PHASE_MEASURE;
     e->t0 = e->run->t0;
+    e->counted = e->run->counted;
     e->deadline = e->run->deadline;
     e->active = 0;
     for (i = 0; i < e->cfg->conns; i++) {
@@ -267,7 +271,7 @@ static void resume_later(struct engine *e, struct econn *c, uint64_t wake)
 static void count_done(struct engine *e, struct econn *c, uint64_t now, uint64_t start)
 {
     c->rounds++;
-    if (e->cfg->count > 0 || now <= e->deadline) {
+    if (e->cfg->count > 0 || (now >= e->counted && now <= e->deadline)) {
         load_hist_add(&e->r->hist, now - start);
         e->r->done++;
         e->last_done = now;
@@ -562,9 +566,14 @@ static void coordinate(const struct load_cfg *cfg, struct load_result *r, struct
     r->open_s = (double)(load_now_us() - opened_at) / 1e6;
     load_sample(cfg, r, 1);
     run->t0 = load_now_us();
-    run->deadline = run->t0 + (uint64_t)cfg->duration_ms * 1000u;
+    run->counted = run->t0 + (cfg->count > 0 ? 0u : (uint64_t)cfg->warmup_ms * 1000u);
+    run->deadline = run->counted + (uint64_t)cfg->duration_ms * 1000u;
     pthread_barrier_wait(&run->barrier);
     if (cfg->count == 0) {
+        if (cfg->warmup_ms > 0) { /* the server's CPU and memory from the end of the warm-up */
+            sleep_until(run->counted);
+            load_sample(cfg, r, 1);
+        }
         sleep_until(run->deadline);
         load_sample(cfg, r, 2); /* while the connections are still open */
         end = run->deadline;
@@ -579,7 +588,7 @@ static void coordinate(const struct load_cfg *cfg, struct load_result *r, struct
     if (cfg->count > 0) {
         load_sample(cfg, r, 2);
     }
-    r->measured_s = end > run->t0 ? (double)(end - run->t0) / 1e6 : 0.0;
+    r->measured_s = end > run->counted ? (double)(end - run->counted) / 1e6 : 0.0;
 }
 
 int load_run_epoll(const struct load_cfg *cfg, struct load_result *r)

@@ -17,6 +17,7 @@ static const char usage[] =
     "  -c, --conns N         concurrent connections (default 50)\n"
     "  --mode M              line, raw or churn (default line)\n"
     "  -d, --duration S      measured seconds (default 5); ends by itself\n"
+    "  --warmup S            seconds of load before the measured ones, not counted (default 0)\n"
     "  --count N             round trips (churn: cycles) per connection instead of a duration\n"
     "  --size N              message bytes, newline included in line mode (default 16)\n"
     "  --think MS            pause between a reply and the next message (default 0)\n"
@@ -37,6 +38,7 @@ enum {
     OPT_CONNS,
     OPT_MODE,
     OPT_DURATION,
+    OPT_WARMUP,
     OPT_COUNT,
     OPT_SIZE,
     OPT_THINK,
@@ -65,6 +67,7 @@ static const struct opt opts[] = {
     {"--mode", OPT_MODE, 1},
     {"--duration", OPT_DURATION, 1},
     {"-d", OPT_DURATION, 1},
+    {"--warmup", OPT_WARMUP, 1},
     {"--count", OPT_COUNT, 1},
     {"--size", OPT_SIZE, 1},
     {"--think", OPT_THINK, 1},
@@ -167,6 +170,8 @@ static int apply(struct load_cfg *cfg, int id, const char *arg, int *kv)
         return parse_choice("--mode", arg, mode_names, 3, &cfg->mode);
     case OPT_DURATION:
         return parse_ms("--duration", arg, &cfg->duration_ms);
+    case OPT_WARMUP:
+        return parse_ms("--warmup", arg, &cfg->warmup_ms);
     case OPT_COUNT:
         return parse_long("--count", arg, 1, 1000000000L, &cfg->count);
     case OPT_SIZE:

@@ -18,11 +18,12 @@ struct shared {
     gp_addr addr;
     gp_mutex *mu;
     gp_cond *cv;
-    int connecting; /* connects in flight, at most cfg->connect_parallel */
-    int settled;    /* threads greeted or failed */
-    int go;         /* the measured phase has started */
-    uint64_t deadline;
-    gp_atomic stop; /* the deadline has passed */
+    int connecting;    /* connects in flight, at most cfg->connect_parallel */
+    int settled;       /* threads greeted or failed */
+    int go;            /* the measured phase has started */
+    uint64_t counted;  /* round trips count from then (after the warm-up) ... */
+    uint64_t deadline; /* ... to then */
+    gp_atomic stop;    /* the deadline has passed */
     struct load_result *r;
 };
 
@@ -135,7 +136,7 @@ static void count_done(struct tconn *t, uint64_t start)
     uint64_t now = load_now_us();
 
     t->rounds++;
-    if (t->sh->cfg->count > 0 || now <= t->sh->deadline) {
+    if (t->sh->cfg->count > 0 || (now >= t->sh->counted && now <= t->sh->deadline)) {
         load_hist_add(&t->hist, now - start);
         t->done++;
         t->last_done = now;
@@ -272,8 +273,9 @@ static void start_threads(struct shared *sh, struct tconn *conns)
     }
 }
 
-/* Waits for every connection to be greeted, then starts the measured phase. */
-static uint64_t open_phase(struct shared *sh, uint64_t opened_at)
+/* Waits for every connection to be greeted, then starts the load (the warm-up, if any, then the
+ * measured phase). */
+static void open_phase(struct shared *sh, uint64_t opened_at)
 {
     uint64_t t0;
 
@@ -287,24 +289,33 @@ static uint64_t open_phase(struct shared *sh, uint64_t opened_at)
 
     gp_mutex_lock(sh->mu);
     t0 = load_now_us();
-    sh->deadline = t0 + (uint64_t)sh->cfg->duration_ms * 1000u;
+    sh->counted = t0 + (sh->cfg->count > 0 ? 0u : (uint64_t)sh->cfg->warmup_ms * 1000u);
+    sh->deadline = sh->counted + (uint64_t)sh->cfg->duration_ms * 1000u;
     sh->go = 1;
     gp_cond_broadcast(sh->cv);
     gp_mutex_unlock(sh->mu);
-    return t0;
 }
 
-static void measure_phase(struct shared *sh, uint64_t deadline)
+static void sleep_until(uint64_t when_us)
 {
     uint64_t now;
 
+    while ((now = load_now_us()) < when_us) {
+        uint64_t left_ms = (when_us - now + 999u) / 1000u;
+        gp_sleep_ms(left_ms > 100 ? 100 : (int)left_ms);
+    }
+}
+
+static void measure_phase(struct shared *sh)
+{
     if (sh->cfg->count > 0) {
         return;
     }
-    while ((now = load_now_us()) < deadline) {
-        uint64_t left_ms = (deadline - now + 999u) / 1000u;
-        gp_sleep_ms(left_ms > 100 ? 100 : (int)left_ms);
+    if (sh->cfg->warmup_ms > 0) { /* the server's CPU and memory from the end of the warm-up */
+        sleep_until(sh->counted);
+        load_sample(sh->cfg, sh->r, 1);
     }
+    sleep_until(sh->deadline);
     gp_atomic_store(&sh->stop, 1);
     load_sample(sh->cfg, sh->r, 2);
 }
@@ -341,13 +352,12 @@ int load_run_threads(const struct load_cfg *cfg, struct load_result *r)
     if (shared_init(&sh, cfg, r) == 0 &&
         (conns = calloc((size_t)cfg->conns, sizeof *conns)) != NULL) {
         uint64_t opened_at = load_now_us();
-        uint64_t t0;
         uint64_t last;
 
         load_sample(cfg, r, 0);
         start_threads(&sh, conns);
-        t0 = open_phase(&sh, opened_at);
-        measure_phase(&sh, sh.deadline);
+        open_phase(&sh, opened_at);
+        measure_phase(&sh);
         last = join_all(&sh, conns);
         if (cfg->count > 0) {
             load_sample(cfg, r, 2);
@@ -355,7 +365,7 @@ int load_run_threads(const struct load_cfg *cfg, struct load_result *r)
         if (cfg->count == 0) {
             last = sh.deadline;
         }
-        r->measured_s = last > t0 ? (double)(last - t0) / 1e6 : 0.0;
+        r->measured_s = last > sh.counted ? (double)(last - sh.counted) / 1e6 : 0.0;
         rc = 0;
     }
     free(conns);

@@ -19,7 +19,9 @@
 # medians over the runs with ratios to greet-events-1. Scenarios: ping-pong round trips at each
 # level in line and raw mode, connection churn, --big idle-ish connections (one round trip a
 # second each: memory), and --delay 1000 with --big clients each sending as soon as its reply
-# came (the tutorial's sleep(1): about --big replies a second). Raw results go to --out as TSV.
+# came (the tutorial's sleep(1): about --big replies a second; measured for at least 5 s after a
+# 1 s warm-up, whatever --duration, so that the first reply's delay does not cap the rate). Raw
+# results go to --out as TSV.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
     --skip-build) BUILD=0; shift ;;
     --bin) BIN=$2; BUILD=0; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "server_bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -173,6 +175,7 @@ machine() {
         "$("$(command -v gcc || echo cc)" --version | head -n 1); $(python3 --version)"
 }
 
+DELAY_DURATION=$(awk -v d="$DURATION" 'BEGIN { print (d < 5 ? 5 : d) }')
 : >"$RESULTS"
 echo "server_bench.sh: $RUNS runs, ${DURATION}s each, levels $LEVELS, big $BIG" >&2
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -195,9 +198,11 @@ for run in $(seq "$RUNS"); do
     done
     # The tutorial's time.sleep(1) before each reply, held as a timer (events) or a sleeping
     # thread (threads): every client sends again as soon as its reply came.
+    # Every first reply takes the delay: that second is a warm-up, not counted, and the window
+    # after it is long enough (>= 5 s) for the rate to show one reply per client per second.
     SERVER_EXTRA=(--delay 1000)
     for server in $DELAY_SERVERS; do
-        measure "$run" delay "$server" raw "$BIG" -d "$DURATION" --timeout 15
+        measure "$run" delay "$server" raw "$BIG" -d "$DELAY_DURATION" --warmup 1 --timeout 15
     done
     SERVER_EXTRA=()
 done
