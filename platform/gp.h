@@ -99,9 +99,13 @@ int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out);
  * off) where the OS allows. */
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out);
 
+/* Flags for gp_sock_accept. */
+#define GP_ACCEPT_NONBLOCKING 1 /* the new socket is non-blocking (for event loops) */
+
 /* Accepts one connection; *peer (may be NULL) gets the client's address. Retries EINTR. The new
- * socket is blocking, whatever the listener is. */
-int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer);
+ * socket is blocking, or non-blocking with GP_ACCEPT_NONBLOCKING (in the same system call where
+ * the OS allows), whatever the listener is. */
+int gp_sock_accept(gp_socket listener, int flags, gp_socket *out, gp_addr *peer);
 
 /* Closes s (closesocket / close); s is invalid afterwards. Closing GP_SOCKET_INVALID is a no-op. */
 void gp_sock_close(gp_socket s);
@@ -146,10 +150,6 @@ int gp_sock_peer_addr(gp_socket s, gp_addr *out);
  * raises SIGPIPE. For non-blocking sockets: GREET_EAGAIN when nothing could be sent now. */
 int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent);
 
-/* As gp_sock_accept, but the new socket is non-blocking (in the same system call where the OS
- * allows), for event loops. */
-int gp_sock_accept_nonblocking(gp_socket listener, gp_socket *out, gp_addr *peer);
-
 /* ---- Readiness poller --------------------------------------------------------------------- */
 
 /* One per event loop: epoll on Linux, kqueue on macOS and the BSDs, AFD polls on a completion
@@ -189,9 +189,10 @@ int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask);
 /* Unregisters r; call before closing its socket. */
 void gp_poller_del(gp_poller *p, gp_pollreg *r);
 
-/* Waits for ready sockets at most timeout_ms (< 0: forever, 0: just look), fills at most max
- * entries of ev and their number in *count (0 after a wake-up or when the time passed). */
-int gp_poller_wait(gp_poller *p, gp_poll_event *ev, int max, int timeout_ms, int *count);
+/* Waits for ready sockets until deadline (GP_DEADLINE_NONE: forever; a passed one: just look),
+ * fills at most max entries of ev and their number in *count (0 after a wake-up or when the
+ * deadline passed: no GREET_ETIMEDOUT, as a loop's wait is its pacing, not a failure). */
+int gp_poller_wait(gp_poller *p, gp_poll_event *ev, int max, gp_deadline deadline, int *count);
 
 /* From any thread: makes the poller's current or next gp_poller_wait return. */
 void gp_poller_wake(gp_poller *p);

@@ -206,21 +206,22 @@ static int accept_fd(int listener, struct sockaddr_storage *ss, socklen_t *len, 
 #endif
 }
 
-static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int nonblocking)
+int gp_sock_accept(gp_socket listener, int flags, gp_socket *out, gp_addr *peer)
 {
-    gp_oserr_clear();
     struct sockaddr_storage ss;
     socklen_t len;
     int fd;
-    int rc = gp_fault_at(GP_FAULT_ACCEPT);
+    int rc;
 
+    gp_oserr_clear();
     *out = GP_SOCKET_INVALID;
+    rc = gp_fault_at(GP_FAULT_ACCEPT);
     if (rc != GREET_OK) {
         return rc;
     }
     do {
         len = sizeof ss;
-        fd = accept_fd(fd_of(listener), &ss, &len, nonblocking);
+        fd = accept_fd(fd_of(listener), &ss, &len, (flags & GP_ACCEPT_NONBLOCKING) != 0);
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         return errno_failure();
@@ -232,18 +233,6 @@ static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int no
     }
     *out = (gp_socket)fd;
     return GREET_OK;
-}
-
-int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
-{
-    gp_oserr_clear();
-    return accept_mode(listener, out, peer, 0);
-}
-
-int gp_sock_accept_nonblocking(gp_socket listener, gp_socket *out, gp_addr *peer)
-{
-    gp_oserr_clear();
-    return accept_mode(listener, out, peer, 1);
 }
 
 void gp_sock_close(gp_socket s)

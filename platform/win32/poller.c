@@ -334,11 +334,11 @@ static int completed(gp_poller *p, struct sock_state *st)
     return ev & st->mask;
 }
 
-int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, int timeout_ms, int *count)
+int gp_poller_wait(gp_poller *p, gp_poll_event *out, int max, gp_deadline deadline, int *count)
 {
-    gp_oserr_clear();
     OVERLAPPED_ENTRY ev[WAIT_BATCH];
     ULONG n = 0, i;
+    int timeout_ms = gp_deadline_left(deadline);
     int k;
 
     gp_oserr_clear();

@@ -215,15 +215,16 @@ int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
     return GREET_OK;
 }
 
-static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int nonblocking)
+int gp_sock_accept(gp_socket listener, int flags, gp_socket *out, gp_addr *peer)
 {
-    gp_oserr_clear();
     struct sockaddr_storage ss;
     int len;
     SOCKET s = INVALID_SOCKET;
-    int rc = gp_fault_at(GP_FAULT_ACCEPT);
+    int rc;
 
+    gp_oserr_clear();
     *out = GP_SOCKET_INVALID;
+    rc = gp_fault_at(GP_FAULT_ACCEPT);
     if (rc != GREET_OK) {
         return rc;
     }
@@ -236,7 +237,7 @@ static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int no
     }
     /* Winsock hands out the listener's non-blocking mode; POSIX accept does not. Start every
      * connection in the mode asked for on both systems. */
-    rc = set_nonblocking(s, nonblocking);
+    rc = set_nonblocking(s, (flags & GP_ACCEPT_NONBLOCKING) != 0);
     if (rc != GREET_OK) {
         return close_failed(s, rc);
     }
@@ -247,18 +248,6 @@ static int accept_mode(gp_socket listener, gp_socket *out, gp_addr *peer, int no
     }
     *out = (gp_socket)s;
     return GREET_OK;
-}
-
-int gp_sock_accept(gp_socket listener, gp_socket *out, gp_addr *peer)
-{
-    gp_oserr_clear();
-    return accept_mode(listener, out, peer, 0);
-}
-
-int gp_sock_accept_nonblocking(gp_socket listener, gp_socket *out, gp_addr *peer)
-{
-    gp_oserr_clear();
-    return accept_mode(listener, out, peer, 1);
 }
 
 void gp_sock_close(gp_socket s)

@@ -164,7 +164,7 @@ static int shed_one(greet_server *srv, gp_socket listener)
         return 0; /* without a spare there is nothing to accept with: back off */
     }
     gp_reserve_release(srv->reserve);
-    rc = gp_sock_accept(listener, &s, NULL);
+    rc = gp_sock_accept(listener, 0, &s, NULL);
     if (rc == GREET_OK) {
         gp_sock_send_all(s, GREET_BUSY_MESSAGE, sizeof GREET_BUSY_MESSAGE - 1);
         gp_sock_shutdown(s, GP_SHUT_WR);
@@ -220,7 +220,7 @@ void gi_server_accept_loop(greet_server *srv, gi_server_take_fn take, gi_server_
         gp_addr peer;
         int rc = gp_sock_wait(srv->listener, GP_WAIT_READ, gp_deadline_in(ACCEPT_SLICE_MS));
         if (rc == GREET_OK) {
-            rc = gp_sock_accept(srv->listener, &s, &peer);
+            rc = gp_sock_accept(srv->listener, 0, &s, &peer);
         }
         if (rc == GREET_OK) {
             take(srv, s, &peer);

@@ -23,7 +23,6 @@
 #define OUT_MIN_CAP  256         /* first queue allocation: one or two typical replies */
 #define EVENT_BATCH  256
 #define ACCEPT_BATCH 64 /* accepts per wake-up, so that a flood does not starve the served */
-#define WAIT_MAX_MS  (24 * 3600 * 1000)
 
 struct loop;
 
@@ -394,7 +393,7 @@ static void accept_some(struct loop *l)
     for (i = 0; i < ACCEPT_BATCH; i++) {
         gp_socket s;
         gp_addr peer;
-        int rc = gp_sock_accept_nonblocking(l->srv->listener, &s, &peer);
+        int rc = gp_sock_accept(l->srv->listener, GP_ACCEPT_NONBLOCKING, &s, &peer);
         if (rc != GREET_OK) {
             int pause = gi_server_accept_failed(l->srv, l->srv->listener, rc);
             if (pause > 0 && gp_poller_set(l->poller, &l->listen_reg, 0) == GREET_OK) {
@@ -422,18 +421,12 @@ static void run_timers(struct loop *l)
     }
 }
 
-static int next_wait_ms(const struct loop *l)
+/* The loop's next wake-up: its first timer or the end of an accept pause, whichever is first. */
+static gp_deadline next_deadline(const struct loop *l)
 {
     struct gi_timer *t = gi_timer_first(&l->timers);
-    uint64_t due = t ? t->at : 0;
 
-    if (l->accept_resume && (due == 0 || l->accept_resume < due)) {
-        due = l->accept_resume;
-    }
-    if (due == 0) {
-        return -1;
-    }
-    return due <= l->now ? 0 : due - l->now > WAIT_MAX_MS ? WAIT_MAX_MS : (int)(due - l->now);
+    return gp_deadline_min(t ? t->at : GP_DEADLINE_NONE, l->accept_resume);
 }
 
 static void free_dead(struct loop *l)
@@ -492,7 +485,7 @@ static void loop_main(void *arg)
         if (l->stopping && !l->live) {
             break;
         }
-        if (gp_poller_wait(l->poller, ev, EVENT_BATCH, next_wait_ms(l), &n) != GREET_OK) {
+        if (gp_poller_wait(l->poller, ev, EVENT_BATCH, next_deadline(l), &n) != GREET_OK) {
             gp_sleep_ms(10); /* not expected; never spin */
         }
         l->now = gp_clock_ms();

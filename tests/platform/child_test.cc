@@ -109,7 +109,7 @@ class Child : public ::testing::Test
         std::string data = std::string(kMagic) + which + arg;
 
         EXPECT_EQ(gp_sock_connect(&bound, 5000, client), GREET_OK);
-        EXPECT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+        EXPECT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_OK);
         EXPECT_EQ(
             gp_child_spawn(group, greet_test_child_main, server, data.data(), data.size(), &c),
             GREET_OK);
@@ -283,7 +283,7 @@ TEST_F(Child, TooMuchDataIsRefused)
     gp_child *c = nullptr;
     gp_socket client = GP_SOCKET_INVALID, server = GP_SOCKET_INVALID;
     ASSERT_EQ(gp_sock_connect(&bound, 5000, &client), GREET_OK);
-    ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+    ASSERT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_OK);
     EXPECT_EQ(gp_child_spawn(group, greet_test_child_main, server, big.data(), big.size(), &c),
               GREET_EINVAL);
     EXPECT_EQ(gp_sock_send_all(server, "still mine", 10), GREET_OK); // a failure leaves s ours

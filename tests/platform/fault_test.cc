@@ -73,7 +73,7 @@ class Fault : public ::testing::Test
     {
         listen_loopback();
         ASSERT_EQ(gp_sock_connect(&bound, 5000, &client), GREET_OK);
-        ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+        ASSERT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_OK);
     }
 };
 
@@ -133,11 +133,11 @@ TEST_F(Fault, AcceptOutOfDescriptorsLeavesTheConnectionQueued)
     ASSERT_EQ(gp_sock_connect(&bound, 5000, &client), GREET_OK);
     {
         ScopedFault f(ScopedFault::fail(GP_FAULT_ACCEPT, GP_FAULT_MFILE));
-        EXPECT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_EMFILE);
+        EXPECT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_EMFILE);
         EXPECT_EQ(server, GP_SOCKET_INVALID);
         EXPECT_NE(os_detail().find(kMFile), std::string::npos) << os_detail();
         // The pending client was not taken off the queue: the next accept gets it.
-        ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+        ASSERT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_OK);
     }
     ASSERT_EQ(gp_sock_send_all(client, "hi", 2), GREET_OK);
     EXPECT_EQ(recv_exact(server, 2), "hi");
@@ -148,7 +148,7 @@ TEST_F(Fault, AcceptOutOfBuffersIsENOMEM)
     listen_loopback();
     ScopedFault f(ScopedFault::fail(GP_FAULT_ACCEPT, GP_FAULT_NOBUFS, 3));
     for (int i = 0; i < 3; i++) {
-        EXPECT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_ENOMEM) << i;
+        EXPECT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_ENOMEM) << i;
         EXPECT_NE(os_detail().find(kNoBufs), std::string::npos) << os_detail();
     }
 }
@@ -268,7 +268,7 @@ TEST_F(Fault, UnknownFaultIsEINVALWithNoOsDetail)
     listen_loopback();
     ScopedFault f([](gp_fault_call &) { return 1000; });
 
-    EXPECT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_EINVAL);
+    EXPECT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_EINVAL);
     EXPECT_EQ(os_detail(), "");
 }
 

@@ -47,7 +47,7 @@ class Poller : public ::testing::Test
     {
         gp_poll_event ev[8];
         int n = 0, found = 0;
-        EXPECT_EQ(gp_poller_wait(p, ev, 8, ms, &n), GREET_OK);
+        EXPECT_EQ(gp_poller_wait(p, ev, 8, gp_deadline_in(ms), &n), GREET_OK);
         for (int i = 0; i < n; i++) {
             if (ev[i].data == tag) {
                 found |= ev[i].events;
@@ -71,7 +71,7 @@ class Poller : public ::testing::Test
     void accept_server()
     {
         ASSERT_EQ(wait_for(&ltag) & GP_WAIT_READ, GP_WAIT_READ);
-        ASSERT_EQ(gp_sock_accept_nonblocking(listener, &server, nullptr), GREET_OK);
+        ASSERT_EQ(gp_sock_accept(listener, GP_ACCEPT_NONBLOCKING, &server, nullptr), GREET_OK);
     }
 };
 
@@ -144,13 +144,35 @@ TEST_F(Poller, WakeFromAnotherThreadEndsAWait)
     int n = -1;
     // The listener is ready (a connection waits), so unregister it to see the wake alone.
     gp_poller_del(p, &lreg);
-    EXPECT_EQ(gp_poller_wait(p, ev, 4, 10000, &n), GREET_OK);
+    EXPECT_EQ(gp_poller_wait(p, ev, 4, gp_deadline_in(10000), &n), GREET_OK);
     auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
             .count();
     waker.join();
     EXPECT_EQ(n, 0);
     EXPECT_LT(ms, 5000);
+}
+
+// The wait takes a deadline like every other waiting call: a passed one only looks, a near one
+// ends the wait when it passes, with nothing reported and no error.
+TEST_F(Poller, DeadlineBoundsTheWait)
+{
+    gp_poll_event ev[4];
+    int n = -1;
+    gp_poller_del(p, &lreg); // nothing registered: only the deadline can end the wait
+
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(gp_poller_wait(p, ev, 4, gp_clock_ms() - 1, &n), GREET_OK);
+    EXPECT_EQ(n, 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000)) << "passed";
+
+    n = -1;
+    t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(gp_poller_wait(p, ev, 4, gp_deadline_in(150), &n), GREET_OK);
+    auto waited = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(n, 0);
+    EXPECT_GE(waited, std::chrono::milliseconds(100));
+    EXPECT_LT(waited, std::chrono::milliseconds(5000));
 }
 
 TEST(PlatformLimits, CpuCountAndDescriptorLimitAreSane)

@@ -102,7 +102,7 @@ struct Trio {
         EXPECT_EQ(gp_sock_listen(&a[0], 4, &listener), GREET_OK);
         EXPECT_EQ(gp_sock_local_addr(listener, &bound), GREET_OK);
         EXPECT_EQ(gp_sock_connect(&bound, gp_deadline_in(5000), &client), GREET_OK);
-        EXPECT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+        EXPECT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_OK);
     }
     ~Trio()
     {

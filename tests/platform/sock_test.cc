@@ -67,7 +67,7 @@ class Sock : public ::testing::Test
     {
         ASSERT_EQ(gp_sock_connect(&addr, gp_deadline_in(5000), &client), GREET_OK)
             << error_text(gp_oserr_code());
-        ASSERT_EQ(gp_sock_accept(listener, &server, &accepted_peer), GREET_OK);
+        ASSERT_EQ(gp_sock_accept(listener, 0, &server, &accepted_peer), GREET_OK);
     }
 
     void open_pair()
@@ -293,11 +293,11 @@ TEST_F(Sock, NonBlockingListenerAcceptsBlockingSockets)
 
     ASSERT_EQ(listen_on("127.0.0.1", GP_AF_INET4), GREET_OK);
     ASSERT_EQ(gp_sock_set_nonblocking(listener, 1), GREET_OK);
-    EXPECT_EQ(gp_sock_accept(listener, &extra, nullptr), GREET_EAGAIN);
+    EXPECT_EQ(gp_sock_accept(listener, 0, &extra, nullptr), GREET_EAGAIN);
     EXPECT_EQ(extra, GP_SOCKET_INVALID);
     ASSERT_EQ(gp_sock_connect(&bound, gp_deadline_in(5000), &client), GREET_OK);
     ASSERT_EQ(gp_sock_wait(listener, GP_WAIT_READ, gp_deadline_in(5000)), GREET_OK);
-    ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+    ASSERT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_OK);
     // Blocking: an empty receive waits for the timeout instead of failing with EAGAIN.
     ASSERT_EQ(gp_sock_set_timeouts(server, 100, 0), GREET_OK);
     EXPECT_EQ(gp_sock_recv(server, buf, sizeof buf, &got), GREET_ETIMEDOUT);

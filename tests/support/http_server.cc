@@ -127,7 +127,7 @@ void HttpServer::serve()
             continue;
         }
         gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener_, &s, nullptr) != GREET_OK) {
+        if (gp_sock_accept(listener_, 0, &s, nullptr) != GREET_OK) {
             continue;
         }
         accepted_++;

@@ -39,7 +39,7 @@ void ScriptedServer::serve()
             continue;
         }
         gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener_, &s, nullptr) == GREET_OK) {
+        if (gp_sock_accept(listener_, 0, &s, nullptr) == GREET_OK) {
             gp_sock_set_nodelay(s, 1);
             script_(s);
             gp_sock_close(s);

@@ -249,7 +249,7 @@ TEST_F(TlsLayer, PlainTextPeerIsATlsError)
     ASSERT_EQ(gp_sock_local_addr(listener, &addr), GREET_OK);
     std::thread peer([listener] {
         gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener, &s, nullptr) == GREET_OK) {
+        if (gp_sock_accept(listener, 0, &s, nullptr) == GREET_OK) {
             const char text[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
             gp_sock_send_all(s, text, sizeof text - 1);
             gp_sock_shutdown(s, GP_SHUT_WR);

@@ -76,7 +76,7 @@ void TlsTestServer::Impl::run()
 {
     while (!stop) {
         gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener, &s, nullptr) != GREET_OK) {
+        if (gp_sock_accept(listener, 0, &s, nullptr) != GREET_OK) {
             return;
         }
         if (!stop) {
