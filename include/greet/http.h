@@ -29,8 +29,8 @@
  * values" or "connection closed after 10 of 100 body bytes". Malformed input is GREET_EPROTO,
  * a limit GREET_ETOOBIG, a connection that ended too early (finish) GREET_ECLOSED.
  *
- * Memory: one allocation in greet_http_parser_new (about 140 KiB: the raw header section, a
- * field being assembled and the Location copy), nothing per byte. A parser is used by one thread at
+ * Memory: one allocation in greet_http_parser_new (about 130 KiB: the raw header section and a
+ * field being assembled), nothing per byte. A parser is used by one thread at
  * a time.
  */
 #ifndef GREET_HTTP_H
@@ -50,8 +50,6 @@ GREET_BEGIN_DECLS
 #define GREET_HTTP_FIELDS_MAX 100
 /* A chunk-size line (size and extensions) longer than this is refused. */
 #define GREET_HTTP_CHUNK_LINE_MAX 4096
-/* The longest Location value kept in greet_http_response.location, not counting the NUL. */
-#define GREET_HTTP_LOCATION_MAX 8704
 
 /* Flags for greet_http_parser_new / greet_http_parser_reset. */
 #define GREET_HTTP_HEAD 1u /* the request was HEAD: the response has no body */
@@ -70,8 +68,6 @@ typedef struct greet_http_response {
     int headers_done;        /* 1 once the final response's header section ended */
     int complete;            /* 1 once the whole message has been received */
     uint64_t body_received;  /* body bytes delivered to on_body so far (after de-chunking) */
-    char location[GREET_HTTP_LOCATION_MAX + 1]; /* first Location value, "" if none */
-    int location_too_long; /* 1 when a Location was longer than GREET_HTTP_LOCATION_MAX */
 } greet_http_response;
 
 /* Callbacks; set up with greet_http_callbacks_init (all NULL), then set the ones you want. Each

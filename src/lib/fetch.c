@@ -13,6 +13,7 @@
 #include "greet/http.h"
 #include "greet/version.h"
 #include "gp_tls.h"
+#include "http_token.h"
 
 #define RECV_BUF_SIZE (64 * 1024)
 /* How often progress is reported while no data arrives (and a caller can interrupt). */
@@ -20,6 +21,8 @@
 /* A redirect's body up to this size is read and dropped, so that a session can keep the
  * connection for the next request; a bigger or unsized one ends the connection instead. */
 #define DRAIN_MAX (64 * 1024)
+/* The longest redirect Location followed, in bytes: a request target and a host fit. */
+#define LOCATION_MAX (GREET_URL_TARGET_MAX + 512)
 
 struct fetch {
     const struct greet_fetch_options *opt;
@@ -43,6 +46,10 @@ struct fetch {
     gp_tls_ctx *own_tls;          /* tls when this fetch made it (no session), to destroy */
     char *buf;
     int follow; /* the current response is a redirect that will be followed */
+    /* The final response's first Location, kept here for next_url: the parser keeps only what
+     * framing a message needs. */
+    char location[LOCATION_MAX + 1];
+    int location_too_long; /* a Location longer than LOCATION_MAX came */
     struct greet_fetch_progress progress;
     uint64_t body_start;
     uint64_t window_start; /* the stall check's current window: when it began */
@@ -83,6 +90,29 @@ static int fail(struct fetch *st, int err, int with_text, const char *fmt, ...)
     return err;
 }
 
+static void forget_location(struct fetch *st)
+{
+    st->location[0] = '\0';
+    st->location_too_long = 0;
+}
+
+/* Keeps the first Location of the header section; a later one is ignored, as curl does. */
+static int on_header(void *ctx, const char *name, size_t name_len, const char *value,
+                     size_t value_len)
+{
+    struct fetch *st = ctx;
+
+    if (gi_http_same_name(name, name_len, "location") && st->location[0] == '\0' &&
+        !st->location_too_long) {
+        if (value_len > LOCATION_MAX) {
+            st->location_too_long = 1;
+        } else {
+            memcpy(st->location, value, value_len + 1);
+        }
+    }
+    return GREET_OK;
+}
+
 static int on_headers_end(void *ctx, const greet_http_response *resp)
 {
     struct fetch *st = ctx;
@@ -90,7 +120,8 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
     int rc;
 
     if (resp->status < 200) {
-        return GREET_OK; /* interim: the final response's status line comes next */
+        forget_location(st); /* an interim response's fields do not belong to the final one */
+        return GREET_OK;     /* interim: the final response's status line comes next */
     }
     st->res->status = resp->status;
     if (resp->status == 407 && st->via_proxy && !strcmp(st->url.scheme, "http")) {
@@ -100,7 +131,8 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
                     st->proxy.authorization[0] ? ": it refused the ones given"
                                                : "; give them with --proxy-user");
     }
-    st->follow = st->opt->follow_redirects && is_redirect(resp->status) && resp->location[0];
+    st->follow = st->opt->follow_redirects && is_redirect(resp->status) &&
+                 (st->location[0] != '\0' || st->location_too_long);
     r.url = st->url_text;
     r.status = resp->status;
     r.head = greet_http_parser_head(st->parser, &r.head_len);
@@ -392,6 +424,7 @@ static int request(struct fetch *st, struct gi_transport *conn)
     st->progress.received = 0;
     st->progress.total = -1;
     st->body_start = 0;
+    forget_location(st);
     greet_http_parser_reset(st->parser, st->opt->method == GREET_FETCH_HEAD ? GREET_HTTP_HEAD : 0);
     rc = send_request(st, conn);
     if (rc == GREET_OK) {
@@ -532,22 +565,21 @@ static char *encode_location(const char *loc)
 /* Moves to the current response's Location, refusing loops and too many redirects. */
 static int next_url(struct fetch *st)
 {
-    const greet_http_response *resp = greet_http_parser_response(st->parser);
     const char *why = "";
     char *location;
     uint64_t h;
     int i, rc;
 
-    if (resp->location_too_long) {
+    if (st->location_too_long) {
         return fail(st, GREET_ETOOBIG, GI_AS_IS, "redirect Location longer than %d bytes",
-                    GREET_HTTP_LOCATION_MAX);
+                    LOCATION_MAX);
     }
     if (st->res->redirects >= st->opt->max_redirects) {
         return fail(st, GREET_EREDIRECT, GI_AS_IS,
                     "more than %d redirects (the last one from %.200s)", st->opt->max_redirects,
                     st->url_text);
     }
-    location = encode_location(resp->location);
+    location = encode_location(st->location);
     if (!location) {
         return GREET_ENOMEM;
     }
@@ -557,7 +589,7 @@ static int next_url(struct fetch *st)
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
     }
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_AS_IS, "bad redirect Location '%.200s': %s", resp->location, why);
+        return fail(st, rc, GI_AS_IS, "bad redirect Location '%.200s': %s", st->location, why);
     }
     h = url_hash(st->url_text);
     for (i = 0; i <= st->res->redirects; i++) {
@@ -633,6 +665,7 @@ static int start(struct fetch *st, const char *url)
     gi_proxy_conf_init(&st->proxy_conf, st->opt, get_env);
 
     greet_http_callbacks_init(&cb);
+    cb.on_header = on_header;
     cb.on_headers_end = on_headers_end;
     cb.on_body = on_body;
 

@@ -118,29 +118,14 @@ static int transfer_encoding(greet_http_parser *p, const char *v)
     return seen ? GREET_OK : gi_http_fail(p, GREET_EPROTO, "empty Transfer-Encoding");
 }
 
-static void location(greet_http_parser *p, const char *value, size_t len)
-{
-    if (p->resp.location[0] != '\0' || p->resp.location_too_long) {
-        return;
-    }
-    if (len > GREET_HTTP_LOCATION_MAX) {
-        p->resp.location_too_long = 1;
-        return;
-    }
-    memcpy(p->resp.location, value, len + 1);
-}
-
 /* The fields the parser itself needs, from the response's header section (not trailers). */
-static int interpret(greet_http_parser *p, size_t name_len, const char *value, size_t value_len)
+static int interpret(greet_http_parser *p, size_t name_len, const char *value)
 {
     if (gi_http_same_name(p->field, name_len, "content-length")) {
         return content_length(p, value);
     }
     if (gi_http_same_name(p->field, name_len, "transfer-encoding")) {
         return transfer_encoding(p, value);
-    }
-    if (gi_http_same_name(p->field, name_len, "location")) {
-        location(p, value, value_len);
     }
     return GREET_OK;
 }
@@ -203,7 +188,7 @@ static int flush_field(greet_http_parser *p)
                    ? GREET_OK
                    : gi_http_callback(p, p->cb.on_trailer(p->ctx, p->field, name_len, value, len));
     }
-    err = interpret(p, name_len, value, len);
+    err = interpret(p, name_len, value);
     if (err != GREET_OK || p->cb.on_header == NULL) {
         return err;
     }
@@ -262,8 +247,6 @@ static void next_section(greet_http_parser *p)
     p->resp.content_length = 0;
     p->resp.chunked = 0;
     p->resp.no_body = 0;
-    p->resp.location[0] = '\0';
-    p->resp.location_too_long = 0;
 }
 
 /* RFC 9112 section 6.3: how the final response's body is delimited. A transfer coding other

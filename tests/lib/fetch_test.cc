@@ -351,6 +351,41 @@ TEST_F(Fetch, RedirectIsOutputAsIsWhenNotFollowed)
     EXPECT_EQ(server.requests().size(), 1u);
 }
 
+// The redirect logic keeps the Location: the final response's first one, never an interim's.
+TEST_F(Fetch, RedirectFollowsTheFinalResponsesFirstLocation)
+{
+    Reply r;
+    r.bytes = "HTTP/1.1 100 Continue\r\nLocation: /interim\r\n\r\n"
+              "HTTP/1.1 302 Found\r\nLocation: /first\r\nLocation: /second\r\n"
+              "Content-Length: 0\r\n\r\n";
+    server.on("/r", r);
+    server.on("/first", ok_reply("first"));
+    server.on("/second", ok_reply("second"));
+    server.on("/interim", ok_reply("interim"));
+    opt.follow_redirects = 1;
+    ASSERT_EQ(fetch("/r"), GREET_OK) << result.message;
+    EXPECT_EQ(got.body, "first");
+
+    Reply interim_only;
+    interim_only.bytes = "HTTP/1.1 100 Continue\r\nLocation: /interim\r\n\r\n"
+                         "HTTP/1.1 302 Found\r\nContent-Length: 4\r\n\r\nhere";
+    server.on("/i", interim_only);
+    got = Collector();
+    ASSERT_EQ(fetch("/i"), GREET_OK) << result.message;
+    EXPECT_EQ(result.status, 302) << "no Location of its own: not a redirect to follow";
+    EXPECT_EQ(got.body, "here");
+}
+
+TEST_F(Fetch, OverlongLocationIsAnError)
+{
+    server.on("/r", redirect_reply(302, "/" + std::string(9000, 'a')));
+    opt.follow_redirects = 1;
+    EXPECT_EQ(fetch("/r"), GREET_ETOOBIG);
+    EXPECT_NE(std::string(result.message).find("redirect Location longer than"), std::string::npos)
+        << result.message;
+    EXPECT_EQ(server.requests().size(), 1u);
+}
+
 TEST_F(Fetch, RedirectLoopIsAnError)
 {
     server.on("/x", redirect_reply(302, "/y"));
