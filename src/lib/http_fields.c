@@ -51,22 +51,23 @@ static int content_length_value(greet_http_parser *p, const char **v, uint64_t *
     return GREET_OK;
 }
 
+/* Moves *v to the next element of a comma-separated field value, past whitespace and empty
+ * elements (RFC 9110 section 5.6.1); 0 at the end of the value. */
+static int next_element(const char **v)
+{
+    for (*v = skip_ows(*v); **v == ','; *v = skip_ows(*v + 1)) {
+    }
+    return **v != '\0';
+}
+
 /* Content-Length: digits, or a list of equal values ("42, 42"); repeated fields must agree. */
 static int content_length(greet_http_parser *p, const char *v)
 {
     int seen = 0;
 
-    for (;;) {
+    while (next_element(&v)) {
         uint64_t value = 0;
 
-        v = skip_ows(v);
-        if (*v == ',') {
-            v++;
-            continue;
-        }
-        if (*v == '\0') {
-            break;
-        }
         if (content_length_value(p, &v, &value) != GREET_OK) {
             return p->err;
         }
@@ -86,17 +87,9 @@ static int transfer_encoding(greet_http_parser *p, const char *v)
 {
     int seen = 0;
 
-    for (;;) {
+    while (next_element(&v)) {
         const char *start;
 
-        v = skip_ows(v);
-        if (*v == ',') {
-            v++;
-            continue;
-        }
-        if (*v == '\0') {
-            break;
-        }
         for (start = v; gi_http_is_tchar((unsigned char)*v); v++) {
         }
         if (v == start) {
