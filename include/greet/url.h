@@ -15,11 +15,11 @@
  * bytes >= 0x80 in the path or query are percent-encoded. Text without "://" is taken as
  * "http://" + text, as curl does (`greet fetch example.com` works).
  *
- * Refused (GREET_EURL, with a reason): user-info (`user:pass@host`; greet_url_split_userinfo in
- * greet/auth.h splits it off first, as greet_fetch does), spaces and control
- * characters anywhere, a missing or malformed host, a bad port. Other schemes (ftp:, mailto:)
- * fail with GREET_EUNSUPPORTED. Both http and https are fetched (greet_fetch; https needs a
- * build with a TLS backend, see greet --version).
+ * Refused (GREET_EURL, with a reason in greet_url_reason): user-info (`user:pass@host`;
+ * greet_url_split_userinfo in greet/auth.h splits it off first, as greet_fetch does), spaces and
+ * control characters anywhere, a missing or malformed host, a bad port. Other schemes (ftp:,
+ * mailto:) fail with GREET_EUNSUPPORTED. Both http and https are fetched (greet_fetch; https needs
+ * a build with a TLS backend, see greet --version).
  */
 #ifndef GREET_URL_H
 #define GREET_URL_H
@@ -57,18 +57,22 @@ GREET_API const char *greet_url_host(const greet_url *url);
 GREET_API const char *greet_url_target(const greet_url *url);
 GREET_API unsigned greet_url_port(const greet_url *url);
 
-/* Parses an absolute URL (see the top of this file) into *out. On failure *out is left unchanged
- * and, if why is not NULL, *why points to a static English reason such as "user-info
- * (user@host) is not supported" (thread-safe, never freed). On success *why is "". */
-GREET_API int greet_url_parse(const char *text, greet_url *out, const char **why);
+/* Parses an absolute URL (see the top of this file) into out. On failure the parts of out are left
+ * as they were and greet_url_reason(out) says why. */
+GREET_API int greet_url_parse(const char *text, greet_url *out);
 
 /* Resolves reference against base as RFC 3986 section 5.2 does (the Location of a redirect):
  * an absolute URL, a scheme-relative "//host/p", an absolute path "/p", a relative path "p" or
  * "../p" (dot segments removed), a query only "?q", or "" (the base itself, without fragment).
- * The result must be a URL greet_url_parse accepts; errors and *why as for greet_url_parse.
- * out may be the same object as base; on failure it is left unchanged. */
-GREET_API int greet_url_resolve(const greet_url *base, const char *reference, greet_url *out,
-                                const char **why);
+ * The result must be a URL greet_url_parse accepts; errors and the reason as for greet_url_parse.
+ * out may be the same object as base; on failure its parts are left as they were. */
+GREET_API int greet_url_resolve(const greet_url *base, const char *reference, greet_url *out);
+
+/* Why the last greet_url_parse or greet_url_resolve into url failed, in English ("user-info
+ * (user@host) in URLs is not supported"); "" after a success, for a new URL and for NULL. The
+ * string lives as long as url. Failures are reported as by greet_http_parser_reason: the call
+ * returns the code and the object it worked on keeps the reason. */
+GREET_API const char *greet_url_reason(const greet_url *url);
 
 /* Writes the Host header value: the host, in brackets for IPv6 (the zone left out, as curl
  * does), and ":port" only when the port is not the scheme's default. GREET_ETOOBIG if size is

@@ -283,16 +283,16 @@ static int name_from_target(const char *url, const char *target, char *name, siz
 static int remote_name(const char *url, char *name, size_t size)
 {
     greet_url *u;
-    const char *why = "";
     int rc = greet_url_new(&u);
 
     if (rc == GREET_OK) {
-        rc = greet_url_parse(url, u, &why);
+        rc = greet_url_parse(url, u);
     }
     if (rc == GREET_OK) {
         rc = name_from_target(url, greet_url_target(u), name, size);
     } else {
-        rc = cli_error("fetch", cli_exit_for(rc), "%s: %s", url, why[0] ? why : greet_strerror(rc));
+        rc = cli_error("fetch", cli_exit_for(rc), "%s: %s", url,
+                       greet_url_reason(u)[0] ? greet_url_reason(u) : greet_strerror(rc));
     }
     greet_url_free(u);
     return rc;

@@ -79,7 +79,7 @@ static int from_netrc(struct cli_auth *au, const struct cli_auth_args *in, const
         return code;
     }
     rc = greet_url_new(&u);
-    if (rc == GREET_OK && greet_url_parse(au->url, u, &why) == GREET_OK) {
+    if (rc == GREET_OK && greet_url_parse(au->url, u) == GREET_OK) {
         rc = greet_netrc_find(text, len, greet_url_host(u), login, au->user, au->password, &why);
         if (rc == GREET_OK) {
             au->has_user = 1;

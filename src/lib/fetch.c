@@ -565,7 +565,6 @@ static char *encode_location(const char *loc)
 /* Moves to the current response's Location, refusing loops and too many redirects. */
 static int next_url(struct fetch *st)
 {
-    const char *why = "";
     char *location;
     uint64_t h;
     int i, rc;
@@ -583,13 +582,14 @@ static int next_url(struct fetch *st)
     if (!location) {
         return GREET_ENOMEM;
     }
-    rc = greet_url_resolve(&st->url, location, &st->url, &why);
+    rc = greet_url_resolve(&st->url, location, &st->url);
     free(location);
     if (rc == GREET_OK) {
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
     }
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_AS_IS, "bad redirect Location '%.200s': %s", st->location, why);
+        return fail(st, rc, GI_AS_IS, "bad redirect Location '%.200s': %s", st->location,
+                    greet_url_reason(&st->url));
     }
     h = url_hash(st->url_text);
     for (i = 0; i <= st->res->redirects; i++) {
@@ -643,7 +643,7 @@ static int credentials(struct fetch *st, int has_user, const char *user, const c
 static int start(struct fetch *st, const char *url)
 {
     greet_http_callbacks cb;
-    const char *why = "";
+    const char *why = NULL; /* a reason found before the URL parser runs */
     char *rest = malloc(strlen(url) + 1);
     char user[GREET_AUTH_TOKEN_MAX + 1], password[GREET_AUTH_TOKEN_MAX + 1];
     int has_user = 0;
@@ -651,7 +651,7 @@ static int start(struct fetch *st, const char *url)
                   : GREET_ENOMEM;
 
     if (rc == GREET_OK) {
-        rc = greet_url_parse(rest, &st->url, &why);
+        rc = greet_url_parse(rest, &st->url);
     } else if (rc != GREET_ENOMEM) {
         why = "bad percent-encoding in the user-info";
     }
@@ -673,6 +673,9 @@ static int start(struct fetch *st, const char *url)
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
     }
     if (rc != GREET_OK) {
+        if (!why) {
+            why = greet_url_reason(&st->url);
+        }
         return fail(st, rc, GI_AS_IS, "%s", why[0] ? why : "malformed URL");
     }
     snprintf(st->origin.scheme, sizeof st->origin.scheme, "%s", st->url.scheme);

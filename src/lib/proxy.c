@@ -147,7 +147,7 @@ int gi_proxy_parse(const char *text, const char *user, const char *password, str
         return gi_url_fail(why, GREET_EUNSUPPORTED, "only http:// proxies are supported");
     }
     snprintf(full, sizeof full, "%s%s", has_scheme ? "" : "http://", rest);
-    rc = greet_url_parse(full, &url, why);
+    rc = gi_url_parse(full, &url, why);
     if (rc != GREET_OK) {
         return rc;
     }

@@ -8,9 +8,7 @@
 
 int gi_url_fail(const char **why, int err, const char *reason)
 {
-    if (why != NULL) {
-        *why = reason;
-    }
+    *why = reason;
     return err;
 }
 
@@ -373,7 +371,7 @@ static int parse_target(const char *s, greet_url *out, const char **why)
     return err;
 }
 
-int greet_url_parse(const char *text, greet_url *out, const char **why)
+int gi_url_parse(const char *text, greet_url *out, const char **why)
 {
     greet_url url;
     const char *auth;
@@ -400,6 +398,17 @@ int greet_url_parse(const char *text, greet_url *out, const char **why)
     }
     if (err == GREET_OK) {
         *out = url;
+    }
+    return err;
+}
+
+int greet_url_parse(const char *text, greet_url *out)
+{
+    const char *why = "";
+    int err = gi_url_parse(text, out, &why);
+
+    if (out != NULL) {
+        out->reason = why;
     }
     return err;
 }

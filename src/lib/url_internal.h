@@ -16,10 +16,14 @@ struct greet_url {
     uint16_t port;                         /* the port to connect to, default filled in */
     unsigned char port_explicit;           /* 1 when the URL spelled the port */
     unsigned char host_ipv6;               /* 1 when host came from a [bracketed] literal */
+    const char *reason; /* greet_url_reason: a static string, NULL or "" when none */
 };
 
-/* Sets *why (if why is not NULL) to reason and returns err. */
+/* Sets *why to reason and returns err. */
 int gi_url_fail(const char **why, int err, const char *reason);
+
+/* greet_url_parse with the reason in *why (never NULL: "" on success) instead of in out. */
+int gi_url_parse(const char *text, greet_url *out, const char **why);
 
 /* Length of the RFC 3986 scheme that text starts with, if a ':' follows it; 0 otherwise. */
 size_t gi_url_scheme_len(const char *text);

@@ -35,3 +35,8 @@ unsigned greet_url_port(const greet_url *url)
 {
     return url->port;
 }
+
+const char *greet_url_reason(const greet_url *url)
+{
+    return url != NULL && url->reason != NULL ? url->reason : "";
+}

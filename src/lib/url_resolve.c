@@ -78,8 +78,7 @@ static int merge(const greet_url *base, const char *rel, char *text, size_t size
     return (n < 0 || (size_t)n >= size) ? GREET_ETOOBIG : GREET_OK;
 }
 
-int greet_url_resolve(const greet_url *base, const char *reference, greet_url *out,
-                      const char **why)
+static int resolve(const greet_url *base, const char *reference, greet_url *out, const char **why)
 {
     char text[2 * GREET_URL_TEXT_MAX];
     const char *rel;
@@ -97,11 +96,22 @@ int greet_url_resolve(const greet_url *base, const char *reference, greet_url *o
         return err;
     }
     if (rel == NULL) {
-        return greet_url_parse(reference, out, why);
+        return gi_url_parse(reference, out, why);
     }
     err = merge(base, rel, text, sizeof text);
     if (err != GREET_OK) {
         return gi_url_fail(why, err, "URL too long");
     }
-    return greet_url_parse(text, out, why);
+    return gi_url_parse(text, out, why);
+}
+
+int greet_url_resolve(const greet_url *base, const char *reference, greet_url *out)
+{
+    const char *why = "";
+    int err = resolve(base, reference, out, &why);
+
+    if (out != NULL) {
+        out->reason = why;
+    }
+    return err;
 }

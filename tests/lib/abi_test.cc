@@ -122,7 +122,11 @@ TEST(Abi, UrlIsAnObjectReadThroughAccessors)
 {
     greet_url *u = nullptr;
     ASSERT_EQ(greet_url_new(&u), GREET_OK);
-    ASSERT_EQ(greet_url_parse("HTTPS://Example.com/a/b?c=d#frag", u, nullptr), GREET_OK);
+    EXPECT_STREQ(greet_url_reason(u), "");
+    EXPECT_EQ(greet_url_parse("ftp://example.com/", u), GREET_EUNSUPPORTED);
+    EXPECT_STRNE(greet_url_reason(u), "");
+    ASSERT_EQ(greet_url_parse("HTTPS://Example.com/a/b?c=d#frag", u), GREET_OK);
+    EXPECT_STREQ(greet_url_reason(u), "");
     EXPECT_STREQ(greet_url_scheme(u), "https");
     EXPECT_STREQ(greet_url_host(u), "example.com");
     EXPECT_STREQ(greet_url_target(u), "/a/b?c=d");

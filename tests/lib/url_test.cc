@@ -12,9 +12,9 @@ namespace
 
 greet_url parsed(const char *text)
 {
-    greet_url u;
-    const char *why = nullptr;
-    EXPECT_EQ(greet_url_parse(text, &u, &why), GREET_OK) << text << ": " << why;
+    greet_url u{};
+    EXPECT_EQ(greet_url_parse(text, &u), GREET_OK) << text << ": " << greet_url_reason(&u);
+    EXPECT_STREQ(greet_url_reason(&u), "") << "no reason after a success";
     return u;
 }
 
@@ -35,17 +35,16 @@ std::string host_header(const greet_url &u)
 // The error code and the reason for a URL that must be refused.
 std::string refusal(const char *text, int expected)
 {
-    greet_url u;
-    const char *why = nullptr;
-    EXPECT_EQ(greet_url_parse(text, &u, &why), expected) << text;
-    return why != nullptr ? why : "(null)";
+    greet_url u{};
+    EXPECT_EQ(greet_url_parse(text, &u), expected) << text;
+    EXPECT_STRNE(greet_url_reason(&u), "") << text << ": a failure always has a reason";
+    return greet_url_reason(&u);
 }
 
 std::string resolved(const char *base, const char *ref)
 {
-    greet_url b = parsed(base), out;
-    const char *why = nullptr;
-    EXPECT_EQ(greet_url_resolve(&b, ref, &out, &why), GREET_OK) << ref << ": " << why;
+    greet_url b = parsed(base), out{};
+    EXPECT_EQ(greet_url_resolve(&b, ref, &out), GREET_OK) << ref << ": " << greet_url_reason(&out);
     return formatted(out);
 }
 
@@ -195,8 +194,11 @@ TEST(Url, TargetLongerThanTheLimitIsTooBig)
 TEST(Url, FailureLeavesTheOutputUnchanged)
 {
     greet_url u = parsed("http://keep.example/");
-    EXPECT_EQ(greet_url_parse("http://a@b/", &u, nullptr), GREET_EURL);
+    EXPECT_EQ(greet_url_parse("http://a@b/", &u), GREET_EURL);
     EXPECT_STREQ(u.host, "keep.example");
+    EXPECT_NE(std::string(greet_url_reason(&u)).find("user-info"), std::string::npos);
+    EXPECT_EQ(greet_url_parse("http://again.example/", &u), GREET_OK);
+    EXPECT_STREQ(greet_url_reason(&u), "") << "a success forgets the last failure's reason";
 }
 
 TEST(Url, HostHeaderShowsOnlyANonDefaultPort)
@@ -223,7 +225,7 @@ TEST(Url, FormatRoundTrips)
     for (const char *text : urls) {
         greet_url u = parsed(text), again;
         EXPECT_EQ(formatted(u), text);
-        ASSERT_EQ(greet_url_parse(formatted(u).c_str(), &again, nullptr), GREET_OK);
+        ASSERT_EQ(greet_url_parse(formatted(u).c_str(), &again), GREET_OK);
         EXPECT_EQ(formatted(again), text);
     }
 }
@@ -317,20 +319,21 @@ TEST(UrlResolve, RelativeReferencesKeepTheBaseAuthority)
 TEST(UrlResolve, OutputMayBeTheBase)
 {
     greet_url u = parsed("http://a/b/c");
-    ASSERT_EQ(greet_url_resolve(&u, "../d?e", &u, nullptr), GREET_OK);
+    ASSERT_EQ(greet_url_resolve(&u, "../d?e", &u), GREET_OK);
     EXPECT_EQ(formatted(u), "http://a/d?e");
 }
 
 TEST(UrlResolve, BadReferencesAreRefusedAndTheOutputKept)
 {
     greet_url base = parsed("http://a/b"), out = parsed("http://keep/");
-    const char *why = nullptr;
-    EXPECT_EQ(greet_url_resolve(&base, "ftp://x/", &out, &why), GREET_EUNSUPPORTED);
-    EXPECT_EQ(greet_url_resolve(&base, "mailto:x", &out, &why), GREET_EUNSUPPORTED);
-    EXPECT_EQ(greet_url_resolve(&base, "//user@x/", &out, &why), GREET_EURL);
-    EXPECT_EQ(greet_url_resolve(&base, "/a b", &out, &why), GREET_EURL);
-    EXPECT_EQ(greet_url_resolve(&base, "https:x", &out, &why), GREET_EURL);
+    EXPECT_EQ(greet_url_resolve(&base, "ftp://x/", &out), GREET_EUNSUPPORTED);
+    EXPECT_STREQ(greet_url_reason(&out), "unsupported URL scheme (only http and https)");
+    EXPECT_EQ(greet_url_resolve(&base, "mailto:x", &out), GREET_EUNSUPPORTED);
+    EXPECT_EQ(greet_url_resolve(&base, "//user@x/", &out), GREET_EURL);
+    EXPECT_EQ(greet_url_resolve(&base, "/a b", &out), GREET_EURL);
+    EXPECT_EQ(greet_url_resolve(&base, "https:x", &out), GREET_EURL);
     std::string huge(GREET_URL_TEXT_MAX, 'a');
-    EXPECT_EQ(greet_url_resolve(&base, huge.c_str(), &out, &why), GREET_ETOOBIG);
+    EXPECT_EQ(greet_url_resolve(&base, huge.c_str(), &out), GREET_ETOOBIG);
+    EXPECT_STREQ(greet_url_reason(&out), "URL too long");
     EXPECT_STREQ(out.host, "keep");
 }

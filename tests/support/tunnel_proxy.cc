@@ -75,7 +75,7 @@ void TunnelProxy::serve()
             continue;
         }
         gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener_, &s, nullptr) == GREET_OK) {
+        if (gp_sock_accept(listener_, 0, &s, nullptr) == GREET_OK) {
             serve_one(s);
             gp_sock_close(s);
         }
