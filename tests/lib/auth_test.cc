@@ -236,7 +236,7 @@ std::string chosen(const std::map<std::string, std::string> &env, const char *ur
     gi_proxy_conf_init(&c, &opt, fake_env);
     greet_url url;
     const char *why = "", *text = "";
-    EXPECT_EQ(greet_url_parse(url_text, &url, &why), GREET_OK);
+    EXPECT_EQ(greet_url_parse(url_text, &url), GREET_OK);
     struct gi_proxy p;
     int use = -1;
     EXPECT_EQ(gi_proxy_for(&c, &url, &use, &p, &text, &why), GREET_OK) << why;
