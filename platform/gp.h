@@ -88,8 +88,31 @@ enum gp_wait { GP_WAIT_READ = 1, GP_WAIT_WRITE = 2 };
 
 /* Creates a TCP socket for addr's family, connects before deadline (GP_DEADLINE_NONE: the OS's
  * own limit), and returns it blocking in *out. Connection refused maps to GREET_ECONNREFUSED on
- * both systems; the deadline passing to GREET_ETIMEDOUT. */
+ * both systems; the deadline passing to GREET_ETIMEDOUT. (platform/common/sock_connect.c: the
+ * three calls below for one socket.) */
 int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out);
+
+/* Connecting to several addresses at once (happy eyeballs, RFC 8305): each connect is started
+ * without waiting, one wait watches them all, and each one's outcome is taken when the wait names
+ * it. */
+#define GP_CONNECT_WAIT_MAX 8 /* sockets one gp_sock_connect_wait watches */
+
+/* Creates a non-blocking TCP socket for addr's family and starts connecting it; *out is the
+ * socket, its connect under way (or done already). A failure that shows at once (no route, no
+ * such family) is returned with nothing left open. Asks the fault hook (GP_FAULT_CONNECT). */
+int gp_sock_connect_start(const gp_addr *addr, gp_socket *out);
+
+/* Waits until the connect of one of socks[0..count) (sockets from gp_sock_connect_start, count
+ * 1 to GP_CONNECT_WAIT_MAX) has ended, well or not, or deadline passes (GP_DEADLINE_NONE: no
+ * limit; a passed one only looks): GREET_OK with its index in *done, or GREET_ETIMEDOUT. POSIX
+ * polls for POLLOUT; Windows uses select with the except set, where a failed connect shows (WSAPoll
+ * missed failed connects before Windows 10 2004). Each call costs work proportional to count. */
+int gp_sock_connect_wait(const gp_socket *socks, size_t count, gp_deadline deadline, size_t *done);
+
+/* How the connect of s ended, once gp_sock_connect_wait named it: GREET_OK, and s is blocking
+ * from now on, or the connect's own error (GREET_ECONNREFUSED, ...) recorded; the caller closes
+ * s either way on failure. */
+int gp_sock_connect_end(gp_socket s);
 
 /* Creates a listening TCP socket bound to addr. backlog <= 0 asks for the OS's maximum queue
  * (SOMAXCONN, which the kernel caps at its own limit; on Windows SOMAXCONN_HINT(65535) where the
@@ -348,9 +371,10 @@ int gp_stderr_is_journal(void);
  * API (include/greet/) nor exported from a shared libgreet; without a hook each call costs one
  * atomic load. */
 
-/* Where the hook is asked: once per gp_resolve, gp_sock_connect, gp_sock_listen and
- * gp_sock_accept call (before the OS call, so a pending connection stays queued, as with a real
- * EMFILE), and before each send(2)/recv(2) that gp_sock_send_all and gp_sock_recv make. */
+/* Where the hook is asked: once per gp_resolve, gp_sock_connect (gp_sock_connect_start),
+ * gp_sock_listen and gp_sock_accept call (before the OS call, so a pending connection stays queued,
+ * as with a real EMFILE), and before each send(2)/recv(2) that gp_sock_send_all and gp_sock_recv
+ * make. */
 enum gp_fault_point {
     GP_FAULT_RESOLVE,
     GP_FAULT_CONNECT,
@@ -377,13 +401,18 @@ enum gp_fault {
 
 /* One call as the hook sees it. For GP_FAULT_RESOLVE, host is the name asked for (NULL for a
  * passive wildcard) and the hook may point it at another name, which is then resolved instead
- * (e.g. "127.0.0.1" for a made-up name, so a test never asks DNS about it). For GP_FAULT_SEND and
+ * (e.g. "127.0.0.1" for a made-up name, so a test never asks DNS about it), or answer the lookup
+ * itself: addrs (addr_count of them, kept alive by the hook's owner) are then its result, in that
+ * order and filtered by the family asked for, and no resolver is asked (e.g. [a port that never
+ * answers, 127.0.0.1:port] for a name with a dead first address). For GP_FAULT_SEND and
  * GP_FAULT_RECV, len is the size of the one send or receive about to be made and the hook may
  * lower it (not below 1) for a short transfer; gp_sock_send_all then goes on with the rest. */
 typedef struct gp_fault_call {
     int point; /* gp_fault_point */
     const char *host;
     size_t len;
+    const gp_addr *addrs; /* GP_FAULT_RESOLVE: the hook's own answer, NULL for none */
+    size_t addr_count;
 } gp_fault_call;
 
 /* Returns a gp_fault. Hooks run one at a time (under a lock), on whatever thread made the call,

@@ -49,25 +49,35 @@ int gp_fault_take(gp_fault_call *call)
     return gp_oserr_set(gp_fault_raws[fault].kind, gp_fault_raws[fault].raw);
 }
 
-int gp_fault_resolve(const char **host)
+int gp_fault_resolve(const char **host, int family, gp_addr *out, size_t max, size_t *count)
 {
-    gp_fault_call call;
+    gp_fault_call call = {GP_FAULT_RESOLVE, NULL, 0, NULL, 0};
+    size_t i;
     int rc;
 
-    call.point = GP_FAULT_RESOLVE;
     call.host = *host;
-    call.len = 0;
     rc = gp_fault_take(&call);
     *host = call.host;
-    return rc;
+    if (rc != GREET_OK || call.addrs == NULL) {
+        return rc;
+    }
+    /* The hook's own answer, as getaddrinfo would give it: only the family asked for. */
+    for (i = 0; i < call.addr_count && *count < max; i++) {
+        if (family == GP_AF_ANY || gp_addr_family(&call.addrs[i]) == family) {
+            out[(*count)++] = call.addrs[i];
+        }
+    }
+    if (*count == 0) {
+        return gp_oserr_set(gp_fault_raws[GP_FAULT_NOHOST].kind,
+                            gp_fault_raws[GP_FAULT_NOHOST].raw);
+    }
+    return GREET_OK;
 }
 
 int gp_fault_at(int point)
 {
-    gp_fault_call call;
+    gp_fault_call call = {0, NULL, 0, NULL, 0};
 
     call.point = point;
-    call.host = NULL;
-    call.len = 0;
     return gp_fault_take(&call);
 }

@@ -9,8 +9,10 @@
  * Otherwise the failure the hook chose, recorded as the OS's own (gp_oserr_set). */
 int gp_fault_take(gp_fault_call *call);
 
-/* gp_fault_take for a lookup of *host, which the hook may replace with another name. */
-int gp_fault_resolve(const char **host);
+/* gp_fault_take for a lookup of *host, which the hook may replace with another name, or answer
+ * itself: then its addresses of the family asked for are in out[0..*count) (at most max; *count
+ * starts at 0) and the OS is not asked (GREET_ENOHOST, recorded as the OS's, when none is left). */
+int gp_fault_resolve(const char **host, int family, gp_addr *out, size_t max, size_t *count);
 
 /* gp_fault_take for a call with no host and no length (connect, listen, accept). */
 int gp_fault_at(int point);

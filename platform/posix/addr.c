@@ -62,9 +62,9 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     if (max == 0 || (host == NULL && !passive)) {
         return GREET_EINVAL;
     }
-    rc = gp_fault_resolve(&host);
-    if (rc != GREET_OK) {
-        return rc;
+    rc = gp_fault_resolve(&host, family, out, max, count);
+    if (rc != GREET_OK || *count > 0) {
+        return rc; /* failed or answered by the fault hook */
     }
     /* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on machines whose only interface is the
      * loopback, which is exactly where the tests and local servers run. */

@@ -100,36 +100,21 @@ static int poll_one(int fd, short events, gp_deadline deadline)
     }
 }
 
-/* A non-blocking connect watched by poll gives every connect a limit and survives signals. */
-static int connect_fd(int fd, const gp_addr *addr, gp_deadline deadline)
+/* Non-blocking from the start: the wait (gp_sock_connect_wait) gives the connect its limit and
+ * survives signals. EINTR leaves the connect going on in the background, like EINPROGRESS. */
+static int start_fd(int fd, const gp_addr *addr)
 {
     int rc = set_flag(fd, O_NONBLOCK, 1);
-    int soerr = 0;
-    socklen_t len = sizeof soerr;
 
     if (rc != GREET_OK) {
         return rc;
     }
     if (connect(fd, (const struct sockaddr *)(const void *)addr->u.bytes, (socklen_t)addr->len) !=
-        0) {
-        if (errno != EINPROGRESS && errno != EINTR) {
-            return errno_failure();
-        }
-        rc = poll_one(fd, POLLOUT, deadline);
-        if (rc < 0) {
-            return errno_failure();
-        }
-        if (rc == 0) {
-            return GREET_ETIMEDOUT;
-        }
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
-            return errno_failure();
-        }
-        if (soerr != 0) {
-            return gp_oserr_set(GP_OSERR_ERRNO, soerr);
-        }
+            0 &&
+        errno != EINPROGRESS && errno != EINTR) {
+        return errno_failure();
     }
-    return set_flag(fd, O_NONBLOCK, 0);
+    return GREET_OK;
 }
 
 static int bind_listen(int fd, const gp_addr *addr, int backlog)
@@ -170,14 +155,61 @@ static int keep_if_ok(int fd, int rc, gp_socket *out)
     return GREET_OK;
 }
 
-int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
+int gp_sock_connect_start(const gp_addr *addr, gp_socket *out)
 {
     gp_oserr_clear();
     int fd = -1;
     int rc = gp_fault_at(GP_FAULT_CONNECT);
 
     rc = rc == GREET_OK ? new_socket(addr, &fd) : rc;
-    return keep_if_ok(fd, rc == GREET_OK ? connect_fd(fd, addr, deadline) : rc, out);
+    return keep_if_ok(fd, rc == GREET_OK ? start_fd(fd, addr) : rc, out);
+}
+
+int gp_sock_connect_wait(const gp_socket *socks, size_t count, gp_deadline deadline, size_t *done)
+{
+    gp_oserr_clear();
+    struct pollfd p[GP_CONNECT_WAIT_MAX];
+    size_t i;
+    int rc;
+
+    if (count == 0 || count > GP_CONNECT_WAIT_MAX) {
+        return GREET_EINVAL;
+    }
+    for (;;) {
+        for (i = 0; i < count; i++) {
+            p[i].fd = fd_of(socks[i]);
+            p[i].events = POLLOUT; /* a failed connect adds POLLERR or POLLHUP */
+            p[i].revents = 0;
+        }
+        rc = poll(p, (nfds_t)count, gp_deadline_left(deadline));
+        if (rc > 0) {
+            for (i = 0; p[i].revents == 0; i++) {
+            }
+            *done = i;
+            return GREET_OK;
+        }
+        if (rc == 0) {
+            return GREET_ETIMEDOUT;
+        }
+        if (errno != EINTR) {
+            return errno_failure();
+        }
+    }
+}
+
+int gp_sock_connect_end(gp_socket s)
+{
+    gp_oserr_clear();
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+
+    if (getsockopt(fd_of(s), SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
+        return errno_failure();
+    }
+    if (soerr != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, soerr);
+    }
+    return set_flag(fd_of(s), O_NONBLOCK, 0);
 }
 
 int gp_sock_listen(const gp_addr *addr, int backlog, gp_socket *out)
@@ -280,7 +312,7 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
     gp_oserr_clear();
     const unsigned char *p = (const unsigned char *)buf;
     int fd = fd_of(s);
-    gp_fault_call call;
+    gp_fault_call call = {0, NULL, 0, NULL, 0};
     ssize_t n;
     int rc;
 
@@ -326,7 +358,7 @@ int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
 {
     gp_oserr_clear();
     int fd = fd_of(s);
-    gp_fault_call call;
+    gp_fault_call call = {0, NULL, 0, NULL, 0};
     ssize_t n;
     int rc;
 

@@ -97,9 +97,9 @@ int gp_resolve(const char *host, uint16_t port, int family, int passive, gp_addr
     if (max == 0 || (!host && !passive) || family_to_af(family, &af) != GREET_OK) {
         return GREET_EINVAL;
     }
-    rc = gp_fault_resolve(&host);
-    if (rc != GREET_OK) {
-        return rc;
+    rc = gp_fault_resolve(&host, family, out, max, count);
+    if (rc != GREET_OK || *count > 0) {
+        return rc; /* failed or answered by the fault hook */
     }
     if (host && (rc = gpw_widen(host, &whost)) != GREET_OK) {
         return rc;

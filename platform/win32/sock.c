@@ -99,45 +99,7 @@ static int select_one(SOCKET s, int mask, gp_deadline deadline)
     return n == 0 ? GREET_ETIMEDOUT : GREET_OK;
 }
 
-static int finish_connect(SOCKET s, gp_deadline deadline)
-{
-    int err = 0;
-    int len = (int)sizeof err;
-    int rc = select_one(s, GP_WAIT_WRITE, deadline);
-
-    if (rc == GREET_ETIMEDOUT) {
-        return gp_oserr_set(GP_OSERR_SOCKET, WSAETIMEDOUT);
-    }
-    if (rc != GREET_OK) {
-        return rc;
-    }
-    if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0) {
-        return sock_error();
-    }
-    return err != 0 ? gp_oserr_set(GP_OSERR_SOCKET, err) : GREET_OK;
-}
-
-/* Non-blocking connect, wait for the outcome until deadline, then blocking again. */
-static int connect_within(SOCKET s, const gp_addr *addr, gp_deadline deadline)
-{
-    int rc = set_nonblocking(s, 1);
-
-    if (rc != GREET_OK) {
-        return rc;
-    }
-    if (connect(s, sockaddr_of(addr), (int)addr->len) != 0) {
-        if (WSAGetLastError() != WSAEWOULDBLOCK) {
-            return sock_error();
-        }
-        rc = finish_connect(s, deadline);
-        if (rc != GREET_OK) {
-            return rc;
-        }
-    }
-    return set_nonblocking(s, 0);
-}
-
-int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
+int gp_sock_connect_start(const gp_addr *addr, gp_socket *out)
 {
     gp_oserr_clear();
     SOCKET s = INVALID_SOCKET;
@@ -151,16 +113,59 @@ int gp_sock_connect(const gp_addr *addr, gp_deadline deadline, gp_socket *out)
     if (rc != GREET_OK) {
         return rc;
     }
-    if (deadline == GP_DEADLINE_NONE) {
-        rc = connect(s, sockaddr_of(addr), (int)addr->len) == 0 ? GREET_OK : sock_error();
-    } else {
-        rc = connect_within(s, addr, deadline);
+    rc = set_nonblocking(s, 1);
+    if (rc == GREET_OK && connect(s, sockaddr_of(addr), (int)addr->len) != 0 &&
+        WSAGetLastError() != WSAEWOULDBLOCK) {
+        rc = sock_error();
     }
     if (rc != GREET_OK) {
         return close_failed(s, rc);
     }
     *out = (gp_socket)s;
     return GREET_OK;
+}
+
+/* select rather than WSAPoll: WSAPoll did not report a failed connect before Windows 10 2004.
+ * Windows signals a failed connect in the except set, not the write set. fd_set is an array
+ * here, not a bit mask, so filling it costs count, whatever the sockets' values. */
+int gp_sock_connect_wait(const gp_socket *socks, size_t count, gp_deadline deadline, size_t *done)
+{
+    gp_oserr_clear();
+    fd_set wr, ex;
+    struct timeval tv;
+    size_t i;
+    int n;
+
+    if (count == 0 || count > GP_CONNECT_WAIT_MAX) {
+        return GREET_EINVAL;
+    }
+    wr.fd_count = ex.fd_count = (u_int)count;
+    for (i = 0; i < count; i++) {
+        wr.fd_array[i] = ex.fd_array[i] = to_os(socks[i]);
+    }
+    n = select(0, NULL, &wr, &ex, timeval_of(deadline, &tv));
+    if (n == SOCKET_ERROR) {
+        return sock_error();
+    }
+    for (i = 0; n > 0 && i < count; i++) {
+        if (FD_ISSET(to_os(socks[i]), &wr) || FD_ISSET(to_os(socks[i]), &ex)) {
+            *done = i;
+            return GREET_OK;
+        }
+    }
+    return GREET_ETIMEDOUT;
+}
+
+int gp_sock_connect_end(gp_socket s)
+{
+    gp_oserr_clear();
+    int err = 0;
+    int len = (int)sizeof err;
+
+    if (getsockopt(to_os(s), SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0) {
+        return sock_error();
+    }
+    return err != 0 ? gp_oserr_set(GP_OSERR_SOCKET, err) : set_nonblocking(to_os(s), 0);
 }
 
 #ifndef SOMAXCONN_HINT /* winsock2.h of Windows 8 and later; mingw-w64's lacks it */
@@ -280,7 +285,7 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 {
     gp_oserr_clear();
     const char *p = (const char *)buf;
-    gp_fault_call call;
+    gp_fault_call call = {0, NULL, 0, NULL, 0};
     int rc;
 
     call.point = GP_FAULT_SEND;
@@ -327,7 +332,7 @@ int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent)
 int gp_sock_recv(gp_socket s, void *buf, size_t cap, size_t *got)
 {
     gp_oserr_clear();
-    gp_fault_call call;
+    gp_fault_call call = {0, NULL, 0, NULL, 0};
     int chunk;
     int rc;
 

@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "gp.h"
+#include "support/full_listener.h"
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
+using greet_test::FullListener;
 using greet_test::HttpServer;
 using greet_test::ProcessResult;
 using greet_test::Reply;
@@ -92,40 +94,6 @@ class FetchStop : public ::testing::Test
     HttpServer server;
     TempDir dir;
     std::string target;
-};
-
-// A listener whose accept queue is full: the kernel drops further SYNs, so a connect hangs.
-struct FullListener {
-    gp_socket listener = GP_SOCKET_INVALID;
-    std::vector<gp_socket> queued;
-    uint16_t port = 0;
-    bool full = false;
-
-    FullListener()
-    {
-        gp_addr addr, local;
-        size_t n = 0;
-        if (gp_resolve("127.0.0.1", 0, GP_AF_INET4, 0, &addr, 1, &n) != GREET_OK ||
-            gp_sock_listen(&addr, 1, &listener) != GREET_OK ||
-            gp_sock_local_addr(listener, &local) != GREET_OK) {
-            return;
-        }
-        port = gp_addr_port(&local);
-        for (int i = 0; i < 16 && !full; i++) {
-            gp_socket s = GP_SOCKET_INVALID;
-            full = gp_sock_connect(&local, 300, &s) == GREET_ETIMEDOUT;
-            if (s != GP_SOCKET_INVALID) {
-                queued.push_back(s);
-            }
-        }
-    }
-    ~FullListener()
-    {
-        for (gp_socket s : queued) {
-            gp_sock_close(s);
-        }
-        gp_sock_close(listener);
-    }
 };
 
 } // namespace

@@ -324,3 +324,37 @@ TEST_F(Fault, HooksFromManyThreadsRunOneAtATime)
 }
 
 } // namespace
+
+TEST_F(Fault, HookCanAnswerALookupWithItsOwnAddresses)
+{
+    gp_addr v4, v6, got[GP_RESOLVE_MAX];
+    size_t n = 0;
+    ASSERT_EQ(gp_resolve("127.0.0.1", 1001, GP_AF_ANY, 0, &v4, 1, &n), GREET_OK);
+    ASSERT_EQ(gp_resolve("::1", 1002, GP_AF_ANY, 0, &v6, 1, &n), GREET_OK);
+    ScopedFault f(ScopedFault::answer("two.example", {v6, v4}));
+    ASSERT_TRUE(f.installed());
+
+    ASSERT_EQ(gp_resolve("two.example", 80, GP_AF_ANY, 0, got, GP_RESOLVE_MAX, &n), GREET_OK);
+    ASSERT_EQ(n, 2u);
+    EXPECT_EQ(gp_addr_family(&got[0]), GP_AF_INET6);
+    EXPECT_EQ(gp_addr_port(&got[0]), 1002); // the hook's ports, not the one asked for
+    EXPECT_EQ(gp_addr_port(&got[1]), 1001);
+    // Filtered by the family asked for, as a resolver would; cut at max.
+    ASSERT_EQ(gp_resolve("two.example", 80, GP_AF_INET4, 0, got, GP_RESOLVE_MAX, &n), GREET_OK);
+    ASSERT_EQ(n, 1u);
+    EXPECT_EQ(gp_addr_port(&got[0]), 1001);
+    ASSERT_EQ(gp_resolve("two.example", 80, GP_AF_ANY, 0, got, 1, &n), GREET_OK);
+    EXPECT_EQ(n, 1u);
+}
+
+TEST_F(Fault, HookAnswerWithoutTheFamilyAskedForIsNoHost)
+{
+    gp_addr v4, got[GP_RESOLVE_MAX];
+    size_t n = 0;
+    ASSERT_EQ(gp_resolve("127.0.0.1", 1001, GP_AF_ANY, 0, &v4, 1, &n), GREET_OK);
+    ScopedFault f(ScopedFault::answer("v4only.example", {v4}));
+    EXPECT_EQ(gp_resolve("v4only.example", 80, GP_AF_INET6, 0, got, GP_RESOLVE_MAX, &n),
+              GREET_ENOHOST);
+    EXPECT_EQ(n, 0u);
+    EXPECT_NE(os_detail().find(kNoHost), std::string::npos) << os_detail();
+}

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gp.h"
+#include "support/full_listener.h"
 #include "support/sock_io.h"
 
 namespace
@@ -403,3 +404,72 @@ TEST_F(Sock, ShutdownWakesARecvBlockedInAnotherThread)
 }
 
 } // namespace
+
+// The racing calls under gp_sock_connect (happy eyeballs): several connects started at once, one
+// wait for them all, each outcome taken when the wait names it.
+TEST_F(Sock, ConnectStartWaitEndReportsEachAttemptsOutcome)
+{
+    ASSERT_EQ(listen_on("127.0.0.1", GP_AF_INET4), GREET_OK);
+    gp_addr live = bound;
+    gp_socket refused_listener = listener;
+    ASSERT_EQ(listen_on("127.0.0.1", GP_AF_INET4), GREET_OK);
+    gp_addr closed = bound;
+    gp_sock_close(listener);
+    listener = refused_listener;
+
+    gp_socket s[2] = {GP_SOCKET_INVALID, GP_SOCKET_INVALID};
+    int rc = gp_sock_connect_start(&closed, &s[0]);
+    if (rc == GREET_ECONNREFUSED) { // refused before the wait: allowed by the contract
+        ASSERT_EQ(s[0], GP_SOCKET_INVALID);
+    } else {
+        ASSERT_EQ(rc, GREET_OK);
+        size_t done = 99;
+        ASSERT_EQ(gp_sock_connect_wait(&s[0], 1, gp_deadline_in(10000), &done), GREET_OK);
+        EXPECT_EQ(done, 0u);
+        rc = gp_sock_connect_end(s[0]);
+        EXPECT_EQ(rc, GREET_ECONNREFUSED) << error_text(rc);
+        EXPECT_NE(error_text(rc).find("ECONNREFUSED"), std::string::npos) << error_text(rc);
+        gp_sock_close(s[0]);
+    }
+    ASSERT_EQ(gp_sock_connect_start(&live, &s[1]), GREET_OK);
+    size_t done = 99;
+    ASSERT_EQ(gp_sock_connect_wait(&s[1], 1, gp_deadline_in(10000), &done), GREET_OK);
+    EXPECT_EQ(done, 0u);
+    ASSERT_EQ(gp_sock_connect_end(s[1]), GREET_OK);
+    client = s[1]; // connected and blocking again: an ordinary round trip works
+    ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+    round_trip(client, server);
+}
+
+TEST_F(Sock, ConnectWaitNamesTheOneThatEndedAndTimesOutOnHangingOnes)
+{
+    // A full backlog (see ConnectWithinLimitWhenBacklogIsFull) holds a connect pending.
+    greet_test::FullListener full;
+    if (!full.full) {
+        GTEST_SKIP() << "this OS does not leave connects to a full backlog pending";
+    }
+    gp_socket hang[2];
+    ASSERT_EQ(gp_sock_connect_start(&full.addr, &hang[0]), GREET_OK);
+    ASSERT_EQ(gp_sock_connect_start(&full.addr, &hang[1]), GREET_OK);
+    size_t done = 99;
+    uint64_t start = gp_clock_ms();
+    EXPECT_EQ(gp_sock_connect_wait(hang, 2, gp_deadline_in(200), &done), GREET_ETIMEDOUT);
+    EXPECT_GE(gp_clock_ms() - start, 150u);
+
+    gp_socket live_listener = GP_SOCKET_INVALID;
+    gp_addr any, live;
+    size_t n = 0;
+    ASSERT_EQ(gp_resolve("127.0.0.1", 0, GP_AF_INET4, 1, &any, 1, &n), GREET_OK);
+    ASSERT_EQ(gp_sock_listen(&any, 4, &live_listener), GREET_OK);
+    ASSERT_EQ(gp_sock_local_addr(live_listener, &live), GREET_OK);
+    gp_socket three[3] = {hang[0], hang[1], GP_SOCKET_INVALID};
+    ASSERT_EQ(gp_sock_connect_start(&live, &three[2]), GREET_OK);
+    EXPECT_EQ(gp_sock_connect_wait(three, 3, gp_deadline_in(10000), &done), GREET_OK);
+    EXPECT_EQ(done, 2u);
+    EXPECT_EQ(gp_sock_connect_end(three[2]), GREET_OK);
+    EXPECT_EQ(gp_sock_connect_wait(three, 0, gp_deadline_in(10), &done), GREET_EINVAL);
+    for (gp_socket s : three) {
+        gp_sock_close(s);
+    }
+    gp_sock_close(live_listener);
+}

@@ -8,7 +8,9 @@
 #define GREET_TESTS_SUPPORT_FAULT_H
 
 #include <functional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "gp.h"
 
@@ -42,6 +44,19 @@ class ScopedFault
             }
             times--;
             return fault;
+        };
+    }
+
+    // Lookups of name are answered with addrs (in that order, ports included) and reach no
+    // resolver; every other call goes through.
+    static Hook answer(std::string name, std::vector<gp_addr> addrs)
+    {
+        return [name, addrs](gp_fault_call &c) {
+            if (c.point == GP_FAULT_RESOLVE && c.host != nullptr && name == c.host) {
+                c.addrs = addrs.data();
+                c.addr_count = addrs.size();
+            }
+            return static_cast<int>(GP_FAULT_NONE);
         };
     }
 
