@@ -33,7 +33,7 @@ static int connect_first(greet_client *c, const char *host, unsigned port, int f
                          gp_deadline deadline)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
-    struct gi_connect_plan plan = {deadline, 0, NULL, NULL};
+    struct gi_connect_plan plan = {deadline, 0, NULL, NULL, NULL};
     char name[GP_ADDRSTR_MAX];
     size_t n = 0, which = 0;
     int rc = gp_resolve(host, (uint16_t)port, family, 0, addrs, GP_RESOLVE_MAX, &n);

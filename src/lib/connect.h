@@ -1,6 +1,6 @@
-/* Connecting to the first address that answers: the one loop behind greet_client_connect
- * (client.c) and the fetch engine (fetch_connect.c). Addresses are tried in the resolver's order,
- * one at a time, as curl does without its parallel "happy eyeballs". */
+/* Connecting to the first address that answers: the one routine behind greet_client_connect
+ * (client.c) and the fetch engine (fetch_connect.c). The addresses race, as RFC 8305 ("happy
+ * eyeballs") describes: see gi_connect_first. */
 #ifndef GREET_LIB_CONNECT_H
 #define GREET_LIB_CONNECT_H
 
@@ -9,20 +9,44 @@
 
 #include "gp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* RFC 8305 section 5's recommended "connection attempt delay": how long an attempt runs alone
+ * before the next address is tried beside it. */
+#define GI_CONNECT_DELAY_MS 250
+
 struct gi_connect_plan {
     gp_deadline deadline; /* for all the attempts together; GP_DEADLINE_NONE: none */
     int64_t attempt_ms;   /* each attempt's own limit within that, 0: none */
-    /* Told before each attempt (connected 0) and after the one that answers (1), with the
-     * address as "host:port"; may be NULL. */
+    /* Told when each attempt starts (connected 0) and when one answers (1), with the address as
+     * "host:port"; may be NULL. */
     void (*on_attempt)(void *ctx, const char *addr, int connected);
+    /* Asked at least every 100 ms while waiting whether to go on: GREET_OK, or the error that
+     * ends the race (e.g. GREET_ECANCELED on the user's stop), returned as is; may be NULL. */
+    int (*go_on)(void *ctx);
     void *ctx;
 };
 
-/* Tries addrs[0..count) in turn until one answers: *out is its connected socket and *which its
- * index. Otherwise the last attempt's error, with its OS detail still recorded (nothing is called
- * after it), or GREET_ETIMEDOUT once the deadline has passed; name (GP_ADDRSTR_MAX bytes) holds the
- * address that failed last, for the message. */
+/* The order in which addrs[0..count) are tried (RFC 8305 section 4): the families interleaved,
+ * the first address's family first, each family in the resolver's order. order gets count
+ * indexes into addrs. */
+void gi_connect_order(const gp_addr *addrs, size_t count, size_t *order);
+
+/* Connects to the first of addrs[0..count) that answers (at most GP_RESOLVE_MAX are tried). In
+ * gi_connect_order's order, an attempt is started every GI_CONNECT_DELAY_MS, or at once when the
+ * one before fails, with at most GP_CONNECT_WAIT_MAX running together; the first to connect wins
+ * and the others are closed. On success *out is the winner's socket (blocking) and *which its
+ * index in addrs. Otherwise: the error of the attempt that failed last, with its OS detail still
+ * recorded (nothing that could clear it is called after it), GREET_ETIMEDOUT once the deadline
+ * has passed (or the last attempt's own limit), or go_on's error; name (GP_ADDRSTR_MAX bytes)
+ * then holds the address that failed last, for the message. */
 int gi_connect_first(const gp_addr *addrs, size_t count, const struct gi_connect_plan *plan,
                      gp_socket *out, size_t *which, char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

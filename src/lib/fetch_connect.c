@@ -1,5 +1,5 @@
-/* Connecting: every address the resolver gives is tried in turn, each within the connect timeout
- * and all within the transfer's deadline, as curl does (without its parallel "happy eyeballs"). */
+/* Connecting: the addresses the resolver gives race (connect.c, RFC 8305's "happy eyeballs", as
+ * curl does), each attempt within the connect timeout and all within the transfer's deadline. */
 #include <stdio.h>
 #include <string.h>
 
@@ -57,12 +57,37 @@ static int secure(const struct gi_fetch_target *t, struct gi_transport **conn)
     return GREET_OK;
 }
 
+/* The race's failure, naming the host (what is "proxy " when it is the proxy) and the address that failed last: "connect to localhost
+ * ([::1]:8080, last of 2 addresses): connection refused"; a literal address names itself once. */
+static int connect_failed(const struct gi_fetch_target *t, int rc, size_t count, const char *name,
+                          const char *what, const char *host)
+{
+    char where[GREET_URL_HOST_MAX + GP_ADDRSTR_MAX + 64];
+    size_t len = strlen(host);
+
+    const char *bare = name[0] == '[' ? name + 1 : name; /* [::1]:8080 */
+
+    if (count > 1) {
+        snprintf(where, sizeof where, "%s (%s, last of %u addresses)", host, name, (unsigned)count);
+    } else if (strncmp(bare, host, len) == 0 && (bare[len] == ':' || bare[len] == ']')) {
+        snprintf(where, sizeof where, "%s", name); /* 127.0.0.1:8080 */
+    } else {
+        snprintf(where, sizeof where, "%s (%s)", host, name);
+    }
+    if (rc == GREET_ETIMEDOUT && gp_deadline_passed(t->deadline)) {
+        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT,
+                             "connect to %s%s: max time reached", what, where);
+    }
+    return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s%s", what,
+                         where);
+}
+
 int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
     struct gi_go_on go_on = {still_wanted, (void *)t->sink};
     struct gi_connect_plan plan = {t->deadline, t->opt->connect_timeout_ms, on_attempt,
-                                   (void *)t->sink};
+                                   still_wanted, (void *)t->sink};
     char detail[256], name[GP_ADDRSTR_MAX];
     const char *host = t->proxy ? t->proxy->host : t->url->host;
     const char *what = t->proxy ? "proxy " : "";
@@ -87,12 +112,8 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
             greet_strerror(rc), detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
     }
     rc = gi_connect_first(addrs, count, &plan, &sock, &which, name);
-    if (rc == GREET_ETIMEDOUT && gp_deadline_passed(t->deadline)) {
-        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT,
-                             "connect to %s%s: max time reached", what, name);
-    }
     if (rc != GREET_OK) {
-        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s%s", what, name);
+        return connect_failed(t, rc, count, name, what, host);
     }
     rc = gi_transport_tcp(sock, out);
     if (rc != GREET_OK) {

@@ -11,6 +11,7 @@
 #include "greet/fetch.h"
 #include "greet/version.h"
 #include "support/fault.h"
+#include "support/full_listener.h"
 #include "support/http_server.h"
 
 using greet_test::GeneratedBody;
@@ -692,4 +693,68 @@ TEST_F(Fetch, MaxTimeBoundsASlowResolver)
     uint64_t start = gp_clock_ms();
     EXPECT_EQ(fetch_url("http://localhost:1/"), GREET_ETIMEDOUT) << result.message;
     EXPECT_LT(gp_clock_ms() - start, 1000u);
+}
+
+// Happy eyeballs (connect.c): a name whose first address hangs is fetched from its second one
+// after the connection attempt delay, not after the connect timeout. The name's addresses come
+// from the platform seam, so no resolver is asked.
+TEST_F(Fetch, ANameWhoseFirstAddressHangsIsFetchedFromTheNextOne)
+{
+    greet_test::FullListener dead;
+    if (!dead.full) {
+        GTEST_SKIP() << "connects to a full accept queue do not stall on this system";
+    }
+    gp_addr live{};
+    size_t n = 0;
+    ASSERT_EQ(gp_resolve("127.0.0.1", server.port(), GP_AF_INET4, 0, &live, 1, &n), GREET_OK);
+    ScopedFault f(ScopedFault::answer("dead-first.example", {dead.addr, live}));
+    ASSERT_TRUE(f.installed());
+    server.on("/", ok_reply("raced"));
+    opt.connect_timeout_ms = 10000;
+    uint64_t start = gp_clock_ms();
+    ASSERT_EQ(fetch_url("http://dead-first.example:" + std::to_string(server.port()) + "/"),
+              GREET_OK)
+        << result.message;
+    EXPECT_EQ(got.body, "raced");
+    EXPECT_LT(gp_clock_ms() - start, 2000u) << "the dead address held the connect";
+}
+
+TEST_F(Fetch, ANameWhoseAddressesAllFailIsNamedWithTheLastCause)
+{
+    uint16_t a, b;
+    {
+        HttpServer gone1, gone2;
+        a = gone1.port();
+        b = gone2.port();
+    }
+    gp_addr first{}, second{};
+    size_t n = 0;
+    ASSERT_EQ(gp_resolve("127.0.0.1", a, GP_AF_INET4, 0, &first, 1, &n), GREET_OK);
+    ASSERT_EQ(gp_resolve("127.0.0.1", b, GP_AF_INET4, 0, &second, 1, &n), GREET_OK);
+    ScopedFault f(ScopedFault::answer("all-dead.example", {first, second}));
+    ASSERT_TRUE(f.installed());
+    EXPECT_EQ(fetch_url("http://all-dead.example/"), GREET_ECONNREFUSED) << result.message;
+    std::string msg = result.message;
+    EXPECT_NE(msg.find("connect to all-dead.example (127.0.0.1:" + std::to_string(b) +
+                       ", last of 2 addresses): connection refused"),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(Fetch, CancelStopsARaceOfHangingAddresses)
+{
+    greet_test::FullListener dead;
+    if (!dead.full) {
+        GTEST_SKIP() << "connects to a full accept queue do not stall on this system";
+    }
+    ScopedFault f(ScopedFault::answer("hangs.example", {dead.addr, dead.addr}));
+    ASSERT_TRUE(f.installed());
+    uint64_t start = gp_clock_ms();
+    greet_fetch_sink s;
+    greet_fetch_sink_init(&s);
+    s.ctx = &start;
+    s.on_progress = cancel_after_200ms;
+    int rc = greet_fetch("http://hangs.example/", &opt, &s, &result);
+    EXPECT_EQ(rc, GREET_ECANCELED) << result.message;
+    EXPECT_LT(gp_clock_ms() - start, 1000u) << "the connects were waited for";
 }
