@@ -6,6 +6,7 @@
 #include "gp.h"
 #include "support/cli_in_process.h"
 #include "support/fault.h"
+#include "support/full_listener.h"
 #include "support/greet_server_fixture.h"
 #include "support/process.h"
 #include "support/scripted_server.h"
@@ -352,3 +353,28 @@ TEST(ClientCli, TerminalGetsControlCharactersEscaped)
                      "Hello a\tb\r\nHello ann\r\n");
 }
 #endif
+
+// Happy eyeballs: a name whose first address hangs is greeted from its second one in about
+// 250 ms, well within --timeout (the name's addresses come from the platform seam).
+TEST(ClientCli, ANameWhoseFirstAddressHangsIsGreetedFromTheNextOne)
+{
+    greet_test::FullListener dead;
+    if (!dead.full) {
+        GTEST_SKIP() << "connects to a full accept queue do not stall on this system";
+    }
+    TestServer s;
+    ASSERT_EQ(s.start(), GREET_OK);
+    gp_addr live{};
+    size_t n = 0;
+    ASSERT_EQ(
+        gp_resolve("127.0.0.1", static_cast<uint16_t>(s.port()), GP_AF_INET4, 0, &live, 1, &n),
+        GREET_OK);
+    ScopedFault f(ScopedFault::answer("dead-first.example", {dead.addr, live}));
+    ASSERT_TRUE(f.installed());
+    uint64_t start = gp_clock_ms();
+    auto r = run_cli_in_process({"client", "dead-first.example", "--port", std::to_string(s.port()),
+                                 "--timeout", "20", "--lines", "Ann"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Hello Ann"), std::string::npos) << r.out;
+    EXPECT_LT(gp_clock_ms() - start, 2000u) << r.err;
+}

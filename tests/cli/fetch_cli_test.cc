@@ -11,6 +11,7 @@
 
 #include "support/cli_in_process.h"
 #include "support/fault.h"
+#include "support/full_listener.h"
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -487,4 +488,49 @@ TEST_F(FetchCli, WriteOutAfterAFailureHasTheCodeAndMessage)
         greet({"-s", "-f", "-w", "%{http_code} %{exitcode} %{errormsg}", server.url("/gone")});
     EXPECT_EQ(r.exit_code, 7) << r.err;
     EXPECT_EQ(r.out, "404 7 the server answered 404: HTTP error status");
+}
+
+// Happy eyeballs at the program level: a name whose first address hangs (a full accept queue)
+// and whose second answers, as the platform seam resolves it, is fetched in about 250 ms, not
+// after --connect-timeout; -v shows both attempts.
+TEST(FetchCliInProcess, ANameWhoseFirstAddressHangsIsFetchedFromTheNextOne)
+{
+    greet_test::FullListener dead;
+    if (!dead.full) {
+        GTEST_SKIP() << "connects to a full accept queue do not stall on this system";
+    }
+    HttpServer server;
+    ASSERT_TRUE(server.ok());
+    server.on("/", greet_test::ok_reply("raced\n"));
+    gp_addr live{};
+    size_t n = 0;
+    ASSERT_EQ(gp_resolve("127.0.0.1", server.port(), GP_AF_INET4, 0, &live, 1, &n), GREET_OK);
+    ScopedFault f(ScopedFault::answer("dead-first.example", {dead.addr, live}));
+    ASSERT_TRUE(f.installed());
+    uint64_t start = gp_clock_ms();
+    auto r = greet_test::run_cli_in_process(
+        {"fetch", "-v", "--connect-timeout", "20", "http://dead-first.example/"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "raced\n");
+    EXPECT_LT(gp_clock_ms() - start, 2000u) << r.err;
+    std::string port = std::to_string(server.port());
+    EXPECT_NE(r.err.find("* Trying 127.0.0.1:" + std::to_string(dead.port)), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("* Connected to 127.0.0.1:" + port), std::string::npos) << r.err;
+}
+
+TEST(FetchCliInProcess, ANameWhoseAddressesAllRefuseIsExitFourNamingTheHost)
+{
+    gp_addr gone[2];
+    for (gp_addr &a : gone) {
+        HttpServer s;
+        size_t n = 0;
+        ASSERT_EQ(gp_resolve("127.0.0.1", s.port(), GP_AF_INET4, 0, &a, 1, &n), GREET_OK);
+    }
+    ScopedFault f(ScopedFault::answer("all-dead.example", {gone[0], gone[1]}));
+    ASSERT_TRUE(f.installed());
+    auto r = greet_test::run_cli_in_process({"fetch", "http://all-dead.example/"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("connect to all-dead.example (127.0.0.1:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("last of 2 addresses): connection refused"), std::string::npos) << r.err;
 }
