@@ -54,6 +54,10 @@ else()
             string(APPEND GREET_PC_LIBS_PRIVATE " -l${lib}")
         endif()
     endforeach()
+    if(GREET_DECODER STREQUAL "zlib")
+        string(APPEND GREET_PC_REQUIRES_PRIVATE " zlib")
+        string(STRIP "${GREET_PC_REQUIRES_PRIVATE}" GREET_PC_REQUIRES_PRIVATE)
+    endif()
 endif()
 # The .pc file finds its prefix from its own place, so `cmake --install --prefix` anywhere works
 # and a cross pkg-config (which searches only lib/<triplet>/pkgconfig) finds the multiarch one.

@@ -12,6 +12,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # Static runtime: the test binaries then run under Wine without copying mingw DLLs around.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
+# The same for zlib (libz-mingw-w64-dev has libz.a beside libz.dll.a): no zlib1.dll to ship.
+set(ZLIB_USE_STATIC_LIBS ON)
 find_program(GREET_WINE NAMES wine64 wine)
 find_program(GREET_WINESERVER NAMES wineserver)
 if(GREET_WINE AND GREET_WINESERVER)

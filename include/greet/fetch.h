@@ -24,7 +24,8 @@ typedef struct greet_fetch_options {
     size_t size;
     int method; /* enum greet_fetch_method; GET by default */
     /* Extra request header fields, each "Name: value". One whose name matches a built-in field
-     * (Host, User-Agent, Accept, Connection) replaces it; "Name:" with no value removes it. */
+     * (Host, User-Agent, Accept, Accept-Encoding, Connection) replaces it; "Name:" with no value
+     * removes it. */
     const char *const *headers;
     size_t header_count;
     int family;              /* enum greet_family; GREET_FAMILY_ANY by default */
@@ -71,10 +72,19 @@ typedef struct greet_fetch_options {
     const char *proxy_user;
     const char *proxy_password;
     int proxy_env;
+    /* Ask for a compressed body (Accept-Encoding: deflate, gzip) and hand it to on_body decoded
+     * (a Content-Encoding of gzip, deflate or a list of them); the decoding streams through
+     * fixed buffers. Without it a Content-Encoding is left as it is, as curl does. A transfer
+     * coding (Transfer-Encoding: gzip) is decoded either way. Off by default; a build without
+     * zlib (greet_fetch_decoder() is NULL) fails a fetch with it with GREET_EUNSUPPORTED. */
+    int compressed;
 } greet_fetch_options;
 
 /* Fills o with the defaults above and its size. */
 GREET_API void greet_fetch_options_init(greet_fetch_options *o);
+
+/* The library that decodes compressed bodies ("zlib 1.2.13"), NULL in a build without one. */
+GREET_API const char *greet_fetch_decoder(void);
 
 /* One response's head, valid only during the on_response call. The library allocates it; later
  * versions may add fields at the end. */
@@ -91,7 +101,8 @@ typedef struct greet_fetch_response {
 
 /* Progress, allocated by the library like greet_fetch_response. */
 typedef struct greet_fetch_progress {
-    uint64_t received;   /* body bytes of the final response so far */
+    uint64_t received;   /* body bytes of the final response so far, as received (before any
+                          * decoding, so they compare with total) */
     int64_t total;       /* its Content-Length, -1 when unknown */
     uint64_t elapsed_ms; /* since the body began */
 } greet_fetch_progress;
@@ -108,7 +119,8 @@ typedef struct greet_fetch_sink {
     void (*on_request)(void *ctx, const char *head, size_t len);
     /* Every final response's head, also those of redirects that are followed. */
     int (*on_response)(void *ctx, const greet_fetch_response *r);
-    /* Body bytes of the response that ends the fetch, exactly as sent (chunk framing removed). */
+    /* Body bytes of the response that ends the fetch, exactly as sent (chunk framing removed),
+     * or decoded (a transfer coding such as gzip; a content coding with compressed). */
     int (*on_body)(void *ctx, const void *data, size_t len);
     /* After each piece of body, and about every 100 ms while waiting for data or for the host
      * name to resolve (then with nothing received; a lookup stopped this way is abandoned on

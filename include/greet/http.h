@@ -53,6 +53,10 @@ GREET_BEGIN_DECLS
 
 /* Flags for greet_http_parser_new / greet_http_parser_reset. */
 #define GREET_HTTP_HEAD 1u /* the request was HEAD: the response has no body */
+/* The caller decodes transfer codings other than chunked (Transfer-Encoding: gzip, chunked):
+ * they are accepted, and the body (still coded, chunk framing removed) framed as usual. Without
+ * it such a response is GREET_EPROTO, so that coded bytes are never taken for the body. */
+#define GREET_HTTP_TRANSFER_CODINGS 2u
 
 /* What the parser knows about the response; read it through greet_http_parser_response or the
  * pointer passed to on_headers_end / on_message_end. Fields fill in as the bytes arrive. */
@@ -99,7 +103,7 @@ GREET_API void greet_http_callbacks_init(greet_http_callbacks *cb);
 
 typedef struct greet_http_parser greet_http_parser;
 
-/* Creates a parser for one response to a request; flags is 0 or GREET_HTTP_HEAD. The callbacks
+/* Creates a parser for one response to a request; flags is 0 or GREET_HTTP_* flags. The callbacks
  * are copied. GREET_ENOMEM if the allocation fails. */
 GREET_API int greet_http_parser_new(greet_http_parser **out, const greet_http_callbacks *cb,
                                     void *ctx, unsigned flags);

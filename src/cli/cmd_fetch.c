@@ -163,6 +163,10 @@ static const struct cli_opt options[] = {
      NULL, CLI_FLAG(struct args, parallel, 1)},
     {"parallel-max", 0, "N", "with -Z, at most N transfers at once (1 to 300)", "50",
      CLI_NUMBER(struct args, parallel_max, int, 1, 300)},
+    {"compressed", 0, NULL,
+     "ask for a compressed body (Accept-Encoding: deflate, gzip) and write it decoded; without it "
+     "a compressed body is written as it came",
+     NULL, CLI_FLAG(struct args, opt.compressed, 1)},
     {"user-agent", 'A', "NAME", "send 'User-Agent: NAME' ('' sends none)", "greet/VERSION",
      CLI_STRING(struct args, opt.user_agent)},
     {"write-out", 'w', "FORMAT",
@@ -252,6 +256,10 @@ static int check_args(const struct cli_parser *p, struct args *a)
         fprintf(stderr, "greet fetch: warning: %d -o/-O for %d URL%s: the last %d not used\n",
                 a->output_count, p->operand_count, p->operand_count == 1 ? "" : "s",
                 a->output_count - p->operand_count);
+    }
+    if (a->continue_at && a->opt.compressed) {
+        /* A range of compressed bytes cannot be decoded on its own. */
+        return cli_usage_error("fetch", "-C and --compressed cannot be used together");
     }
     return CLI_EXIT_OK;
 }

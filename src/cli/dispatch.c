@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "greet/fetch.h"
 #include "greet/version.h"
 
 const struct cli_command *const cli_commands[] = {
@@ -68,7 +69,9 @@ static int run_global(char **argv)
     int rc = cli_parse(&p, &cli_global_command, 2, argv, &g);
 
     if (rc == CLI_EXIT_OK && g.version) {
-        printf("greet %s\nTLS backend: %s\n", GREET_VERSION_STRING, greet_tls_backend());
+        const char *decoder = greet_fetch_decoder();
+        printf("greet %s\nTLS backend: %s\nCompression: %s\n", GREET_VERSION_STRING,
+               greet_tls_backend(), decoder ? decoder : "none (no --compressed in this build)");
     }
     cli_parser_free(&p);
     return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;

@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "abi.h"
+#include "body_filter.h"
 #include "fetch_int.h"
 #include "greet/http.h"
 #include "greet/version.h"
+#include "http_token.h"
 #include "gp_tls.h"
 #include "http_token.h"
 
@@ -23,6 +25,8 @@
 #define DRAIN_MAX (64 * 1024)
 /* The longest redirect Location followed, in bytes: a request target and a host fit. */
 #define LOCATION_MAX (GREET_URL_TARGET_MAX + 512)
+/* Room for a response's Transfer-Encoding and Content-Encoding values (all fields of each). */
+#define CODINGS_MAX 128
 
 struct fetch {
     const struct greet_fetch_options *opt;
@@ -45,6 +49,9 @@ struct fetch {
     gp_tls_ctx *tls;              /* made at the first https URL, kept along redirects */
     gp_tls_ctx *own_tls;          /* tls when this fetch made it (no session), to destroy */
     char *buf;
+    /* The final response's codings (from on_header) and the decoders they need. */
+    char transfer_codings[CODINGS_MAX], content_codings[CODINGS_MAX];
+    struct gi_body_chain chain;
     int follow; /* the current response is a redirect that will be followed */
     /* The final response's first Location, kept here for next_url: the parser keeps only what
      * framing a message needs. */
@@ -72,6 +79,11 @@ void greet_fetch_options_init(greet_fetch_options *o)
     o->user_agent = "greet/" GREET_VERSION_STRING;
 }
 
+const char *greet_fetch_decoder(void)
+{
+    return gi_decoder_library();
+}
+
 static int is_redirect(int status)
 {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -96,14 +108,52 @@ static void forget_location(struct fetch *st)
     st->location_too_long = 0;
 }
 
-/* Keeps the first Location of the header section; a later one is ignored, as curl does. */
+/* A status line starts a new header section: an interim response's codings are not the final's. */
+static int on_status(void *ctx, int version_minor, int status, const char *reason,
+                     size_t reason_len)
+{
+    struct fetch *st = ctx;
+
+    (void)version_minor;
+    (void)status;
+    (void)reason;
+    (void)reason_len;
+    st->transfer_codings[0] = '\0';
+    st->content_codings[0] = '\0';
+    return GREET_OK;
+}
+
+/* Appends a field's value to a list of codings (repeated fields make one list). A list too long
+ * for the buffer gets a coding nobody knows, so that it is refused rather than cut. */
+static void add_codings(char *list, const char *value, size_t len)
+{
+    size_t at = strlen(list);
+
+    if (at + len + 3 > CODINGS_MAX) {
+        snprintf(list, CODINGS_MAX, "(a list of more than %d bytes)", CODINGS_MAX - 3);
+        return;
+    }
+    if (at > 0) {
+        memcpy(list + at, ", ", 2);
+        at += 2;
+    }
+    memcpy(list + at, value, len);
+    list[at + len] = '\0';
+}
+
+/* Keeps the codings' fields and the first Location of the header section (a later Location is
+ * ignored, as curl does). */
 static int on_header(void *ctx, const char *name, size_t name_len, const char *value,
                      size_t value_len)
 {
     struct fetch *st = ctx;
 
-    if (gi_http_same_name(name, name_len, "location") && st->location[0] == '\0' &&
-        !st->location_too_long) {
+    if (gi_http_same_name(name, name_len, "transfer-encoding")) {
+        add_codings(st->transfer_codings, value, value_len);
+    } else if (gi_http_same_name(name, name_len, "content-encoding")) {
+        add_codings(st->content_codings, value, value_len);
+    } else if (gi_http_same_name(name, name_len, "location") && st->location[0] == '\0' &&
+               !st->location_too_long) {
         if (value_len > LOCATION_MAX) {
             st->location_too_long = 1;
         } else {
@@ -111,6 +161,34 @@ static int on_header(void *ctx, const char *name, size_t name_len, const char *v
         }
     }
     return GREET_OK;
+}
+
+/* Where the decoded body goes: the sink. */
+static int deliver(void *ctx, const void *data, size_t len)
+{
+    struct fetch *st = ctx;
+    int rc = st->sink->on_body ? st->sink->on_body(st->sink->ctx, data, len) : GREET_OK;
+
+    if (rc != GREET_OK) {
+        return fail(st, rc, GI_WITH_TEXT, "stopped while writing the body");
+    }
+    st->res->body_size += len;
+    return GREET_OK;
+}
+
+/* The final response's decoders: its transfer codings always (a body still coded must never
+ * pass for the body), its content codings when the caller asked for compressed. */
+static int decoders(struct fetch *st)
+{
+    struct gi_body_out sink;
+    int rc;
+
+    sink.write = deliver;
+    sink.ctx = st;
+    gi_body_chain_free(&st->chain);
+    rc = gi_body_chain_setup(&st->chain, st->transfer_codings,
+                             st->opt->compressed ? st->content_codings : NULL, sink);
+    return rc != GREET_OK ? fail(st, rc, GI_AS_IS, "%s", st->chain.reason) : GREET_OK;
 }
 
 static int on_headers_end(void *ctx, const greet_http_response *resp)
@@ -157,7 +235,7 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
     }
     st->progress.total = r.content_length;
     st->body_start = gp_clock_ms();
-    return GREET_OK;
+    return resp->no_body ? GREET_OK : decoders(st);
 }
 
 static int report_progress(struct fetch *st)
@@ -180,13 +258,22 @@ static int on_body(void *ctx, const char *data, size_t len)
     if (st->follow) {
         return GREET_OK; /* a redirect's body, read only to keep the connection */
     }
-    rc = st->sink->on_body ? st->sink->on_body(st->sink->ctx, data, len) : GREET_OK;
+    rc = gi_body_chain_write(&st->chain, data, len);
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_WITH_TEXT, "stopped while writing the body");
+        return fail(st, rc, GI_AS_IS, "%s", st->chain.reason); /* deliver's own stands */
     }
-    st->res->body_size += len;
     st->progress.received += len;
     return report_progress(st);
+}
+
+/* The body is complete: so must be what its decoders were decoding. */
+static int on_message_end(void *ctx, const greet_http_response *resp)
+{
+    struct fetch *st = ctx;
+    int rc = gi_body_chain_end(&st->chain);
+
+    (void)resp;
+    return rc != GREET_OK ? fail(st, rc, GI_AS_IS, "%s", st->chain.reason) : GREET_OK;
 }
 
 static int same_text_nocase(const char *a, const char *b)
@@ -425,7 +512,10 @@ static int request(struct fetch *st, struct gi_transport *conn)
     st->progress.total = -1;
     st->body_start = 0;
     forget_location(st);
-    greet_http_parser_reset(st->parser, st->opt->method == GREET_FETCH_HEAD ? GREET_HTTP_HEAD : 0);
+    gi_body_chain_free(&st->chain);
+    greet_http_parser_reset(st->parser,
+                            GREET_HTTP_TRANSFER_CODINGS |
+                                (st->opt->method == GREET_FETCH_HEAD ? GREET_HTTP_HEAD : 0));
     rc = send_request(st, conn);
     if (rc == GREET_OK) {
         rc = receive(st, conn);
@@ -665,9 +755,11 @@ static int start(struct fetch *st, const char *url)
     gi_proxy_conf_init(&st->proxy_conf, st->opt, get_env);
 
     greet_http_callbacks_init(&cb);
+    cb.on_status = on_status;
     cb.on_header = on_header;
     cb.on_headers_end = on_headers_end;
     cb.on_body = on_body;
+    cb.on_message_end = on_message_end;
 
     if (rc == GREET_OK) {
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
@@ -684,6 +776,10 @@ static int start(struct fetch *st, const char *url)
     rc = gi_fetch_check_headers(st->opt, st->res->message, sizeof st->res->message);
     if (rc != GREET_OK) {
         return rc;
+    }
+    if (st->opt->compressed && !gi_decoder_library()) {
+        return fail(st, GREET_EUNSUPPORTED, GI_AS_IS,
+                    "compressed bodies are not supported in this build (built without zlib)");
     }
     if (st->opt->max_redirects < 0 || st->opt->max_redirects > GREET_FETCH_MAX_REDIRECTS) {
         return fail(st, GREET_EINVAL, GI_AS_IS, "max redirects must be 0..%d",
@@ -745,6 +841,7 @@ static int fetch(greet_fetch_session *session, const char *url, const greet_fetc
         }
         gp_net_fini();
     }
+    gi_body_chain_free(&st->chain);
     greet_http_parser_free(st->parser);
     gp_tls_ctx_destroy(st->own_tls);
     free(st->buf);

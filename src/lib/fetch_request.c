@@ -1,7 +1,7 @@
 /* The request the engine sends: the request line, the built-in fields (Host, User-Agent, Accept,
- * Connection: close unless the connection is kept) which the caller's fields may replace or remove,
- * then the caller's others. After a redirect to another origin the caller's credentials and Host
- * are left out. */
+ * Accept-Encoding with compressed, Connection: close unless the connection is kept) which the
+ * caller's fields may replace or remove, then the caller's others. After a redirect to another
+ * origin the caller's credentials and Host are left out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,8 @@
 #include "fetch_int.h"
 #include "http_token.h"
 
-static const char *const builtin_names[] = {"Host", "User-Agent", "Accept", "Connection"};
+static const char *const builtin_names[] = {"Host", "User-Agent", "Accept", "Accept-Encoding",
+                                            "Connection"};
 #define BUILTIN_COUNT (sizeof builtin_names / sizeof builtin_names[0])
 
 /* Length of the field name of "Name: value", 0 when it is not a token followed by ':'. */
@@ -143,7 +144,7 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
     char host[GREET_URL_HOST_HEADER_MAX];
     const char *agent = opt->user_agent ? opt->user_agent : "";
     const char *target = how->absolute ? how->absolute : url->target;
-    size_t cap = 128 + strlen(target) + sizeof host + strlen(agent), at, i;
+    size_t cap = 160 + strlen(target) + sizeof host + strlen(agent), at, i;
     char *buf;
     int rc = greet_url_host_header(url, host, sizeof host);
 
@@ -170,6 +171,7 @@ int gi_fetch_request(const greet_url *url, const struct greet_fetch_options *opt
     }
     at = put_builtin(buf, at, opt, "User-Agent", agent);
     at = put_builtin(buf, at, opt, "Accept", "*/*");
+    at = put_builtin(buf, at, opt, "Accept-Encoding", opt->compressed ? "deflate, gzip" : "");
     /* HTTP/1.1 connections persist by default: nothing to say when the connection is kept. */
     at = put_builtin(buf, at, opt, "Connection", how->keep_alive ? "" : "close");
     at = put_credentials(buf, at, opt, how, dropped);

@@ -244,7 +244,7 @@ static void next_section(greet_http_parser *p)
 
 /* RFC 9112 section 6.3: how the final response's body is delimited. A transfer coding other
  * than chunked (gzip, deflate, compress) would hand out encoded bytes as the body, so it is
- * refused: no client asks for one (TE is never sent) and decoding is not built in. */
+ * refused unless the caller decodes them (GREET_HTTP_TRANSFER_CODINGS). */
 static int framing(greet_http_parser *p)
 {
     greet_http_response *r = &p->resp;
@@ -253,7 +253,7 @@ static int framing(greet_http_parser *p)
     r->chunked = p->te_present && p->te_chunked;
     if ((p->flags & GREET_HTTP_HEAD) || r->status == 204 || r->status == 304) {
         r->no_body = 1;
-    } else if (p->te_coding[0] != '\0') {
+    } else if (p->te_coding[0] != '\0' && !(p->flags & GREET_HTTP_TRANSFER_CODINGS)) {
         snprintf(msg, sizeof msg,
                  "Transfer-Encoding %s is not supported (the body would stay encoded)",
                  p->te_coding);

@@ -594,16 +594,6 @@ TEST_F(Fetch, LocationWithRawSpaceAndNonAsciiIsPercentEncoded)
     EXPECT_EQ(got.urls.back(), server.url("/a%20b/%C3%BC.html?q=x%20y"));
 }
 
-TEST_F(Fetch, GzipTransferCodingIsRefusedNotSavedEncoded)
-{
-    server.on("/gz", ok_reply(std::string("\x1f\x8b\x08\x00", 4), "Transfer-Encoding: gzip\r\n"));
-    EXPECT_EQ(fetch("/gz"), GREET_EPROTO);
-    EXPECT_NE(std::string(result.message).find("Transfer-Encoding gzip is not supported"),
-              std::string::npos)
-        << result.message;
-    EXPECT_EQ(got.body, "");
-}
-
 // ---- Stalls ---------------------------------------------------------------------------------
 
 TEST_F(Fetch, StalledBodyEndsAtTheSpeedLimit)

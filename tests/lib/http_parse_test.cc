@@ -551,6 +551,23 @@ TEST(HttpParseBroken, TransferCodingsOtherThanChunkedAreRefused)
               GREET_OK);
 }
 
+TEST(HttpParse, TransferCodingsAreFramedForACallerThatDecodesThem)
+{
+    // GREET_HTTP_TRANSFER_CODINGS: the body is handed out still coded, chunk framing removed, or
+    // up to the close when chunked is not last.
+    Outcome o = parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nzz\r\n"
+                      "0\r\n\r\n",
+                      GREET_HTTP_TRANSFER_CODINGS);
+    EXPECT_EQ(o.finish, GREET_OK) << o.reason;
+    EXPECT_EQ(o.events.body, "zz");
+    EXPECT_EQ(o.resp.chunked, 1);
+    o = parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nabc",
+              GREET_HTTP_TRANSFER_CODINGS);
+    EXPECT_EQ(o.finish, GREET_OK) << o.reason;
+    EXPECT_EQ(o.events.body, "abc");
+    EXPECT_EQ(o.resp.until_close, 1);
+}
+
 TEST(HttpParseBroken, InterimSectionsCountTowardsTheLimits)
 {
     std::string text;
