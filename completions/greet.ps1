@@ -89,6 +89,7 @@ Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
             ,@('-Z', '', 'fetch several URLs at once (--parallel-max at a time), not one after the other; each transfer''s messages and -w lines stay whole, bodies sent to stdout mix')
             ,@('--parallel', '', 'fetch several URLs at once (--parallel-max at a time), not one after the other; each transfer''s messages and -w lines stay whole, bodies sent to stdout mix')
             ,@('--parallel-max', 'N', 'with -Z, at most N transfers at once (1 to 300)')
+            ,@('--compressed', '', 'ask for a compressed body (Accept-Encoding: deflate, gzip) and write it decoded; without it a compressed body is written as it came')
             ,@('-A', 'NAME', 'send ''User-Agent: NAME'' ('''' sends none)')
             ,@('--user-agent', 'NAME', 'send ''User-Agent: NAME'' ('''' sends none)')
             ,@('-w', 'FORMAT', 'after the transfer, print FORMAT on stdout with %{http_code}, %{size_download}, %{time_total}, %{url_effective}, %{num_redirects}, %{exitcode}, %{errormsg}, %{filename_effective} filled in (\n is a newline)')
