@@ -6,13 +6,16 @@
 # with --cacert): see docs/benchmarks.md#fetch-over-tls. Then many small files: FILES bodies of
 # 4 KiB, fetched in one invocation by greet and by curl with the same command line (-o FILE URL
 # per file: one connection, reused), one after the other and with --parallel --parallel-max 4;
-# nginx pinned to CPU 1 and the clients to CPU 0 with taskset (PIN=0: unpinned).
+# nginx pinned to CPU 1 and the clients to CPU 0 with taskset (PIN=0: unpinned). Last,
+# --compressed: a COMPRESSED MiB text file that nginx serves gzipped (gzip_static), decoded by
+# greet --compressed and curl --compressed, pinned the same way: throughput and peak RSS.
 #
 # Usage: bench/fetch_bench.sh [GREET_EXE]   (default: build/release/greet, built if missing)
 # Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB),
 # TLS_SIZES (the https downloads, default "1024"; empty: no https run), TSV (a file for the raw
 # results, one line per download and client, which bench/bench_charts.py --fetch draws), FILES
-# (the small-files case, default 1000; 0: none), PIN (pin the small-files case, default 1).
+# (the small-files case, default 1000; 0: none), PIN (pin the small-files and --compressed
+# cases, default 1), COMPRESSED (the text file's size in MiB, default 64; 0: no such case).
 # Needs: nginx (Debian nginx-light), curl, hyperfine, GNU time (/usr/bin/time), python3.
 set -euo pipefail
 
@@ -25,6 +28,7 @@ tsv=${TSV:-}
 [[ -z $tsv ]] || printf '# scheme\tMiB\tclient\tmedian_s\tMiB_per_s\tpeak_rss_KiB\n' >"$tsv"
 files=${FILES:-1000}
 pin=${PIN:-1}
+compressed_mib=${COMPRESSED:-64}
 ca=$here/tests/data/tls/ca.pem
 
 if [[ ! -x $greet ]]; then
@@ -59,6 +63,22 @@ mkdir -p "$work/root/small"
 for ((i = 0; i < files; i++)); do
     head -c 4096 /dev/urandom >"$work/root/small/$i.bin"
 done
+# Made-up words (about 2:1 with gzip -6; the run prints the ratio), the same every run, and its .gz
+# beside it for gzip_static (made once here, so nginx only sends bytes).
+if ((compressed_mib > 0)); then
+    mkdir -p "$work/root/text"
+    python3 -c 'import random,sys
+rnd = random.Random(12)
+words = [("".join(rnd.choice("etaoinshrdlucmfwypvbgkqjxz") for _ in range(rnd.randint(2, 9))))
+         for _ in range(5000)]
+left = int(sys.argv[1]) * 1048576
+with open(sys.argv[2], "w") as f:
+    while left > 0:
+        line = " ".join(rnd.choice(words) for _ in range(12))[: left - 1] + "\n"
+        f.write(line)
+        left -= len(line)' "$compressed_mib" "$work/root/text/$compressed_mib.txt"
+    gzip -6 -k -n "$work/root/text/$compressed_mib.txt"
+fi
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
@@ -77,6 +97,7 @@ http {
         listen 127.0.0.1:$port;
         root $work/root;
         keepalive_requests 100000;
+        location /text/ { gzip_static on; }
     }
     server {
         listen 127.0.0.1:$tls_port ssl;
@@ -205,4 +226,57 @@ for r in json.load(open(sys.argv[1]))["results"]:
     name, med = r["command"], r["median"]
     print(f"| {name} | {med * 1000:.0f} ms | {int(sys.argv[2]) / med:.0f} |")' \
         "$work/small.json" "$files"
+fi
+
+# --compressed: a text file of COMPRESSED_MIB MiB served gzipped by nginx (gzip_static: the .gz
+# made once beforehand, so the server only sends bytes, as a CDN would), decoded by both clients
+# with --compressed and checked against the original. Pinned as bench/server_bench.sh pins:
+# nginx (master and worker) on CPU 1, the client on CPU 0, unless PIN=0 or fewer than 2 CPUs.
+if ((compressed_mib > 0)); then
+    pin_client=()
+    if [[ $pin == 1 ]]; then
+        if ! command -v taskset >/dev/null || (($(nproc) < 2)); then
+            echo "fetch_bench: pinning needs taskset and 2 CPUs (or PIN=0)" >&2
+            exit 1
+        fi
+        for p in "$nginx_pid" $(pgrep -P "$nginx_pid"); do
+            taskset -a -p -c 1 "$p" >/dev/null
+        done
+        pin_client=(taskset -c 0)
+    fi
+    url="http://127.0.0.1:$port/text/$compressed_mib.txt"
+    gz_mib=$(python3 -c 'import os,sys; print(f"{os.path.getsize(sys.argv[1]) / 1048576:.1f}")' \
+        "$work/root/text/$compressed_mib.txt.gz")
+    # curl's size_download counts the bytes on the wire: they must be the .gz file's.
+    wire=$(curl -s --compressed -o /dev/null -w '%{size_download}' "$url")
+    [[ $wire == $(stat -c %s "$work/root/text/$compressed_mib.txt.gz") ]] ||
+        { echo "fetch_bench: nginx did not send the .gz (gzip_static)" >&2; exit 1; }
+    echo
+    echo "--compressed: $compressed_mib MiB of text, $gz_mib MiB gzipped (nginx gzip_static)${pin_client[*]:+, clients pinned to CPU 0 and nginx to CPU 1}:"
+    echo
+    hyperfine --runs "$runs" --warmup 1 --export-json "$work/gz.json" --style none \
+        -n greet "${pin_client[*]} $greet fetch -s --no-progress --compressed $url -o $work/out/greet.txt" \
+        -n curl "${pin_client[*]} curl -s --compressed -o $work/out/curl.txt $url" >/dev/null
+    cmp -s "$work/root/text/$compressed_mib.txt" "$work/out/greet.txt" ||
+        { echo "greet's decoded download differs" >&2; exit 1; }
+    cmp -s "$work/root/text/$compressed_mib.txt" "$work/out/curl.txt" ||
+        { echo "curl's decoded download differs" >&2; exit 1; }
+    echo "| client | median time | throughput (decoded) | peak RSS |"
+    echo "|---|---:|---:|---:|"
+    for name in greet curl; do
+        if [[ $name == greet ]]; then
+            rss=$(peak_rss "${pin_client[@]}" "$greet" fetch -s --no-progress --compressed "$url" \
+                -o "$work/out/greet.txt")
+        else
+            rss=$(peak_rss "${pin_client[@]}" curl -s --compressed -o "$work/out/curl.txt" "$url")
+        fi
+        python3 -c 'import json,sys
+r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
+mib, med, rss = int(sys.argv[3]), r["median"], int(sys.argv[4])
+print(f"| {sys.argv[2]} | {med * 1000:.1f} ms | {mib / med:.0f} MiB/s | {rss / 1024:.1f} MiB |")
+if sys.argv[5]:
+    with open(sys.argv[5], "a") as f:
+        f.write(f"gzip\t{mib}\t{sys.argv[2]}\t{med:.6f}\t{mib / med:.1f}\t{rss}\n")' \
+            "$work/gz.json" "$name" "$compressed_mib" "$rss" "$tsv"
+    done
 fi
