@@ -437,7 +437,7 @@ TEST_F(Sock, ConnectStartWaitEndReportsEachAttemptsOutcome)
     EXPECT_EQ(done, 0u);
     ASSERT_EQ(gp_sock_connect_end(s[1]), GREET_OK);
     client = s[1]; // connected and blocking again: an ordinary round trip works
-    ASSERT_EQ(gp_sock_accept(listener, &server, nullptr), GREET_OK);
+    ASSERT_EQ(gp_sock_accept(listener, 0, &server, nullptr), GREET_OK);
     round_trip(client, server);
 }
 
