@@ -2,12 +2,12 @@
 // TLS handshake, waiting for the response head, the body - quickly, with one line, the exit
 // status shells expect (130, 143), no temporary file left and an existing target untouched.
 // (Name resolution cannot be made to hang in a child without asking DNS; the library's tests
-// stop a slow lookup in-process.)
+// stop a slow lookup in-process.) Under Wine the runner cannot send its child a Ctrl+C, so the
+// mingw preset runs the Ctrl+C cases from Linux instead, in tests/cli/wine_fetch_stop.sh.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -60,8 +60,13 @@ class FetchStop : public ::testing::Test
         gp_sleep_ms(100); // into the blocking call itself
         auto t0 = std::chrono::steady_clock::now();
         bool sent = sig == Signal::Interrupt ? p.interrupt() : p.terminate();
+        if (!sent && sig == Signal::Terminate) {
+            GTEST_SKIP() << "Windows has no SIGTERM, and Wine ends a process on one at once, "
+                            "without an event to handle (tests/cli/wine_fetch_stop.sh shows it)";
+        }
         if (!sent) {
-            GTEST_SKIP() << "this system cannot send the child that signal";
+            GTEST_SKIP() << "cannot send this child a Ctrl+C (under Wine: no shared console); "
+                            "tests/cli/wine_fetch_stop.sh sends it with kill -INT from Linux";
         }
         ProcessResult r = p.wait(30000);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -75,13 +80,8 @@ class FetchStop : public ::testing::Test
         EXPECT_GE(r.err.size(), last.size());
         EXPECT_EQ(r.err.substr(r.err.size() - std::min(r.err.size(), last.size())), last) << r.err;
         EXPECT_EQ(read_file_utf8(target), "old content");
-        size_t files = 0;
-        for (const auto &e :
-             std::filesystem::directory_iterator(std::filesystem::u8path(dir.path()))) {
-            (void)e;
-            files++;
-        }
-        EXPECT_EQ(files, 1u) << "a temporary file was left behind";
+        EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{"out.html"})
+            << "a temporary file was left behind";
     }
 
     static std::function<bool(greet_test::Process &)> stderr_has(const std::string &text)

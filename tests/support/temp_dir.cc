@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -55,4 +56,19 @@ int write_file_utf8(const std::string &path, const std::string &content, const c
     bool ok = fwrite(content.data(), 1, content.size(), f) == content.size();
     ok = fclose(f) == 0 && ok;
     return ok ? GREET_OK : GREET_EIO;
+}
+
+std::vector<std::string> list_dir_utf8(const std::string &dir)
+{
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto &e : std::filesystem::directory_iterator(std::filesystem::u8path(dir), ec)) {
+        std::string name;
+        for (auto c : e.path().filename().u8string()) {
+            name.push_back(static_cast<char>(c));
+        }
+        names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
