@@ -213,7 +213,9 @@ int gp_file_copy_mode(const char *from, const char *to);
 /* Switches stdout to binary mode (_setmode on Windows; nothing on POSIX). */
 void gp_stdout_binary(void);
 
-/* Writes len bytes of UTF-8 text to stream (stdout or stderr). On a Windows console: what the
+/* Writes len bytes of UTF-8 text to stream (stdout, stderr, or one other stream, such as the
+ * console fetch -o CON opened; each of the three holds its own split character). On a Windows
+ * console: what the
  * stream has buffered first, then the text as UTF-16 through WriteConsoleW, so it displays right
  * whatever the console's code page (which greet never changes); a character split across two
  * calls is held back until it is whole. Anywhere else (pipes, files, POSIX terminals) the exact

@@ -37,15 +37,18 @@ struct console_out {
 };
 
 static INIT_ONCE outs_once = INIT_ONCE_STATIC_INIT;
-static struct console_out outs[2]; /* stdout, stderr */
+static struct console_out outs[3]; /* stdout, stderr, any other (fetch -o CON) */
 
 static BOOL CALLBACK init_outs(PINIT_ONCE once, PVOID param, PVOID *context)
 {
     (void)once;
     (void)param;
     (void)context;
-    InitializeCriticalSection(&outs[0].lock);
-    InitializeCriticalSection(&outs[1].lock);
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        InitializeCriticalSection(&outs[i].lock);
+    }
     return TRUE;
 }
 
@@ -143,7 +146,7 @@ int gp_text_write(FILE *stream, const void *buf, size_t len)
         return fwrite(buf, 1, len, stream) == len ? GREET_OK : gp_oserr_set(GP_OSERR_ERRNO, errno);
     }
     InitOnceExecuteOnce(&outs_once, init_outs, NULL, NULL);
-    c = &outs[stream == stderr];
+    c = &outs[stream == stdout ? 0 : stream == stderr ? 1 : 2];
     EnterCriticalSection(&c->lock);
     fflush(stream);
     rc = write_console(h, c, (const unsigned char *)buf, len);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,41 @@ static FILE *open_plain(const wchar_t *wpath, const char *mode, int *rc)
     return f;
 }
 
+/* CON opened for writing: the console's screen buffer, CONOUT$, opened for reading too.
+ * GetConsoleMode, which tells gp_text_write that it writes to a console (and so converts UTF-8 to
+ * UTF-16 for WriteConsoleW), needs read access, and CON itself opens one way only: written
+ * through plain fopen, text would reach the console as bytes in its code page. */
+static FILE *open_console_out(const char *mode, int *rc)
+{
+    HANDLE h = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    int fd;
+    FILE *f;
+
+    if (h == INVALID_HANDLE_VALUE) {
+        *rc = win32_error();
+        return NULL;
+    }
+    fd = _open_osfhandle((intptr_t)h, _O_WRONLY | (strchr(mode, 'b') ? _O_BINARY : _O_TEXT));
+    if (fd < 0) {
+        *rc = errno_error();
+        CloseHandle(h);
+        return NULL;
+    }
+    f = _fdopen(fd, mode);
+    if (!f) {
+        *rc = errno_error();
+        _close(fd);
+    }
+    return f;
+}
+
+static int is_console_out(const wchar_t *wpath, const char *mode)
+{
+    return (mode[0] == 'w' || mode[0] == 'a') && !strchr(mode, 'x') && !strchr(mode, '+') &&
+           _wcsicmp(wpath, L"\\\\.\\CON") == 0;
+}
+
 FILE *gp_fopen(const char *path, const char *mode, int *err)
 {
     gp_oserr_clear();
@@ -99,7 +135,9 @@ FILE *gp_fopen(const char *path, const char *mode, int *err)
     FILE *f = NULL;
     int rc = strlen(mode) < MODE_MAX ? gpw_path(path, &wpath) : GREET_EINVAL;
 
-    if (rc == GREET_OK) {
+    if (rc == GREET_OK && is_console_out(wpath, mode)) {
+        f = open_console_out(mode, &rc);
+    } else if (rc == GREET_OK) {
         f = strchr(mode, 'x') ? open_exclusive(wpath, mode, &rc) : open_plain(wpath, mode, &rc);
     }
     free(wpath);
@@ -323,6 +361,16 @@ int gp_file_kind(const char *path, int *kind, int *writable)
     *writable = 1;
     if (rc != GREET_OK) {
         return rc;
+    }
+    /* The device namespace (\\.\NUL, \\.\CON, \\.\COM1: what GetFullPathNameW makes of a
+     * DOS device name) is never a disk file. Not opened to ask: CON takes its direction from
+     * the access asked for, so an open for metadata alone is not a question it answers (under
+     * Wine without a console it fails with ERROR_INVALID_HANDLE), and opening COM ports and
+     * the like has side effects. */
+    if (wcsncmp(w, L"\\\\.\\", 4) == 0) {
+        free(w);
+        *kind = GP_FILE_SPECIAL;
+        return GREET_OK;
     }
     h = open_meta(w);
     free(w);

@@ -242,6 +242,11 @@ int cli_out_open_part(struct cli_out *o, const char *path, int create_dirs, int 
 
 int cli_out_write(struct cli_out *o, const void *data, size_t len)
 {
+    /* A device written in place may be a console (CON): its text goes through gp_text_write,
+     * which shows UTF-8 right there and gives anything else the exact bytes. */
+    if (o->in_place) {
+        return gp_text_write(o->fp, data, len);
+    }
     errno = 0;
     return fwrite(data, 1, len, o->fp) == len ? GREET_OK : cli_stream_error();
 }

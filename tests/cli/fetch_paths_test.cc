@@ -70,9 +70,12 @@ TEST_F(FetchPaths, MissingFolderIsNamedWithTheOptionThatCreatesIt)
 // NUL is Windows' /dev/null: written in place, never renamed over.
 TEST_F(FetchPaths, NulDeviceIsWrittenInPlace)
 {
+    auto before = list_dir_utf8(".");
     for (const char *nul : {"NUL", "nul", "NUL.txt"}) {
         ProcessResult r = greet({"-o", nul});
         EXPECT_EQ(r.exit_code, 0) << nul << ": " << r.err;
+        EXPECT_EQ(r.out, "") << nul;
     }
+    EXPECT_EQ(list_dir_utf8("."), before) << "a file was made beside NUL";
 }
 #endif

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "gp.h"
+#include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -277,6 +278,36 @@ TEST_F(Console, ChineseNameTypedIntoGreetClientComesBackOnTheConsole)
         seen += g + L" | ";
     }
     EXPECT_TRUE(found) << "rows: " << std::string(seen.begin(), seen.end());
+}
+
+// CON is the console as a file name: `greet fetch -o CON` writes the body there in place, as
+// text the console shows (UTF-8 converted, whatever its code page), and never makes a temporary
+// file beside it to rename over the device name.
+TEST_F(Console, FetchOutputToConShowsTheBodyOnTheConsole)
+{
+    greet_test::HttpServer server;
+    ASSERT_TRUE(server.ok());
+    server.on("/", greet_test::ok_reply(std::string("<") + CHINESE_UTF8 + ">\n"));
+    ASSERT_TRUE(SetConsoleOutputCP(437));
+    ASSERT_EQ(gp_text_write(stdout, "\r\n", 2), GREET_OK);
+    SHORT first = cursor_row();
+    auto before = list_dir_utf8(".");
+    for (const char *con : {"CON", "con"}) {
+        auto r = greet_test::run_process(
+            {greet_test::greet_exe(), "fetch", "-s", server.url("/"), "-o", con}, "", 60000);
+        EXPECT_EQ(r.exit_code, 0) << con << ": " << r.err;
+        EXPECT_EQ(r.out, "") << con << ": the body went to stdout, not to the console";
+    }
+    std::wstring want = std::wstring(L"<") + CHINESE_WIDE + L">", seen;
+    int found = 0;
+    for (SHORT y = first; y <= cursor_row(); y++) {
+        std::wstring g = glyphs(row(y));
+        found += g == want;
+        seen += g + L" | ";
+    }
+    EXPECT_EQ(found, 2) << "rows: " << std::string(seen.begin(), seen.end());
+    EXPECT_EQ(list_dir_utf8("."), before) << "a file was made beside CON";
+    EXPECT_EQ(GetConsoleOutputCP(), 437u);
 }
 
 #endif
