@@ -494,9 +494,12 @@ static int child_main(gp_child_fn fn)
     SOCKET s;
     int code;
 
-    if (read_all(in, &h, sizeof h) != GREET_OK || h.magic != START_MAGIC ||
-        h.len > GP_CHILD_DATA_MAX || !(data = malloc(h.len ? h.len : 1)) ||
-        read_all(in, data, h.len) != GREET_OK || gp_net_init() != GREET_OK) {
+    /* Allocated apart from the test below: an assignment used as a truth value is MSVC's C4706. */
+    if (read_all(in, &h, sizeof h) == GREET_OK && h.magic == START_MAGIC &&
+        h.len <= GP_CHILD_DATA_MAX) {
+        data = malloc(h.len ? h.len : 1);
+    }
+    if (data == NULL || read_all(in, data, h.len) != GREET_OK || gp_net_init() != GREET_OK) {
         free(data);
         return CHILD_BAD_RUN;
     }
