@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,21 +32,6 @@ namespace
 
 const char kBinary[] = "<html>\r\n\xe6\x96\xb0\xe6\xb5\xaa\n\0\xff</html>";
 const std::string kBody(kBinary, sizeof kBinary - 1);
-
-// The names in a folder (UTF-8), sorted.
-std::vector<std::string> list_dir(const std::string &dir)
-{
-    std::vector<std::string> names;
-    for (const auto &e : std::filesystem::directory_iterator(std::filesystem::u8path(dir))) {
-        std::string name;
-        for (auto c : e.path().filename().u8string()) {
-            name.push_back(static_cast<char>(c));
-        }
-        names.push_back(name);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-}
 
 size_t count_lines(const std::string &text)
 {
@@ -95,7 +79,7 @@ TEST_F(FetchCli, OutputFileGetsTheBodyAndStdoutTheHead)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_file_utf8(file), kBody);
     EXPECT_EQ(r.out, head_of(kBody));
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"page.html"});
+    EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{"page.html"});
 }
 
 TEST_F(FetchCli, SilentPrintsNothing)
@@ -183,7 +167,7 @@ TEST_F(FetchCli, ChineseFileNameWorks)
     ProcessResult r = greet({"-s", server.url("/"), "-o", file});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(read_file_utf8(file), kBody);
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"\xe6\x96\xb0\xe6\xb5\xaa.html"});
+    EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{"\xe6\x96\xb0\xe6\xb5\xaa.html"});
 }
 
 #ifdef _WIN32
@@ -220,7 +204,7 @@ TEST_F(FetchCli, NotModifiedLeavesTheFileAndSaysSo)
     EXPECT_EQ(read_file_utf8(file), "cached copy");
     EXPECT_NE(r.err.find("not modified"), std::string::npos) << r.err;
     EXPECT_EQ(count_lines(r.err), 1u) << r.err;
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"page.html"});
+    EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{"page.html"});
     ProcessResult quiet = greet({"-s", server.url("/c"), "-o", file});
     EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
     EXPECT_EQ(quiet.err, "");
@@ -233,7 +217,7 @@ TEST_F(FetchCli, FolderTargetIsRefused)
     ProcessResult r = greet({"-s", server.url("/"), "-o", dir.path()});
     EXPECT_EQ(r.exit_code, 8) << r.err;
     EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
+    EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{});
 }
 
 #ifndef _WIN32
@@ -266,7 +250,7 @@ TEST_F(FetchCli, SymlinkIsFollowedAndStaysALink)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(S_ISLNK(mode_of(link)));
     EXPECT_EQ(read_file_utf8(target), kBody);
-    EXPECT_EQ(list_dir(dir.path()), (std::vector<std::string>{"link.html", "real.html"}));
+    EXPECT_EQ(list_dir_utf8(dir.path()), (std::vector<std::string>{"link.html", "real.html"}));
 }
 
 TEST_F(FetchCli, ReadOnlyFileIsRefusedAndUntouched)
@@ -296,7 +280,7 @@ TEST_F(FetchCli, FifoIsWrittenInPlace)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(got, kBody);
     EXPECT_TRUE(S_ISFIFO(mode_of(fifo)));
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"pipe"});
+    EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{"pipe"});
 }
 
 TEST_F(FetchCli, DevStdoutIsWrittenInPlace)
@@ -378,7 +362,7 @@ TEST_F(FetchCli, FailuresLeaveNoFileAndKeepAnExistingOne)
         EXPECT_EQ(count_lines(r.err), 1u) << r.err;
         EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
         EXPECT_EQ(read_file_utf8(file), "old content");
-        EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{"out.html"});
+        EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{"out.html"});
     }
 }
 
@@ -390,7 +374,7 @@ TEST_F(FetchCli, FailureCreatesNoFile)
     EXPECT_EQ(t.exit_code, 6) << t.err;
     ProcessResult f = greet({"--fail", server.url("/404"), "-o", dir.file("b.html")});
     EXPECT_EQ(f.exit_code, 7) << f.err;
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
+    EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{});
 }
 
 TEST_F(FetchCli, ConnectionRefusedIsExitFour)
@@ -406,7 +390,7 @@ TEST_F(FetchCli, ConnectionRefusedIsExitFour)
     EXPECT_NE(r.err.find("connect to 127.0.0.1:" + std::to_string(port) + ": connection refused"),
               std::string::npos)
         << r.err;
-    EXPECT_EQ(list_dir(dir.path()), std::vector<std::string>{});
+    EXPECT_EQ(list_dir_utf8(dir.path()), std::vector<std::string>{});
 }
 
 TEST_F(FetchCli, TooManyRedirectsIsExitEleven)

@@ -20,27 +20,9 @@
 #   only; Fetch.CancelAbandonsASlowResolver stops a held lookup, in the gtest list under Wine too.
 # Usage: wine_fetch_stop.sh WINEPREFIX GREET_EXE PYTHON3
 set -u
-export WINEPREFIX=$1 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 exe=$2
 python=$3
-wine=${GREET_WINE:-wine}
-work=$(mktemp -d "${TMPDIR:-/tmp}/greet-wine-stop.XXXXXX")
-pids=()
-cleanup() {
-    exec 2>/dev/null # no "Killed" lines for the peers stopped here
-    for p in "${pids[@]}"; do kill -9 "$p"; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-# One wineserver for the whole script (as cmake/wine-run.sh does): otherwise each greet.exe
-# starts one, with Wine's services, and that takes seconds.
-"${GREET_WINESERVER:-wineserver}" -p30 </dev/null >/dev/null 2>&1
-fail=0
-ok() { echo "ok: $1"; }
-bad() {
-    echo "FAIL: $1"
-    fail=1
-}
+source "$(dirname "$0")/wine_script.sh" "$1" wine-stop
 
 # waits at most 30 s for FILE to contain TEXT (Wine starts slowly when the machine is loaded).
 wait_for() {
@@ -49,15 +31,6 @@ wait_for() {
         sleep 0.05
     done
     return 1
-}
-
-# waits at most $2 s for pid $1 to end; its exit status (or 255 when it did not end).
-wait_exit() {
-    for _ in $(seq $(($2 * 20))); do
-        kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
-        sleep 0.05
-    done
-    return 255
 }
 
 # The native peer holding one stage. Prints its port, then "request" once a request came in.
@@ -102,12 +75,8 @@ stop_at() {
     echo "old content" >"$work/dl/out.html"
     peer "$mode" >"$work/peer.out" 2>&1 &
     pids+=($!)
-    for _ in $(seq 600); do
-        port=$(sed -n 1p "$work/peer.out")
-        [[ -n $port ]] && break
-        sleep 0.05
-    done
-    [[ -n $port ]] || { bad "$name: the peer did not start: $(cat "$work/peer.out")"; return; }
+    port=$(nth_line "$work/peer.out" 1) ||
+        { bad "$name: the peer did not start: $(cat "$work/peer.out")"; return; }
     url="$scheme://127.0.0.1:$port/"
     "$wine" "$exe" fetch -v "$url" -o 'Z:'"$work/dl/out.html" >"$work/fetch.out" \
         2>"$work/fetch.err" &

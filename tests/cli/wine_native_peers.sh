@@ -10,46 +10,11 @@
 # (Ctrl+C to greet.exe fetch at every stage of a transfer: wine_fetch_stop.sh.)
 # Usage: wine_native_peers.sh WINEPREFIX GREET_EXE PYTHON3 NC
 set -u
-export WINEPREFIX=$1 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 exe=$2
 python=$3
 nc=$4
-wine=${GREET_WINE:-wine}
 interop="$(cd "$(dirname "$0")/../interop" && pwd)"
-work=$(mktemp -d "${TMPDIR:-/tmp}/greet-wine-peers.XXXXXX")
-pids=()
-cleanup() {
-    exec 2>/dev/null # no "Killed" lines for the peers stopped here
-    for p in "${pids[@]}"; do kill -9 "$p"; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail=0
-ok() { echo "ok: $1"; }
-bad() {
-    echo "FAIL: $1"
-    fail=1
-}
-
-# nth_line FILE N: line N of FILE once it is there (30 s at most: Wine starts slowly when loaded).
-nth_line() {
-    local l
-    for _ in $(seq 600); do
-        l=$(sed -n "${2}p" "$1" | tr -d '\r')
-        [[ -n $l ]] && { echo "$l"; return 0; }
-        sleep 0.05
-    done
-    return 1
-}
-
-# waits at most $2 s for pid $1 to end; its exit status (or 255 when it did not end).
-wait_exit() {
-    for _ in $(seq $(($2 * 20))); do
-        kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
-        sleep 0.05
-    done
-    return 255
-}
+source "$(dirname "$0")/wine_script.sh" "$1" wine-peers
 
 # ---- greet.exe server: the tutorial's client, netcat, then Ctrl+C ----
 "$wine" "$exe" server --bind 127.0.0.1 --port 0 >"$work/server.out" 2>"$work/server.err" &

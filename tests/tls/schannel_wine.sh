@@ -35,29 +35,11 @@
 #   record with no data instead (decrypt_record handles both; TlsFetch.* cover the Wine form).
 # Usage: schannel_wine.sh WINEPREFIX GREET_EXE OPENSSL CERT_DIR
 set -u
-export WINEPREFIX=$1 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 exe=$2
 openssl=$3
 certs=$4
-wine=${GREET_WINE:-wine}
-work=$(mktemp -d "${TMPDIR:-/tmp}/greet-wine-schannel.XXXXXX")
+source "$(dirname "$0")/../cli/wine_script.sh" "$1" wine-schannel
 server=
-cleanup() {
-    exec 2>/dev/null # no "Killed" line for the server stopped here
-    [[ -n $server ]] && kill -9 "$server"
-    exec 7>&-
-    rm -rf "$work"
-}
-trap cleanup EXIT
-# One wineserver for the whole script (as cmake/wine-run.sh does): otherwise each greet.exe
-# starts one, with Wine's services, and that takes seconds.
-"${GREET_WINESERVER:-wineserver}" -p30 </dev/null >/dev/null 2>&1
-fail=0
-ok() { echo "ok: $1"; }
-bad() {
-    echo "FAIL: $1"
-    fail=1
-}
 
 # start_server OPTIONS...: openssl s_server on 127.0.0.1, port 0, with the test certificate; its
 # stdin is the fifo on fd 7 (commands and reply bytes), its output in server.out. Sets $port.
@@ -68,6 +50,7 @@ start_server() {
     "$openssl" s_server -accept 127.0.0.1:0 -cert "$certs/server.pem" -key "$certs/server.key" \
         "$@" <"$work/in" >"$work/server.out" 2>&1 &
     server=$!
+    pids+=("$server")
     port=
     for _ in $(seq 200); do
         port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$work/server.out")
