@@ -6,7 +6,8 @@
 # into the console's Ctrl+C. What runs (the same checks as Interop.* and the Ctrl+C tests, which
 # the mingw build leaves out of its gtest list):
 #   the tutorial's Python client against greet.exe server, and greet.exe client against the
-#   tutorial's Python server; a netcat line session; Ctrl+C stops greet.exe server (exit 0).
+#   tutorial's Python server; a netcat line session; Ctrl+C stops greet.exe server (exit 0);
+#   the server parts for each model (threads, events, processes), as the gtest cases are.
 # (Ctrl+C to greet.exe fetch at every stage of a transfer: wine_fetch_stop.sh.)
 # Usage: wine_native_peers.sh WINEPREFIX GREET_EXE PYTHON3 NC
 set -u
@@ -16,36 +17,43 @@ nc=$4
 interop="$(cd "$(dirname "$0")/../interop" && pwd)"
 source "$(dirname "$0")/wine_script.sh" "$1" wine-peers
 
-# ---- greet.exe server: the tutorial's client, netcat, then Ctrl+C ----
-"$wine" "$exe" server --bind 127.0.0.1 --port 0 >"$work/server.out" 2>"$work/server.err" &
-server=$!
-pids+=("$server")
-port=$(nth_line "$work/server.out" 1) || { bad "greet.exe server did not start"; exit 1; }
+# ---- greet.exe server, each model: the tutorial's client, netcat, then Ctrl+C ----
+for model in threads events processes; do
+    "$wine" "$exe" server --model "$model" --bind 127.0.0.1 --port 0 >"$work/server.out" \
+        2>"$work/server.err" &
+    server=$!
+    pids+=("$server")
+    port=$(nth_line "$work/server.out" 1) ||
+        { bad "greet.exe server --model $model did not start"; exit 1; }
 
-got=$(timeout 60 "$python" "$interop/tutorial_client.py" 127.0.0.1 "$port")
-want=$'hello world!\n\nHello guoxiang\nHello yanchendong\nHello wangzipeng'
-[[ $got == "$want" ]] && ok "tutorial client -> greet.exe server" ||
-    bad "tutorial client -> greet.exe server: got [$got]"
+    got=$(timeout 60 "$python" "$interop/tutorial_client.py" 127.0.0.1 "$port")
+    want=$'hello world!\n\nHello guoxiang\nHello yanchendong\nHello wangzipeng'
+    [[ $got == "$want" ]] && ok "$model: tutorial client -> greet.exe server" ||
+        bad "$model: tutorial client -> greet.exe server: got [$got]"
 
-got=$(printf 'alice\nbob\r\n\nexit\nnever\n' | timeout 20 "$nc" 127.0.0.1 "$port")
-want=$'hello world!\nHello alice\nHello bob\nHello '
-[[ $got == "$want" ]] && ok "netcat line session" || bad "netcat line session: got [$got]"
+    got=$(printf 'alice\nbob\r\n\nexit\nnever\n' | timeout 20 "$nc" 127.0.0.1 "$port")
+    want=$'hello world!\nHello alice\nHello bob\nHello '
+    [[ $got == "$want" ]] && ok "$model: netcat line session" ||
+        bad "$model: netcat line session: got [$got]"
 
-# A client still connected when Ctrl+C comes: it is closed with the reason.
-exec 3<>"/dev/tcp/127.0.0.1/$port"
-read -r -t 30 greeting <&3
-started=$(date +%s%N)
-kill -INT "$server"
-wait_exit "$server" 10
-rc=$?
-ms=$((($(date +%s%N) - started) / 1000000))
-exec 3<&-
-if [[ $rc == 0 ]] && grep -q "closed (server stopping)" "$work/server.err" && ((ms < 3000)); then
-    ok "Ctrl+C stops greet.exe server (exit 0, ${ms} ms)"
-else
-    bad "Ctrl+C to greet.exe server: exit $rc after ${ms} ms, greeting [$greeting], log:"
-    cat "$work/server.err"
-fi
+    # A client still connected when Ctrl+C comes: it is closed with the reason.
+    exec 3<>"/dev/tcp/127.0.0.1/$port"
+    read -r -t 30 greeting <&3
+    started=$(date +%s%N)
+    kill -INT "$server"
+    wait_exit "$server" 10
+    rc=$?
+    ms=$((($(date +%s%N) - started) / 1000000))
+    exec 3<&-
+    if [[ $rc == 0 ]] && grep -q "closed (server stopping)" "$work/server.err" &&
+        ((ms < 3000)); then
+        ok "$model: Ctrl+C stops greet.exe server (exit 0, ${ms} ms)"
+    else
+        bad "$model: Ctrl+C to greet.exe server: exit $rc after ${ms} ms, greeting [$greeting]," \
+            "log:"
+        cat "$work/server.err"
+    fi
+done
 
 # ---- greet.exe client against the tutorial's Python server ----
 "$python" -u "$interop/tutorial_server.py" 127.0.0.1 0 >"$work/py.out" 2>&1 &
