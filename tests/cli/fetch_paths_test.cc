@@ -9,6 +9,7 @@
 #include "gp.h"
 #include "support/http_server.h"
 #include "support/process.h"
+#include "support/dir_list.h"
 #include "support/temp_dir.h"
 
 using greet_test::HttpServer;

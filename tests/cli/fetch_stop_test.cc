@@ -15,6 +15,7 @@
 #include "support/full_listener.h"
 #include "support/http_server.h"
 #include "support/process.h"
+#include "support/dir_list.h"
 #include "support/temp_dir.h"
 
 using greet_test::FullListener;

@@ -19,6 +19,7 @@
 #include "gp.h"
 #include "support/http_server.h"
 #include "support/process.h"
+#include "support/dir_list.h"
 #include "support/temp_dir.h"
 
 namespace

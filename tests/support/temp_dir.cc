@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "gp.h"
+#include "support/dir_list.h"
 
 TempDir::TempDir()
 {

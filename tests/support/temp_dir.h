@@ -4,7 +4,6 @@
 #define GREET_TESTS_SUPPORT_TEMP_DIR_H
 
 #include <string>
-#include <vector>
 
 class TempDir
 {
@@ -32,9 +31,6 @@ class TempDir
 // The whole content of a file opened through gp_fopen (so UTF-8 names work everywhere), or
 // "<missing>" when it cannot be opened.
 std::string read_file_utf8(const std::string &path);
-
-// The names in a folder (UTF-8), sorted.
-std::vector<std::string> list_dir_utf8(const std::string &dir);
 
 // Writes content to a file through gp_fopen with mode ("wb" or "wbx"); returns the greet_err.
 int write_file_utf8(const std::string &path, const std::string &content, const char *mode = "wb");
