@@ -57,8 +57,9 @@ static int secure(const struct gi_fetch_target *t, struct gi_transport **conn)
     return GREET_OK;
 }
 
-/* The race's failure, naming the host (what is "proxy " when it is the proxy) and the address that failed last: "connect to localhost
- * ([::1]:8080, last of 2 addresses): connection refused"; a literal address names itself once. */
+/* The race's failure, naming the host (what is "proxy " for a proxy) and the address that failed
+ * last: "connect to localhost ([::1]:8080, last of 2 addresses): connection refused"; a literal
+ * address names itself once. */
 static int connect_failed(const struct gi_fetch_target *t, int rc, size_t count, const char *name,
                           const char *what, const char *host)
 {
@@ -78,8 +79,7 @@ static int connect_failed(const struct gi_fetch_target *t, int rc, size_t count,
         return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT,
                              "connect to %s%s: max time reached", what, where);
     }
-    return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s%s", what,
-                         where);
+    return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s%s", what, where);
 }
 
 int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
