@@ -1,6 +1,7 @@
 /* POSIX process and console helpers: the terminal already speaks UTF-8 and bytes, so most of
  * these have nothing to do. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -62,27 +63,64 @@ unsigned long gp_process_id(void)
     return (unsigned long)getpid();
 }
 
+/* The terminal's settings while a secret is read without echo. */
+static struct termios secret_saved;
+static const int secret_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define SECRET_SIGNALS (sizeof secret_signals / sizeof secret_signals[0])
+
+/* A signal at the prompt (Ctrl+C): the terminal gets its echo back before the signal's default
+ * action ends the program as it would have. tcsetattr, signal and raise are async-signal-safe. */
+static void secret_interrupted(int sig)
+{
+    tcsetattr(STDIN_FILENO, TCSANOW, &secret_saved);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Installs (on) or takes back the handler above, keeping the actions it replaces in prev. */
+static void secret_guard(int on, struct sigaction *prev)
+{
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = secret_interrupted;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < SECRET_SIGNALS; i++) {
+        if (on) {
+            sigaction(secret_signals[i], &sa, &prev[i]);
+        } else {
+            sigaction(secret_signals[i], &prev[i], NULL);
+        }
+    }
+}
+
 int gp_read_secret(const char *prompt, char *buf, size_t size)
 {
-    struct termios old, quiet;
+    struct termios quiet;
+    struct sigaction prev[SECRET_SIGNALS];
     int rc = GREET_OK;
     size_t n;
 
     gp_oserr_clear();
-    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &old) != 0) {
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &secret_saved) != 0) {
         return GREET_EINVAL;
     }
-    quiet = old;
+    quiet = secret_saved;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
     gp_stderr_write(prompt, strlen(prompt));
+    secret_guard(1, prev);
     if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
-        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+        rc = gp_oserr_set(GP_OSERR_ERRNO, errno);
+        secret_guard(0, prev);
+        return rc;
     }
     if (!fgets(buf, (int)size, stdin)) {
         buf[0] = '\0';
         rc = GREET_ECLOSED;
     }
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &secret_saved);
+    secret_guard(0, prev);
     gp_stderr_write("\n", 1);
     n = strcspn(buf, "\r\n");
     buf[n] = '\0';
