@@ -76,7 +76,9 @@ int gi_server_admit(greet_server *srv)
     int ok;
 
     gp_mutex_lock(srv->lock);
-    ok = srv->cfg.max_clients == 0 || srv->active < srv->cfg.max_clients;
+    /* Without its spare at the descriptor limit the server could not even say busy: this
+     * client's descriptor is given up to take the spare back (gi_server_reject_busy). */
+    ok = !srv->reserve_lost && (srv->cfg.max_clients == 0 || srv->active < srv->cfg.max_clients);
     if (ok) {
         srv->active++;
         srv->accepted++;
@@ -89,11 +91,28 @@ int gi_server_admit(greet_server *srv)
 
 void gi_server_reject_busy(greet_server *srv, gp_socket s, const char *peer)
 {
-    gi_server_log(srv, GREET_LOG_WARN, "connection with %s refused: %ld clients already", peer,
-                  srv->cfg.max_clients);
+    int lost;
+
+    gp_mutex_lock(srv->lock);
+    lost = srv->reserve_lost;
+    gp_mutex_unlock(srv->lock);
+    if (lost) {
+        gi_server_log(srv, GREET_LOG_WARN, "connection with %s refused: out of descriptors", peer);
+    } else {
+        gi_server_log(srv, GREET_LOG_WARN, "connection with %s refused: %ld clients already", peer,
+                      srv->cfg.max_clients);
+    }
     gp_sock_send_all(s, GREET_BUSY_MESSAGE, sizeof GREET_BUSY_MESSAGE - 1);
     gp_sock_shutdown(s, GP_SHUT_WR);
     gp_sock_close(s);
+    if (lost) {
+        gp_mutex_lock(srv->lock);
+        if (srv->reserve_lost) {
+            srv->reserve = gp_reserve_take();
+            srv->reserve_lost = srv->reserve == GP_RESERVE_NONE;
+        }
+        gp_mutex_unlock(srv->lock);
+    }
 }
 
 void gi_server_conn_begin(greet_server *srv, const char *peer)
@@ -172,7 +191,11 @@ static int shed_one(greet_server *srv, gp_socket listener)
         srv->rejected++;
         srv->shed++;
     }
+    /* With several event loops, another loop's accept can take the descriptor just freed: the
+     * spare is then lost while every descriptor is in use, and the next accepted client gives
+     * its own up to get it back (gi_server_admit). */
     srv->reserve = gp_reserve_take();
+    srv->reserve_lost = srv->reserve == GP_RESERVE_NONE;
     return rc == GREET_OK;
 }
 

@@ -60,6 +60,7 @@ struct greet_server {
     unsigned long accepted, rejected;
     gp_deadline drain_end; /* when the drain time is over (set at stop) */
     gp_reserve reserve;    /* the spare descriptor for turning clients away at the limit */
+    int reserve_lost;      /* another loop's accept took the descriptor the spare freed */
     uint64_t warned_at;    /* the last warning about failing accepts */
     unsigned long shed;    /* clients turned away at the descriptor limit since that warning */
     int closing;           /* drain time over: delays end, sockets are shut */
