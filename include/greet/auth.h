@@ -18,7 +18,8 @@ GREET_BEGIN_DECLS
  * suffices), user and password (GREET_AUTH_TOKEN_MAX + 1 bytes each) get its two parts,
  * percent-decoded, "" when absent; *has_user says whether there was a user-info at all. Only
  * the authority is looked at (an '@' in the path is not user-info). GREET_EURL for a '%' not
- * followed by two hex digits or a decoded NUL, GREET_ETOOBIG when a part does not fit. */
+ * followed by two hex digits or a decoded NUL, GREET_ETOOBIG when a part does not fit;
+ * after a failure rest, user and password are "". */
 GREET_API int greet_url_split_userinfo(const char *text, char *rest, size_t rest_size, char *user,
                                        char *password, int *has_user);
 

@@ -54,6 +54,9 @@ int greet_url_split_userinfo(const char *text, char *rest, size_t rest_size, cha
 
     user[0] = password[0] = '\0';
     *has_user = 0;
+    if (rest_size > 0) {
+        rest[0] = '\0'; /* what a failure leaves: never a part of the credentials */
+    }
     if (scheme > 0 && strncmp(text + scheme, "://", 3) == 0) {
         auth = text + scheme + 3;
     }

@@ -144,6 +144,22 @@ TEST(UrlUserinfo, BadPercentEncodingIsRefused)
     EXPECT_EQ(split("http://" + std::string(300, 'u') + "@h/").rc, GREET_ETOOBIG);
 }
 
+// A caller that shows rest after a failure must not read past it or show a part of it.
+TEST(UrlUserinfo, AFailureLeavesEverythingEmpty)
+{
+    std::string url = "http://us%zzer:secret@a/";
+    std::string rest(url.size() + 1, 'x');
+    char user[GREET_AUTH_TOKEN_MAX + 1], password[GREET_AUTH_TOKEN_MAX + 1];
+    int has_user = -1;
+    EXPECT_EQ(greet_url_split_userinfo(url.c_str(), &rest[0], rest.size(), user, password,
+                                       &has_user),
+              GREET_EURL);
+    EXPECT_EQ(rest[0], '\0');
+    EXPECT_STREQ(user, "");
+    EXPECT_STREQ(password, "");
+    EXPECT_EQ(has_user, 0);
+}
+
 TEST(BasicAuth, EncodesUserColonPassword)
 {
     char out[GI_BASIC_AUTH_MAX];
