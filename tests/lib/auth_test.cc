@@ -151,9 +151,9 @@ TEST(UrlUserinfo, AFailureLeavesEverythingEmpty)
     std::string rest(url.size() + 1, 'x');
     char user[GREET_AUTH_TOKEN_MAX + 1], password[GREET_AUTH_TOKEN_MAX + 1];
     int has_user = -1;
-    EXPECT_EQ(greet_url_split_userinfo(url.c_str(), &rest[0], rest.size(), user, password,
-                                       &has_user),
-              GREET_EURL);
+    EXPECT_EQ(
+        greet_url_split_userinfo(url.c_str(), &rest[0], rest.size(), user, password, &has_user),
+        GREET_EURL);
     EXPECT_EQ(rest[0], '\0');
     EXPECT_STREQ(user, "");
     EXPECT_STREQ(password, "");
