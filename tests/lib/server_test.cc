@@ -405,7 +405,7 @@ TEST_P(Server, ManyConcurrentClientsEachGetTheirOwnReplies)
 #ifdef _WIN32
     // Each processes-model child is a new process of this test program, started one after
     // another (under Wine through the emulator): at 200 the last greetings outlast 60 s.
-    const int clients = GetParam() == GREET_SERVER_PROCESSES ? 100 : 200, rounds = 25;
+    const int clients = GetParam() == GREET_SERVER_PROCESSES ? 50 : 200, rounds = 25;
 #else
     const int clients = 200, rounds = 25;
 #endif
