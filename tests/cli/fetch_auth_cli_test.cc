@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "support/fetch_cli_fixture.h"
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -55,18 +56,9 @@ class ScopedEnv
     bool had_ = false;
 };
 
-class FetchAuthCli : public ::testing::Test
+class FetchAuthCli : public greet_test::FetchCliFixture
 {
   protected:
-    void SetUp() override
-    {
-        ASSERT_TRUE(server.ok());
-    }
-    ProcessResult greet(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), {greet_test::greet_exe(), "fetch"});
-        return greet_test::run_process(args, "", 60000);
-    }
     std::string dead_port()
     {
         HttpServer gone;
@@ -77,8 +69,6 @@ class FetchAuthCli : public ::testing::Test
     ScopedEnv no_http{"http_proxy", nullptr}, no_all{"ALL_PROXY", nullptr},
         no_all_lower{"all_proxy", nullptr}, no_no{"NO_PROXY", nullptr},
         no_no_lower{"no_proxy", nullptr};
-    HttpServer server;
-    TempDir dir;
 };
 
 bool has(const std::string &text, const std::string &part)

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "support/fetch_cli_fixture.h"
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -21,21 +22,8 @@ using greet_test::raw_reply;
 namespace
 {
 
-class FetchCompressedCli : public ::testing::Test
+class FetchCompressedCli : public greet_test::FetchCliFixture
 {
-  protected:
-    void SetUp() override
-    {
-        ASSERT_TRUE(server.ok());
-    }
-    ProcessResult greet(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), {greet_test::greet_exe(), "fetch"});
-        return greet_test::run_process(args, "", 60000);
-    }
-
-    HttpServer server;
-    TempDir dir;
 };
 
 const std::string kText = [] {

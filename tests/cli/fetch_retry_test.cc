@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gp.h"
+#include "support/fetch_cli_fixture.h"
 #include "support/http_server.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -25,21 +26,8 @@ const Reply kBusy =
     raw_reply("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Length: 4"
               "\r\n\r\nbusy");
 
-class FetchRetry : public ::testing::Test
+class FetchRetry : public greet_test::FetchCliFixture
 {
-  protected:
-    void SetUp() override
-    {
-        ASSERT_TRUE(server.ok());
-    }
-    ProcessResult greet(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), {greet_test::greet_exe(), "fetch"});
-        return greet_test::run_process(args, "", 60000);
-    }
-
-    HttpServer server;
-    TempDir dir;
 };
 
 } // namespace
