@@ -108,13 +108,14 @@ int gp_read_secret(const char *prompt, char *buf, size_t size)
     }
     quiet = secret_saved;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-    gp_stderr_write(prompt, strlen(prompt));
     secret_guard(1, prev);
     if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
         rc = gp_oserr_set(GP_OSERR_ERRNO, errno);
         secret_guard(0, prev);
         return rc;
     }
+    /* The prompt comes once echo is off (as getpass does): what is typed after it never shows. */
+    gp_stderr_write(prompt, strlen(prompt));
     if (!fgets(buf, (int)size, stdin)) {
         buf[0] = '\0';
         rc = GREET_ECLOSED;

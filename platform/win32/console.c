@@ -317,10 +317,11 @@ int gp_read_secret(const char *prompt, char *buf, size_t size)
     if (h == INVALID_HANDLE_VALUE || h == NULL || !GetConsoleMode(h, &mode)) {
         return GREET_EINVAL;
     }
-    gp_stderr_write(prompt, strlen(prompt));
     if (!SetConsoleMode(h, (mode & ~(DWORD)ENABLE_ECHO_INPUT) | ENABLE_LINE_INPUT)) {
         return gp_oserr_set(GP_OSERR_WIN32, (int)GetLastError());
     }
+    /* The prompt comes once echo is off: what is typed after it never shows. */
+    gp_stderr_write(prompt, strlen(prompt));
     if (!gp_text_read_line(buf, (int)size, stdin)) {
         buf[0] = '\0';
         rc = GREET_ECLOSED;
