@@ -5,17 +5,17 @@
 # Then the same over https (nginx with the test certificate of tests/data/tls, both clients
 # with --cacert): see docs/benchmarks.md#fetch-over-tls. Then many small files: FILES bodies of
 # 4 KiB, fetched in one invocation by greet and by curl with the same command line (-o FILE URL
-# per file: one connection, reused), one after the other and with --parallel --parallel-max 4;
-# nginx pinned to CPU 1 and the clients to CPU 0 with taskset (PIN=0: unpinned). Last,
-# --compressed: a COMPRESSED MiB text file that nginx serves gzipped (gzip_static), decoded by
-# greet --compressed and curl --compressed, pinned the same way: throughput and peak RSS.
+# per file: one connection, reused), one after the other and with --parallel --parallel-max 4.
+# Last, --compressed: a COMPRESSED MiB text file that nginx serves gzipped (gzip_static), decoded
+# by greet --compressed and curl --compressed: throughput and peak RSS. Every case runs with nginx
+# pinned to CPU 1 and the clients to CPU 0 (taskset; PIN=0: unpinned), and every timed download
+# starts after a sync, so that one run's dirty pages are not written back during the next run.
 #
 # Usage: bench/fetch_bench.sh [GREET_EXE]   (default: build/release/greet, built if missing)
 # Environment: RUNS (timed runs per download, default 5), SIZES (default "1 64 1024", in MiB),
 # TLS_SIZES (the https downloads, default "1024"; empty: no https run), TSV (a file for the raw
 # results, one line per download and client, which bench/bench_charts.py --fetch draws), FILES
-# (the small-files case, default 1000; 0: none), PIN (pin the small-files and --compressed
-# cases, default 1), COMPRESSED (the text file's size in MiB, default 64; 0: no such case).
+# (the small-files case, default 1000; 0: none), PIN (pin nginx and the clients, default 1), COMPRESSED (the text file's size in MiB, default 64; 0: no such case).
 # Needs: nginx (Debian nginx-light), curl, hyperfine, GNU time (/usr/bin/time), python3.
 set -euo pipefail
 
@@ -114,6 +114,20 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 
+# Pinned as bench/server_bench.sh pins, for every case below unless PIN=0: nginx (its master and
+# worker) on CPU 1, the client on CPU 0; unpinned runs on two CPUs flip with scheduling.
+client_pin=
+if [[ $pin == 1 ]]; then
+    if ! command -v taskset >/dev/null || (($(nproc) < 2)); then
+        echo "fetch_bench: pinning needs taskset and 2 CPUs (or PIN=0)" >&2
+        exit 1
+    fi
+    for p in "$nginx_pid" $(pgrep -P "$nginx_pid"); do
+        taskset -a -p -c 1 "$p" >/dev/null
+    done
+    client_pin="taskset -c 0"
+fi
+
 # Median peak RSS in KiB of three runs of a command (GNU time's %M).
 peak_rss() {
     local out=() i
@@ -136,9 +150,11 @@ table() {
     echo "|---:|---|---:|---:|---:|"
     for mib in $mibs; do
         url="$base/$mib.bin"
-        hyperfine --runs "$runs" --warmup 1 --export-json "$work/h.json" --style none \
-            -n greet "$greet fetch -s --no-progress $* $url -o $work/out/greet.bin" \
-            -n curl "curl -s $* -o $work/out/curl.bin $url" >/dev/null
+        # sync first: the previous run's dirty pages are written back before the clock starts,
+        # not during the next client's run (at 1 GiB that writeback is most of the time).
+        hyperfine --runs "$runs" --warmup 1 --prepare sync --export-json "$work/h.json" --style none \
+            -n greet "$client_pin $greet fetch -s --no-progress $* $url -o $work/out/greet.bin" \
+            -n curl "$client_pin curl -s $* -o $work/out/curl.bin $url" >/dev/null
         cmp -s "$work/root/$mib.bin" "$work/out/greet.bin" || { echo "greet's download differs" >&2; exit 1; }
         cmp -s "$work/root/$mib.bin" "$work/out/curl.bin" || { echo "curl's download differs" >&2; exit 1; }
         for name in greet curl; do
@@ -173,20 +189,8 @@ fi
 
 # Many small files: the same command line for both clients (-o N.bin URL per file, in a script
 # so that the command line's length is no problem for hyperfine), one invocation each; every
-# download is checked against its source. Pinned like bench/server_bench.sh: nginx (its master
-# and worker) on CPU 1, the client on CPU 0.
+# download is checked against its source.
 if ((files > 0)); then
-    client_pin=
-    if [[ $pin == 1 ]]; then
-        if ! command -v taskset >/dev/null || (($(nproc) < 2)); then
-            echo "fetch_bench: pinning needs taskset and 2 CPUs (or PIN=0)" >&2
-            exit 1
-        fi
-        for p in "$nginx_pid" $(pgrep -P "$nginx_pid"); do
-            taskset -a -p -c 1 "$p" >/dev/null
-        done
-        client_pin="taskset -c 0"
-    fi
     # small_script NAME COMMAND...: $work/NAME.sh runs COMMAND and the -o/URL list in out/NAME.
     small_script() {
         local name=$1 i
@@ -208,7 +212,7 @@ if ((files > 0)); then
     echo
     echo "$files files of 4 KiB, one invocation each, the same URL list (pinned: $pin):"
     echo
-    hyperfine --runs "$runs" --warmup 1 --export-json "$work/small.json" --style none \
+    hyperfine --runs "$runs" --warmup 1 --prepare sync --export-json "$work/small.json" --style none \
         -n "curl, one connection" "bash $work/curl-1.sh" \
         -n "greet, one connection" "bash $work/greet-1.sh" \
         -n "curl --parallel --parallel-max 4" "bash $work/curl-4.sh" \
@@ -230,20 +234,8 @@ fi
 
 # --compressed: a text file of COMPRESSED_MIB MiB served gzipped by nginx (gzip_static: the .gz
 # made once beforehand, so the server only sends bytes, as a CDN would), decoded by both clients
-# with --compressed and checked against the original. Pinned as bench/server_bench.sh pins:
-# nginx (master and worker) on CPU 1, the client on CPU 0, unless PIN=0 or fewer than 2 CPUs.
+# with --compressed and checked against the original.
 if ((compressed_mib > 0)); then
-    pin_client=()
-    if [[ $pin == 1 ]]; then
-        if ! command -v taskset >/dev/null || (($(nproc) < 2)); then
-            echo "fetch_bench: pinning needs taskset and 2 CPUs (or PIN=0)" >&2
-            exit 1
-        fi
-        for p in "$nginx_pid" $(pgrep -P "$nginx_pid"); do
-            taskset -a -p -c 1 "$p" >/dev/null
-        done
-        pin_client=(taskset -c 0)
-    fi
     url="http://127.0.0.1:$port/text/$compressed_mib.txt"
     gz_mib=$(python3 -c 'import os,sys; print(f"{os.path.getsize(sys.argv[1]) / 1048576:.1f}")' \
         "$work/root/text/$compressed_mib.txt.gz")
@@ -252,11 +244,11 @@ if ((compressed_mib > 0)); then
     [[ $wire == $(stat -c %s "$work/root/text/$compressed_mib.txt.gz") ]] ||
         { echo "fetch_bench: nginx did not send the .gz (gzip_static)" >&2; exit 1; }
     echo
-    echo "--compressed: $compressed_mib MiB of text, $gz_mib MiB gzipped (nginx gzip_static)${pin_client[*]:+, clients pinned to CPU 0 and nginx to CPU 1}:"
+    echo "--compressed: $compressed_mib MiB of text, $gz_mib MiB gzipped (nginx gzip_static)${client_pin:+, clients pinned to CPU 0 and nginx to CPU 1}:"
     echo
-    hyperfine --runs "$runs" --warmup 1 --export-json "$work/gz.json" --style none \
-        -n greet "${pin_client[*]} $greet fetch -s --no-progress --compressed $url -o $work/out/greet.txt" \
-        -n curl "${pin_client[*]} curl -s --compressed -o $work/out/curl.txt $url" >/dev/null
+    hyperfine --runs "$runs" --warmup 1 --prepare sync --export-json "$work/gz.json" --style none \
+        -n greet "$client_pin $greet fetch -s --no-progress --compressed $url -o $work/out/greet.txt" \
+        -n curl "$client_pin curl -s --compressed -o $work/out/curl.txt $url" >/dev/null
     cmp -s "$work/root/text/$compressed_mib.txt" "$work/out/greet.txt" ||
         { echo "greet's decoded download differs" >&2; exit 1; }
     cmp -s "$work/root/text/$compressed_mib.txt" "$work/out/curl.txt" ||
@@ -265,10 +257,10 @@ if ((compressed_mib > 0)); then
     echo "|---|---:|---:|---:|"
     for name in greet curl; do
         if [[ $name == greet ]]; then
-            rss=$(peak_rss "${pin_client[@]}" "$greet" fetch -s --no-progress --compressed "$url" \
+            rss=$(peak_rss $client_pin "$greet" fetch -s --no-progress --compressed "$url" \
                 -o "$work/out/greet.txt")
         else
-            rss=$(peak_rss "${pin_client[@]}" curl -s --compressed -o "$work/out/curl.txt" "$url")
+            rss=$(peak_rss $client_pin curl -s --compressed -o "$work/out/curl.txt" "$url")
         fi
         python3 -c 'import json,sys
 r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]
