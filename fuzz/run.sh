@@ -11,9 +11,9 @@ seconds=${1:-30}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j2 --target fuzz_http_parse fuzz_url fuzz_netrc
+cmake --build --preset fuzz -j2 --target fuzz_http_parse fuzz_url fuzz_netrc fuzz_http_date
 status=0
-for pair in http:fuzz_http_parse url:fuzz_url netrc:fuzz_netrc; do
+for pair in http:fuzz_http_parse url:fuzz_url netrc:fuzz_netrc date:fuzz_http_date; do
     name=${pair%%:*}
     target=${pair#*:}
     mkdir -p "build/fuzz/corpus/$name" build/fuzz/artifacts

@@ -139,6 +139,29 @@ GREET_API const char *greet_http_parser_head(const greet_http_parser *p, size_t 
  * string lives in the parser. */
 GREET_API const char *greet_http_parser_reason(const greet_http_parser *p);
 
+/* ---- HTTP-dates (RFC 9110 section 5.6.7): Last-Modified, If-Modified-Since, ... ---------- */
+
+/* Years a date may have: from Windows' file time epoch to the last one with four digits. */
+#define GREET_HTTP_DATE_YEAR_MIN 1601
+#define GREET_HTTP_DATE_YEAR_MAX 9999
+/* Room for an IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", and its NUL. */
+#define GREET_HTTP_DATE_SIZE 30
+
+/* Reads the date in text[0..len) into *t, seconds since 1970-01-01 00:00:00 UTC. Accepts the
+ * three forms RFC 9110 tells a recipient to read: IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"),
+ * RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime ("Sun Nov  6 08:49:37 1994"); and, as
+ * curl's date parser does, their parts in any order separated by blanks or commas, so that a user
+ * may write "20 Nov 2026", "2026-11-20 10:00" or "20261120": a day, a month name (short or full,
+ * any case) or number, a year (four digits; two digits are 1970..2069), optionally "HH:MM[:SS]",
+ * a weekday (not checked against the date) and a zone (GMT, UTC, UT, Z or +HHMM/-HHMM; none means
+ * UTC). Each part at most once. GREET_EINVAL for anything else, for a day the month does not
+ * have, or a year outside GREET_HTTP_DATE_YEAR_MIN..MAX; *t is then unchanged. */
+GREET_API int greet_http_date_parse(const char *text, size_t len, int64_t *t);
+
+/* Writes t (seconds since 1970, UTC) as an IMF-fixdate into buf (at least GREET_HTTP_DATE_SIZE
+ * bytes, else GREET_ETOOBIG). GREET_EINVAL for a time whose year is outside the range above. */
+GREET_API int greet_http_date_format(int64_t t, char *buf, size_t size);
+
 GREET_END_DECLS
 
 #endif
