@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gp.h"
@@ -71,6 +72,74 @@ int gp_file_replace(const char *from, const char *to)
 {
     gp_oserr_clear();
     if (rename(from, to) != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    return GREET_OK;
+}
+
+/* The errors of link() on a file system that has no hard links (FAT, some network and FUSE
+ * file systems): EPERM on Linux's vfat, ENOTSUP or ENOSYS elsewhere. */
+static int no_hard_links(int e)
+{
+    return e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS || e == EMLINK;
+}
+
+/* Without hard links: to is taken with an exclusive create, so no one else's file can be there,
+ * then the rename replaces that empty placeholder. */
+static int move_by_placeholder(const char *from, const char *to)
+{
+    int fd = open(to, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+    if (fd < 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    close(fd);
+    if (rename(from, to) != 0) {
+        int rc = gp_oserr_set(GP_OSERR_ERRNO, errno);
+        unlink(to);
+        return rc;
+    }
+    return GREET_OK;
+}
+
+int gp_file_move_new(const char *from, const char *to)
+{
+    gp_oserr_clear();
+    if (link(from, to) == 0) {
+        /* to is the whole file now; a from left behind (unlink refused) is only a spare name. */
+        (void)unlink(from);
+        return GREET_OK;
+    }
+    if (!no_hard_links(errno)) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    return move_by_placeholder(from, to);
+}
+
+int gp_file_mtime(const char *path, int64_t *t)
+{
+    gp_oserr_clear();
+    struct stat st;
+
+    if (stat(path, &st) != 0) {
+        return gp_oserr_set(GP_OSERR_ERRNO, errno);
+    }
+    *t = (int64_t)st.st_mtime;
+    return GREET_OK;
+}
+
+int gp_file_set_mtime(const char *path, int64_t t)
+{
+    gp_oserr_clear();
+    struct timespec times[2];
+
+    times[0].tv_sec = (time_t)t;
+    times[0].tv_nsec = 0;
+    times[1] = times[0];
+    if ((int64_t)times[0].tv_sec != t) {
+        return GREET_EINVAL; /* a 32-bit time_t cannot hold it */
+    }
+    if (utimensat(AT_FDCWD, path, times, 0) != 0) {
         return gp_oserr_set(GP_OSERR_ERRNO, errno);
     }
     return GREET_OK;

@@ -164,6 +164,21 @@ FILE *gp_fopen(const char *path, const char *mode, int *err);
  * 1.6 s before it fails. */
 int gp_file_replace(const char *from, const char *to);
 
+/* Renames from to to only when to does not exist: never replaces anything, GREET_EEXIST then
+ * (from stays). For names chosen by someone else (fetch -J takes a server's). POSIX: link() then
+ * unlink(from), atomic; where the file system has no hard links, to is first created exclusively
+ * as an empty placeholder that the rename then replaces. Windows: MoveFileExW without
+ * MOVEFILE_REPLACE_EXISTING, retried like gp_file_replace. */
+int gp_file_move_new(const char *from, const char *to);
+
+/* The last modification time of the file path names (following links), in seconds since
+ * 1970-01-01 UTC (whole seconds; earlier times are negative). */
+int gp_file_mtime(const char *path, int64_t *t);
+
+/* Sets the modification and access times of the file path names to t (seconds since 1970, UTC),
+ * as curl -R does (utimensat; SetFileTime on Windows, which takes years from 1601 on). */
+int gp_file_set_mtime(const char *path, int64_t t);
+
 /* Removes a file. */
 int gp_file_remove(const char *path);
 

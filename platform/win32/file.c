@@ -159,14 +159,14 @@ static int briefly_held(DWORD err)
            err == ERROR_ACCESS_DENIED;
 }
 
-/* MoveFileExW, retried while another process holds either file (about 1.6 s in all). */
-static BOOL move_retrying(const wchar_t *from, const wchar_t *to)
+/* MoveFileExW with flags, retried while another process holds either file (about 1.6 s in all). */
+static BOOL move_retrying(const wchar_t *from, const wchar_t *to, DWORD flags)
 {
     int i, wait = REPLACE_WAIT_MS;
 
     for (i = 1;; i++) {
         /* WRITE_THROUGH: return only once the rename is on disk, like rename after fsync. */
-        if (MoveFileExW(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+        if (MoveFileExW(from, to, flags | MOVEFILE_WRITE_THROUGH)) {
             return TRUE;
         }
         if (i == REPLACE_TRIES || !briefly_held(GetLastError())) {
@@ -187,11 +187,90 @@ int gp_file_replace(const char *from, const char *to)
     if (rc == GREET_OK) {
         rc = gpw_path(to, &wto);
     }
-    if (rc == GREET_OK && !move_retrying(wfrom, wto)) {
+    if (rc == GREET_OK && !move_retrying(wfrom, wto, MOVEFILE_REPLACE_EXISTING)) {
         rc = win32_error();
     }
     free(wfrom);
     free(wto);
+    return rc;
+}
+
+int gp_file_move_new(const char *from, const char *to)
+{
+    gp_oserr_clear();
+    wchar_t *wfrom = NULL;
+    wchar_t *wto = NULL;
+    int rc = gpw_path(from, &wfrom);
+
+    if (rc == GREET_OK) {
+        rc = gpw_path(to, &wto);
+    }
+    /* Without MOVEFILE_REPLACE_EXISTING an existing to is ERROR_ALREADY_EXISTS, not retried. */
+    if (rc == GREET_OK && !move_retrying(wfrom, wto, 0)) {
+        rc = win32_error();
+    }
+    free(wfrom);
+    free(wto);
+    return rc;
+}
+
+/* FILETIME counts 100 ns from 1601-01-01, 11644473600 s before 1970. */
+#define EPOCH_1601_S INT64_C(11644473600)
+#define TICKS_PER_S  INT64_C(10000000)
+
+int gp_file_mtime(const char *path, int64_t *t)
+{
+    gp_oserr_clear();
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    wchar_t *wpath;
+    int rc = gpw_path(path, &wpath);
+
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    if (GetFileAttributesExW(wpath, GetFileExInfoStandard, &data)) {
+        uint64_t ticks = ((uint64_t)data.ftLastWriteTime.dwHighDateTime << 32) |
+                         data.ftLastWriteTime.dwLowDateTime;
+        *t = (int64_t)(ticks / TICKS_PER_S) - EPOCH_1601_S;
+    } else {
+        rc = win32_error();
+    }
+    free(wpath);
+    return rc;
+}
+
+int gp_file_set_mtime(const char *path, int64_t t)
+{
+    gp_oserr_clear();
+    wchar_t *wpath;
+    HANDLE h;
+    FILETIME ft;
+    uint64_t ticks;
+    int rc;
+
+    if (t < -EPOCH_1601_S || t > INT64_MAX / TICKS_PER_S - EPOCH_1601_S) {
+        return GREET_EINVAL;
+    }
+    rc = gpw_path(path, &wpath);
+    if (rc != GREET_OK) {
+        return rc;
+    }
+    ticks = (uint64_t)(t + EPOCH_1601_S) * (uint64_t)TICKS_PER_S;
+    ft.dwLowDateTime = (DWORD)ticks;
+    ft.dwHighDateTime = (DWORD)(ticks >> 32);
+    /* BACKUP_SEMANTICS opens folders too; only the attributes are written. */
+    h = CreateFileW(wpath, FILE_WRITE_ATTRIBUTES,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                    FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    if (h == INVALID_HANDLE_VALUE) {
+        rc = win32_error();
+    } else {
+        if (!SetFileTime(h, NULL, &ft, &ft)) {
+            rc = win32_error();
+        }
+        CloseHandle(h);
+    }
+    free(wpath);
     return rc;
 }
 
