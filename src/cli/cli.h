@@ -73,7 +73,7 @@ struct cli_opt {
     const char *long_name; /* without "--"; NULL when there is none */
     char short_name;       /* 0 when there is none */
     /* The argument's name in the help ("N", "FILE"); NULL when the option takes none. The
-     * shells complete file names after an argument named FILE. */
+     * shells complete file names after an argument named FILE (or "DATE|FILE"). */
     const char *arg;
     const char *help;         /* lower case, no final period: "server port" */
     const char *default_text; /* shown as "(default: ...)"; NULL to show none */

@@ -29,6 +29,10 @@ struct args {
     const char *continue_at; /* -C: "-" or a byte offset */
     const char *write_out;   /* -w */
     struct cli_auth_args auth;
+    int remote_time;           /* -R */
+    int remote_header_name;    /* -J */
+    const char *time_cond_arg; /* -z DATE|FILE, read into time_cond */
+    struct cli_time_cond time_cond;
 };
 
 static int set_head(void *settings, const char *arg)
@@ -102,6 +106,16 @@ static const struct cli_opt options[] = {
      "FILE's), or OFFSET, which must be that size (0: start over); Range + If-Range, the file "
      "appears only when complete",
      NULL, CLI_STRING(struct args, continue_at)},
+    {"remote-header-name", 'J', NULL,
+     "with -O, name the file as the server's Content-Disposition says (filename*, else filename), "
+     "without any folder part; never replaces an existing file (exit 8, the file untouched), and "
+     "a name that is empty, '.', '..', holds control characters or <>:\"|?*, or is a Windows "
+     "device name is refused (exit 8); without a name there, the URL's name as with -O",
+     NULL, CLI_FLAG(struct args, remote_header_name, 1)},
+    {"remote-time", 'R', NULL,
+     "give FILE the server's Last-Modified time (none there, or not a date: FILE keeps the "
+     "time it was written)",
+     NULL, CLI_FLAG(struct args, remote_time, 1)},
     {"create-dirs", 0, NULL, "create FILE's missing folders", NULL,
      CLI_FLAG(struct args, create_dirs, 1)},
     {"include", 'i', NULL, "put the response head before the body in the output", NULL,
@@ -120,6 +134,12 @@ static const struct cli_opt options[] = {
     {"header", 'H', "FIELD",
      "add a header field 'Name: value' (repeatable); 'Name:' removes a built-in one", NULL,
      CLI_CALL(add_header)},
+    {"time-cond", 'z', "DATE|FILE",
+     "only if modified after FILE's time or DATE ('20 Nov 2026', an HTTP-date, ...): sends "
+     "If-Modified-Since; '-DATE': only if not modified since (If-Unmodified-Since). A 304, or a "
+     "200 whose Last-Modified fails the condition (curl's \"not new enough\"), leaves FILE as it "
+     "was and exits 0",
+     NULL, CLI_STRING(struct args, time_cond_arg)},
     {"location", 'L', NULL, "follow redirects (301, 302, 303, 307, 308)", NULL,
      CLI_FLAG(struct args, opt.follow_redirects, 1)},
     {"location-trusted", 0, NULL,
@@ -216,7 +236,8 @@ static const struct cli_opt options[] = {
 struct run {
     const struct args *a;         /* own */
     struct args own;              /* the user's options with this transfer's URL and output */
-    char name[256];               /* -O: the file name made from the URL */
+    char name[CLI_NAME_MAX];      /* -O: the file name made from the URL (-J: or the server) */
+    int name_from_server;         /* -J applies to this transfer's -O */
     struct cli_auth auth;         /* this URL's credentials, and the URL without user-info */
     greet_fetch_session *session; /* with several URLs: keeps connections for the next */
     struct cli_out out;           /* with -o/-O */
@@ -227,6 +248,7 @@ struct run {
     int write_err; /* the first failure writing somewhere, reported by us */
     const char *write_target;
     int not_modified; /* the final response is a 304: an existing output stays as it was */
+    char stale[GREET_FETCH_MESSAGE_MAX]; /* -z: why a 2xx is taken as a 304 (empty: it is not) */
     gp_mutex *lock;   /* the batch's: held while anything is written; see watch */
     int rc;           /* the transfer's result */
     int may_retry;    /* this attempt may be followed by another */
@@ -246,7 +268,20 @@ struct run {
     struct greet_fetch_result res;
 };
 
-/* Checks what the table cannot: the operands, and outputs left over (curl warns too). */
+static int remote_name_given(const struct args *a)
+{
+    int i;
+
+    for (i = 0; i < a->output_count; i++) {
+        if (a->outputs[i] == remote_marker) {
+            return 1;
+        }
+    }
+    return a->remote_name_all;
+}
+
+/* Checks what the table cannot: the operands, outputs left over (curl warns too), and options
+ * that go together or not. */
 static int check_args(const struct cli_parser *p, struct args *a)
 {
     if (p->operand_count == 0) {
@@ -261,7 +296,15 @@ static int check_args(const struct cli_parser *p, struct args *a)
         /* A range of compressed bytes cannot be decoded on its own. */
         return cli_usage_error("fetch", "-C and --compressed cannot be used together");
     }
-    return CLI_EXIT_OK;
+    if (a->remote_header_name && !remote_name_given(a)) {
+        return cli_usage_error("fetch",
+                               "-J names the file of -O: it needs -O or --remote-name-all");
+    }
+    if (a->remote_header_name && (a->continue_at || a->include)) {
+        /* As curl: the name is not known before the answer, nor is the file to resume. */
+        return cli_usage_error("fetch", "-J cannot be used with %s", a->continue_at ? "-C" : "-i");
+    }
+    return a->time_cond_arg ? cli_time_cond_parse(&a->time_cond, a->time_cond_arg) : CLI_EXIT_OK;
 }
 
 /* -O: the last segment of the URL's path (before any query), as given; "index.html" for a path
@@ -426,6 +469,9 @@ static void attempt_headers(struct run *r)
     if (r->resume.if_range[0]) {
         r->headers[n++] = r->resume.if_range;
     }
+    if (r->a->time_cond.on) {
+        r->headers[n++] = r->a->time_cond.field;
+    }
     r->opt.header_count = n;
 }
 
@@ -469,6 +515,27 @@ static int open_resumable(struct run *r, const struct args *a)
     return CLI_EXIT_OK;
 }
 
+/* The final answer's -z, -R and -J (under r->lock). GREET_ECANCELED ends a 2xx that fails the
+ * time condition the server ignored: it counts as a 304, as in curl. */
+static int final_answer(struct run *r, const struct greet_fetch_response *resp)
+{
+    if (r->resume.offset == 0 && cli_time_cond_unmet(&r->a->time_cond, resp->status, resp->head,
+                                                     resp->head_len, r->stale, sizeof r->stale)) {
+        r->not_modified = 1;
+        return GREET_ECANCELED;
+    }
+    if (r->a->remote_time && r->to_file) {
+        cli_out_set_remote_time(&r->out, resp->head, resp->head_len);
+    }
+    if (r->name_from_server && r->to_file && !r->out.in_place) {
+        int rc = cli_out_name_from_server(&r->out, r->a->url, resp->head, resp->head_len, r->name,
+                                          sizeof r->name);
+        r->write_err = rc; /* like a file that cannot be written: exit 8, already reported */
+        return rc;
+    }
+    return GREET_OK;
+}
+
 static int head_out(struct run *r, const struct greet_fetch_response *resp)
 {
     int rc = GREET_OK;
@@ -496,6 +563,9 @@ static int head_out(struct run *r, const struct greet_fetch_response *resp)
     }
     if (rc == GREET_OK && r->dump) {
         rc = put(r, r->dump, r->a->dump, resp->head, resp->head_len);
+    }
+    if (rc == GREET_OK && !resp->redirecting && !r->not_modified) {
+        rc = final_answer(r, resp);
     }
     return rc;
 }
@@ -648,6 +718,7 @@ static void transfer(struct run *r)
         r->retry_status = 0;
         r->retry_after = -1;
         r->not_modified = 0;
+        r->stale[0] = '\0';
         rc = greet_fetch_with(r->session, r->a->url, &r->opt, &r->sink, &r->res);
         if (!retry_wanted(r, rc, attempt, start, &delay_ms) ||
             prepare_retry(r, attempt, delay_ms) != GREET_OK) {
@@ -761,8 +832,9 @@ static int prepare(struct batch *b, int i, struct run *r)
     if (code == CLI_EXIT_OK && r->own.output == remote_marker) {
         code = remote_name(r->own.url, r->name, sizeof r->name);
         r->own.output = r->name;
+        r->name_from_server = a->remote_header_name;
     }
-    r->headers = malloc((a->opt.header_count + 2) * sizeof *r->headers);
+    r->headers = malloc((a->opt.header_count + 3) * sizeof *r->headers);
     if (code == CLI_EXIT_OK && !r->headers) {
         code = cli_error("fetch", CLI_EXIT_FAILURE, "%s: out of memory", r->own.url);
     }
@@ -784,7 +856,7 @@ static int finish(struct run *r)
 {
     const struct args *a = r->a;
     char kept_note[GREET_FETCH_MESSAGE_MAX];
-    int rc = r->rc == GREET_ECANCELED && r->complete ? GREET_OK : r->rc;
+    int rc = r->rc == GREET_ECANCELED && (r->complete || r->stale[0]) ? GREET_OK : r->rc;
     int code;
 
     cli_progress_end(&r->bar);
@@ -800,8 +872,9 @@ static int finish(struct run *r)
         return cli_error("fetch", cli_exit_for(rc), "%s: %s%s", a->url, r->res.message, kept_note);
     }
     if (r->not_modified && !a->silent) {
-        cli_error("fetch", 0, "%s: not modified (304)%s%s%s", a->url, r->to_file ? "; " : "",
-                  r->to_file ? a->output : "", r->to_file ? " was left as it was" : "");
+        cli_error("fetch", 0, "%s: %s%s%s%s", a->url, r->stale[0] ? r->stale : "not modified (304)",
+                  r->to_file ? "; " : "", r->to_file ? a->output : "",
+                  r->to_file ? " was left as it was" : "");
     }
     return code;
 }
@@ -976,7 +1049,7 @@ static void write_out(const struct args *a, const struct run *r, int code)
 {
     struct cli_writeout v;
 
-    v.http_code = r->res.status;
+    v.http_code = r->stale[0] ? 304 : r->res.status; /* curl's too: the answer counts as a 304 */
     v.size_download = r->res.body_size;
     v.time_total_us = r->took_ms * 1000;
     v.num_redirects = r->res.redirects;

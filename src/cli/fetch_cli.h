@@ -20,6 +20,9 @@ struct cli_out {
     char *temp;       /* the temporary name, NULL once committed or discarded */
     int in_place;     /* the target is a device, FIFO or socket, written directly */
     int keep;         /* the side file of a resumable download: kept on failure */
+    int no_replace;   /* -J: the target must not exist; the rename never replaces a file */
+    int has_mtime;    /* -R: the file gets mtime as its modification time */
+    int64_t mtime;
 };
 
 /* Opens the output for path (and path's folders first when create_dirs): a temporary file beside
@@ -40,7 +43,9 @@ int cli_out_write(struct cli_out *o, const void *data, size_t len);
 
 /* Flushes, closes and renames the file into place (a target written in place is just closed:
  * what reached it cannot be taken back); on failure prints the reason, removes the
- * temporary file and returns a greet_err. */
+ * temporary file and returns a greet_err. With no_replace an existing target is GREET_EEXIST and
+ * stays as it was; with has_mtime the file gets that modification time first (a failure there
+ * is only a warning, as in curl). */
 int cli_out_commit(struct cli_out *o);
 
 /* Closes and removes the temporary file (after any failure). Safe to call twice. */
@@ -49,6 +54,10 @@ void cli_out_discard(struct cli_out *o);
 /* The portable code for the C library's last failure on a stream (errno where it is set, EIO
  * otherwise), with the OS detail recorded for the message. */
 int cli_stream_error(void);
+
+/* -J: the file is to be called name (in the current folder; the caller keeps the string for the
+ * output's life) instead, and never replace one. */
+int cli_out_rename_to(struct cli_out *o, const char *name);
 
 /* Restarts the output for another attempt: the temporary file is emptied (a target written in
  * place cannot be, and gets the next attempt's bytes after the first's). */
@@ -106,6 +115,46 @@ int cli_resume_verdict(const struct cli_resume *rs, int status, const char *head
 /* Keeps the answer's validator (a strong ETag, else Last-Modified) in meta_path for If-Range
  * the next time; removes meta_path when there is none. */
 void cli_resume_save(const char *meta_path, const char *head, size_t len);
+
+/* -z DATE|FILE: the condition sent as If-Modified-Since (or, after a '-', If-Unmodified-Since). */
+struct cli_time_cond {
+    int on;
+    int unmodified; /* -z -DATE */
+    int64_t t;      /* seconds since 1970, UTC */
+    char field[64]; /* "If-Modified-Since: <IMF-fixdate>" */
+};
+
+/* Reads -z's argument: the modification time of an existing file, else a date as
+ * greet_http_date_parse reads it. Returns a CLI exit code (a usage error after printing why). */
+int cli_time_cond_parse(struct cli_time_cond *tc, const char *arg);
+
+/* Non-zero when a 2xx answer fails the condition the server should have checked (it ignored
+ * it): its Last-Modified is not after the date (not at or before it with -z -DATE). why says so
+ * for the message. An answer without a readable Last-Modified meets it. */
+int cli_time_cond_unmet(const struct cli_time_cond *tc, int status, const char *head, size_t len,
+                        char *why, size_t size);
+
+/* The Last-Modified time of a raw response head into *t; 0 when absent or not a date. */
+int cli_last_modified(const char *head, size_t len, int64_t *t);
+
+/* -R: the output file gets the head's Last-Modified as its time (nothing when there is none). */
+void cli_out_set_remote_time(struct cli_out *o, const char *head, size_t len);
+
+/* -J: the longest file name taken from a server, with its NUL. */
+#define CLI_NAME_MAX 256
+
+/* The file name a Content-Disposition value suggests (filename*, else filename; RFC 6266), with
+ * any folder part removed, into name. GREET_ENOENT when it names none; GREET_EINVAL when the name
+ * cannot be used safely (empty, ".", "..", control characters, characters or device names
+ * Windows gives a meaning, too long): *why says why and name holds it for the message. */
+int cli_disposition_name(const char *value, size_t len, char *name, size_t size, const char **why);
+
+/* -J on a response head: when its Content-Disposition names a usable file that does not exist,
+ * the output is renamed to it (kept in name, size bytes, which must live as long as o) and will
+ * never replace a file. Without a name there it stays as it was. A name that cannot be used or
+ * exists is refused with one line naming it (its bytes escaped) and a greet_err. */
+int cli_out_name_from_server(struct cli_out *o, const char *url, const char *head, size_t len,
+                             char *name, size_t size);
 
 /* What -w/--write-out can say about a finished transfer (curl's variable names). */
 struct cli_writeout {

@@ -270,7 +270,19 @@ int cli_out_commit(struct cli_out *o)
         cli_out_discard(o);
         return rc;
     }
-    rc = o->in_place ? GREET_OK : gp_file_replace(o->temp, o->target);
+    rc = !o->in_place && o->has_mtime ? gp_file_set_mtime(o->temp, o->mtime) : GREET_OK;
+    if (rc != GREET_OK) {
+        char text[256];
+        cli_error("fetch", 0, "warning: -R: cannot set the time of %s: %s", o->path,
+                  gp_error_text(rc, text, sizeof text));
+    }
+    if (o->in_place) {
+        rc = GREET_OK;
+    } else if (o->no_replace) {
+        rc = gp_file_move_new(o->temp, o->target);
+    } else {
+        rc = gp_file_replace(o->temp, o->target);
+    }
     if (rc != GREET_OK) {
         report("rename the download to", o->path, rc);
     } else {
@@ -279,6 +291,22 @@ int cli_out_commit(struct cli_out *o)
     }
     cli_out_discard(o);
     return rc;
+}
+
+int cli_out_rename_to(struct cli_out *o, const char *name)
+{
+    size_t len = strlen(name) + 1;
+    char *target = malloc(len);
+
+    if (!target) {
+        return GREET_ENOMEM;
+    }
+    memcpy(target, name, len);
+    free(o->target);
+    o->target = target;
+    o->path = name;
+    o->no_replace = 1;
+    return GREET_OK;
 }
 
 void cli_out_discard(struct cli_out *o)

@@ -172,9 +172,12 @@ static void dump_man(FILE *out, const struct cli_command *cmd)
 
 /* ---- Shell completions -------------------------------------------------------------------- */
 
+/* An argument named FILE, or a choice that ends in one ("DATE|FILE"). */
 static int takes_file(const struct cli_opt *o)
 {
-    return o->arg && strcmp(o->arg, "FILE") == 0;
+    size_t n = o->arg ? strlen(o->arg) : 0;
+
+    return n >= 4 && strcmp(o->arg + n - 4, "FILE") == 0 && (n == 4 || o->arg[n - 5] == '|');
 }
 
 static int operand_is_host(const struct cli_command *cmd)
