@@ -31,7 +31,6 @@ int gp_cpu_count(void)
 
 int gp_fd_limit_raise(long *limit)
 {
-    gp_oserr_clear();
     struct rlimit rl;
 
     gp_oserr_clear();

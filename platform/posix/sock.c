@@ -339,7 +339,6 @@ int gp_sock_send_all(gp_socket s, const void *buf, size_t len)
 
 int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent)
 {
-    gp_oserr_clear();
     ssize_t n;
 
     gp_oserr_clear();

@@ -77,7 +77,6 @@ static int last_error(void)
 
 int gp_poller_create(gp_poller **out)
 {
-    gp_oserr_clear();
     gp_poller *p = calloc(1, sizeof *p);
 
     gp_oserr_clear();
@@ -256,7 +255,6 @@ static int apply_updates(gp_poller *p, gp_poll_event *out, int max)
 
 int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data)
 {
-    gp_oserr_clear();
     struct sock_state *st = calloc(1, sizeof *st);
     DWORD bytes = 0;
 
@@ -285,7 +283,6 @@ int gp_poller_add(gp_poller *p, gp_pollreg *r, gp_socket s, int mask, void *data
 
 int gp_poller_set(gp_poller *p, gp_pollreg *r, int mask)
 {
-    gp_oserr_clear();
     struct sock_state *st = r->os;
 
     gp_oserr_clear();

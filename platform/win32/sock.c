@@ -317,7 +317,6 @@ int gp_sock_send(gp_socket s, const void *buf, size_t len, size_t *sent)
     int chunk = len > (size_t)INT_MAX ? INT_MAX : (int)len;
     int n;
 
-    gp_oserr_clear();
     *sent = 0;
     do {
         n = send(to_os(s), (const char *)buf, chunk, 0);

@@ -1,36 +1,43 @@
-/* The plain TCP transport: the socket itself, with every wait bounded by the transfer's deadline.
- */
+/* The plain TCP transport: the socket itself, non-blocking, with every wait bounded by the
+ * transfer's deadline. Non-blocking from the start, so that a kept-alive connection's next request
+ * costs one send and no per-call timeout changes. */
 #include <stdlib.h>
 
 #include "transport.h"
 
+/* Sends what the socket takes, and waits for room only when it takes nothing. */
 static int tcp_write(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline)
 {
-    return gp_sock_send_by(t->sock, buf, len, deadline);
-}
+    const char *p = buf;
+    size_t sent;
+    int rc;
 
-/* The TCP transport: the socket, switched to non-blocking at the first read. */
-struct tcp_transport {
-    struct gi_transport base; /* first, so a gi_transport * is a tcp_transport * */
-    int nonblocking;
-};
+    while (len > 0) {
+        rc = gp_sock_send(t->sock, p, len, &sent);
+        if (rc == GREET_EAGAIN) {
+            rc = gp_sock_wait(t->sock, GP_WAIT_WRITE, deadline);
+            sent = 0;
+        }
+        if (rc != GREET_OK) {
+            return rc;
+        }
+        p += sent;
+        len -= sent;
+    }
+    return GREET_OK;
+}
 
 static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
                     gp_deadline deadline)
 {
-    struct tcp_transport *tt = (struct tcp_transport *)t;
-    int rc = GREET_OK;
+    int rc;
 
     *got = 0;
     if (gp_deadline_passed(deadline)) {
         return GREET_ETIMEDOUT;
     }
-    if (!tt->nonblocking) {
-        rc = gp_sock_set_nonblocking(t->sock, 1);
-        tt->nonblocking = rc == GREET_OK;
-    }
     /* A streaming body is usually already waiting: one recv, and a wait only when it is not. */
-    rc = rc == GREET_OK ? gp_sock_recv(t->sock, buf, cap, got) : rc;
+    rc = gp_sock_recv(t->sock, buf, cap, got);
     if (rc != GREET_EAGAIN) {
         return rc;
     }
@@ -48,13 +55,14 @@ static const struct gi_transport_ops tcp_ops = {tcp_write, tcp_read, tcp_close};
 
 int gi_transport_tcp(gp_socket sock, struct gi_transport **out)
 {
-    struct tcp_transport *tt = calloc(1, sizeof *tt);
-    struct gi_transport *t = tt ? &tt->base : NULL;
+    struct gi_transport *t = calloc(1, sizeof *t);
     gp_addr peer;
+    int rc = t ? gp_sock_set_nonblocking(sock, 1) : GREET_ENOMEM;
 
-    if (!t) {
+    if (rc != GREET_OK) {
         gp_sock_close(sock);
-        return GREET_ENOMEM;
+        free(t);
+        return rc;
     }
     t->ops = &tcp_ops;
     t->sock = sock;
