@@ -209,27 +209,42 @@ if ((files > 0)); then
     small_script curl-4 curl -s --parallel --parallel-max 4
     small_script greet-1 "$greet" fetch -s --no-progress
     small_script greet-4 "$greet" fetch -s --no-progress --parallel --parallel-max 4
-    echo
-    echo "$files files of 4 KiB, one invocation each, the same URL list (pinned: $pin):"
-    echo
-    hyperfine --runs "$runs" --warmup 1 --prepare sync --export-json "$work/small.json" --style none \
-        -n "curl, one connection" "bash $work/curl-1.sh" \
-        -n "greet, one connection" "bash $work/greet-1.sh" \
-        -n "curl --parallel --parallel-max 4" "bash $work/curl-4.sh" \
-        -n "greet --parallel --parallel-max 4" "bash $work/greet-4.sh" >/dev/null
-    for name in curl-1 curl-4 greet-1 greet-4; do
-        for ((i = 0; i < files; i++)); do
-            cmp -s "$work/root/small/$i.bin" "$work/out/$name/$i.bin" ||
-                { echo "small file $i differs ($name)" >&2; exit 1; }
+    # Two cases: into an empty folder (a first download), and over the files of the run before
+    # (a second one), where greet pays for its atomic replace (a new file renamed over the old
+    # one, so a failed download keeps it) and curl truncates and rewrites the old file in place.
+    for case in empty over; do
+        prepare=()
+        for name in curl-1 greet-1 curl-4 greet-4; do
+            if [[ $case == empty ]]; then
+                prepare+=(--prepare "find $work/out/$name -name '*.bin' -delete; sync")
+            else
+                prepare+=(--prepare sync)
+            fi
         done
-    done
-    echo "| client | median time | files/s |"
-    echo "|---|---:|---:|"
-    python3 -c 'import json,sys
+        echo
+        echo "$files files of 4 KiB, one invocation each, the same URL list, $([[ $case == empty ]] &&
+            echo "into an empty folder" || echo "over the files of the run before") (pinned: $pin):"
+        echo
+        hyperfine --runs "$runs" --warmup 1 "${prepare[@]}" --export-json "$work/small.json" \
+            --style none \
+            -n "curl, one connection" "bash $work/curl-1.sh" \
+            -n "greet, one connection" "bash $work/greet-1.sh" \
+            -n "curl --parallel --parallel-max 4" "bash $work/curl-4.sh" \
+            -n "greet --parallel --parallel-max 4" "bash $work/greet-4.sh" >/dev/null
+        for name in curl-1 curl-4 greet-1 greet-4; do
+            for ((i = 0; i < files; i++)); do
+                cmp -s "$work/root/small/$i.bin" "$work/out/$name/$i.bin" ||
+                    { echo "small file $i differs ($name)" >&2; exit 1; }
+            done
+        done
+        echo "| client | median time | files/s |"
+        echo "|---|---:|---:|"
+        python3 -c 'import json,sys
 for r in json.load(open(sys.argv[1]))["results"]:
     name, med = r["command"], r["median"]
     print(f"| {name} | {med * 1000:.0f} ms | {int(sys.argv[2]) / med:.0f} |")' \
-        "$work/small.json" "$files"
+            "$work/small.json" "$files"
+    done
 fi
 
 # --compressed: a text file of COMPRESSED_MIB MiB served gzipped by nginx (gzip_static: the .gz
