@@ -745,7 +745,7 @@ struct batch {
     FILE *dump;                   /* -D: shared by every transfer */
     greet_fetch_session *session; /* with several URLs */
     gp_mutex *lock;
-    gp_cond *changed;    /* a transfer finished */
+    gp_cond *changed;    /* the last transfer finished */
     int next;            /* under lock: the next URL to start */
     int finished;        /* under lock: transfers over */
     int last_failure;    /* under lock: the exit code of the last transfer that failed */
@@ -961,8 +961,11 @@ static void worker(void *arg)
         if (code != CLI_EXIT_OK) {
             b->last_failure = code; /* curl's rule: the last failure's code */
         }
-        b->finished++;
-        gp_cond_signal(b->changed);
+        /* Only the last one wakes the watcher, which looks for a stop on its own: a wake-up per
+         * transfer costs two context switches for nothing. */
+        if (++b->finished == b->count) {
+            gp_cond_signal(b->changed);
+        }
         gp_mutex_unlock(b->lock);
     }
 }
