@@ -10,7 +10,10 @@
  * from the OS, records the raw value (errno, WSAGetLastError, GetLastError, a getaddrinfo code or a
  * TLS library's reason) with the code it produced; void functions (close, destroy, unlock, fini)
  * leave it alone, so cleaning up after a failure keeps its detail. Nothing above platform/ clears
- * or sets it by hand. greet_error_text() renders it. Functions never print anything.
+ * or sets it by hand. The record lives only until the next gp_ call, so nothing renders from it
+ * later: the caller takes it at the failure site, right after the call that failed, into a
+ * gp_failure (gp_failure_take, tool/gp_tool.h), carries that with the code through its layers,
+ * and renders it in one place (gp_failure_text). Functions never print anything.
  *
  * tool/gp_tool.h holds the part of the contract that a program on top of libgreet needs too
  * (the greet program uses only it and the public API; see docs/architecture.md); this header

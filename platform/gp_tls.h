@@ -5,12 +5,11 @@
  * GREET_EUNSUPPORTED), so src/ never knows which one it talks to.
  *
  * Conventions are gp.h's: 0 or a negative greet_err. A failure records its detail for the calling
- * thread so that greet_error_text() can say why: a rejected certificate GREET_ECERT, with a detail
- * that starts with the reason (expired, unknown issuer, name mismatch), any other TLS failure
- * GREET_ETLS with the library's text, a socket failure the socket's own error. The backend renders
- * its text when it records the failure (common/oserr.h), so the error record needs nothing from
- * it.
- * The caller must have called gp_net_init (no SIGPIPE, Winsock started).
+ * thread, for the caller to take (gp_failure_take) and say why: a rejected certificate GREET_ECERT,
+ * with a detail that starts with the reason (expired, unknown issuer, name mismatch), any other TLS
+ * failure GREET_ETLS with the library's text, a socket failure the socket's own error. The backend
+ * renders its text when it records the failure (common/oserr.h), so the error record needs nothing
+ * from it. The caller must have called gp_net_init (no SIGPIPE, Winsock started).
  */
 #ifndef GREET_PLATFORM_GP_TLS_H
 #define GREET_PLATFORM_GP_TLS_H

@@ -72,7 +72,9 @@ GREET_API const char *greet_errname(int err);
 GREET_API char *greet_oserror(char *buf, size_t size);
 
 /* greet_strerror(err) followed by the OS detail in parentheses when there is one:
- * "connection refused (ECONNREFUSED 111)". Returns buf. */
+ * "connection refused (ECONNREFUSED 111)". Returns buf. The detail is the calling thread's last
+ * failure (as greet_oserror gives it), so call this right after the greet call that returned err:
+ * it is attached only when that failure produced err. */
 GREET_API char *greet_error_text(int err, char *buf, size_t size);
 
 GREET_END_DECLS

@@ -47,10 +47,32 @@ void gp_oserr_clear(void);
 /* Writes "NAME raw: OS text" for the calling thread's last OS error, or "" if none. */
 void gp_oserr_describe(char *buf, size_t size);
 
-/* greet_error_text for failures of this layer: "message (OS detail)" when the calling thread's
- * last OS error produced err. A program renders its own gp_ failures with this, because with a
- * shared libgreet the library's greet_error_text sees only the library's own record. */
-char *gp_error_text(int err, char *buf, size_t size);
+/* ---- Failures carried with their code -------------------------------------------------- */
+
+/* The record above lives only until the next gp_ call, so a failure that travels (up through a
+ * transport, past a clean-up, into a log line) carries its detail with its code in a gp_failure:
+ * taken where the failure happened (gp_failure_take), rendered in one place (gp_failure_text). */
+#define GP_DETAIL_MAX 256
+
+typedef struct gp_failure {
+    int code;                   /* a greet_err, or a caller's own non-negative reason */
+    char detail[GP_DETAIL_MAX]; /* "NAME raw: OS text", a TLS library's reason, or "" */
+} gp_failure;
+
+/* Keeps code in *f, with the calling thread's OS detail when that record produced code. Called at
+ * the failure site, right after the gp_ call that returned code (or where a caller chose code
+ * itself: the record then explains nothing and f gets the code alone). Returns code, so that a
+ * failure site reads `return gp_failure_take(&t->fail, rc);`. */
+int gp_failure_take(gp_failure *f, int code);
+
+/* The one rendering of a failure: "message (detail)" ("connection refused (ECONNREFUSED 111:
+ * Connection refused)"), or greet_strerror(code) alone when there is no detail. Returns buf. */
+char *gp_failure_text(const gp_failure *f, char *buf, size_t size);
+
+/* Makes f the calling thread's record again and returns f->code: for a library's public function
+ * that carried its failure past clean-up calls, whose caller reads the detail from the record
+ * (greet_error_text). */
+int gp_failure_record(const gp_failure *f);
 
 /* ---- Deadlines ---------------------------------------------------------------------------- */
 

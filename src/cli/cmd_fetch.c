@@ -364,9 +364,11 @@ static int put(struct run *r, FILE *fp, const char *target, const void *data, si
     }
     if (rc != GREET_OK) {
         char text[200];
+        gp_failure why;
+        gp_failure_take(&why, rc);
         r->write_err = rc;
         r->write_target = target;
-        cli_error("fetch", 0, "write to %s: %s", target, gp_error_text(rc, text, sizeof text));
+        cli_error("fetch", 0, "write to %s: %s", target, gp_failure_text(&why, text, sizeof text));
     }
     return rc;
 }
@@ -645,8 +647,10 @@ static int close_outputs(struct run *r, int ok)
     }
     if (fflush(stdout) != 0 && code == CLI_EXIT_OK) {
         char text[200];
+        gp_failure why;
+        gp_failure_take(&why, cli_stream_error());
         code = cli_error("fetch", CLI_EXIT_WRITE, "write to stdout: %s",
-                         gp_error_text(cli_stream_error(), text, sizeof text));
+                         gp_failure_text(&why, text, sizeof text));
     }
     return code;
 }
@@ -1017,8 +1021,10 @@ static int download_all(const struct args *a, char **urls, int count)
         b.dump = strcmp(a->dump, "-") == 0 ? stdout : gp_fopen(a->dump, "wb", &rc);
         if (!b.dump) {
             char text[200];
+            gp_failure why;
+            gp_failure_take(&why, rc);
             return cli_error("fetch", CLI_EXIT_WRITE, "open %s: %s", a->dump,
-                             gp_error_text(rc, text, sizeof text));
+                             gp_failure_text(&why, text, sizeof text));
         }
     }
     if (count > 1 && greet_fetch_session_new(&b.session) != GREET_OK) {

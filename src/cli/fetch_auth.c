@@ -30,17 +30,19 @@ static int split_pair(const char *text, char *user, char *password)
  * absent. */
 static int read_netrc(const struct cli_auth_args *in, const char *path, char **text, size_t *len)
 {
-    char why[200];
+    char reason[200];
+    gp_failure why;
     int rc;
     FILE *f = gp_fopen(path, "rb", &rc);
 
     *text = NULL;
     if (!f) {
+        gp_failure_take(&why, rc);
         if (in->netrc == CLI_NETRC_OPTIONAL) {
             return CLI_EXIT_OK;
         }
         return cli_error("fetch", CLI_EXIT_USAGE, "netrc file %s: %s", path,
-                         gp_error_text(rc, why, sizeof why));
+                         gp_failure_text(&why, reason, sizeof reason));
     }
     *text = malloc(NETRC_MAX);
     *len = *text ? fread(*text, 1, NETRC_MAX, f) : 0;

@@ -20,11 +20,14 @@ int cli_stream_error(void)
     return e != 0 ? gp_oserr_set(GP_OSERR_ERRNO, e) : GREET_EIO;
 }
 
+/* Called right after the call that failed with err, whose OS detail it takes first. */
 static int report(const char *what, const char *path, int err)
 {
-    char text[256];
+    char text[GP_DETAIL_MAX + 64];
+    gp_failure why;
 
-    cli_error("fetch", 0, "%s %s: %s", what, path, gp_error_text(err, text, sizeof text));
+    gp_failure_take(&why, err);
+    cli_error("fetch", 0, "%s %s: %s", what, path, gp_failure_text(&why, text, sizeof text));
     return err;
 }
 
@@ -272,9 +275,11 @@ int cli_out_commit(struct cli_out *o)
     }
     rc = !o->in_place && o->has_mtime ? gp_file_set_mtime(o->temp, o->mtime) : GREET_OK;
     if (rc != GREET_OK) {
-        char text[256];
+        char text[GP_DETAIL_MAX + 64];
+        gp_failure why;
+        gp_failure_take(&why, rc);
         cli_error("fetch", 0, "warning: -R: cannot set the time of %s: %s", o->path,
-                  gp_error_text(rc, text, sizeof text));
+                  gp_failure_text(&why, text, sizeof text));
     }
     if (o->in_place) {
         rc = GREET_OK;

@@ -29,28 +29,34 @@ struct greet_client {
     unsigned char *buf;
 };
 
+/* Resolves host and connects to the first address that answers; why gets the failure. */
 static int connect_first(greet_client *c, const char *host, unsigned port, int family,
-                         gp_deadline deadline)
+                         gp_deadline deadline, gp_failure *why)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
     struct gi_connect_plan plan = {deadline, 0, NULL, NULL, NULL};
-    char name[GP_ADDRSTR_MAX];
-    size_t n = 0, which = 0;
+    struct gi_connect_result res;
+    size_t n = 0;
     int rc = gp_resolve(host, (uint16_t)port, family, 0, addrs, GP_RESOLVE_MAX, &n);
 
-    if (rc == GREET_OK) {
-        rc = gi_connect_first(addrs, n, &plan, &c->sock, &which, name);
+    if (rc != GREET_OK) {
+        return gp_failure_take(why, rc);
     }
-    if (rc == GREET_OK) {
-        c->peer = addrs[which];
+    rc = gi_connect_first(addrs, n, &plan, &res);
+    if (rc != GREET_OK) {
+        *why = res.why;
+        return rc;
     }
-    return rc;
+    c->sock = res.sock;
+    c->peer = addrs[res.which];
+    return GREET_OK;
 }
 
 int greet_client_connect(const char *host, unsigned port, int family, int timeout_ms,
                          greet_client **out)
 {
     greet_client *c;
+    gp_failure why;
     int gp_family;
     int rc;
 
@@ -67,20 +73,19 @@ int greet_client_connect(const char *host, unsigned port, int family, int timeou
     c->greet_by = gp_deadline_in(timeout_ms);
     c->cap = CLIENT_BUF_START;
     c->buf = malloc(c->cap);
-    rc = c->buf ? gp_net_init() : GREET_ENOMEM;
+    rc = gp_failure_take(&why, c->buf ? gp_net_init() : GREET_ENOMEM);
     c->net_started = c->buf && rc == GREET_OK;
     if (rc == GREET_OK) {
         /* The limit is for connecting at all, over every address the name has. */
-        rc = connect_first(c, host, port, gp_family, c->greet_by);
-    }
-    if (rc == GREET_OK) {
-        /* Request and reply are small: do not let Nagle hold a message back. */
-        gp_sock_set_nodelay(c->sock, 1);
+        rc = connect_first(c, host, port, gp_family, c->greet_by, &why);
     }
     if (rc != GREET_OK) {
         greet_client_close(c);
-        return rc;
+        /* The caller reads the detail from the record (greet_error_text), as after any call. */
+        return gp_failure_record(&why);
     }
+    /* Request and reply are small: do not let Nagle hold a message back. */
+    gp_sock_set_nodelay(c->sock, 1);
     *out = c;
     return GREET_OK;
 }

@@ -12,8 +12,7 @@ struct attempt {
     gp_socket sock;
     size_t index;              /* into addrs */
     gp_deadline until;         /* its own limit */
-    char name[GP_ADDRSTR_MAX]; /* formatted when it started: a failure's OS detail must not be
-                                  cleared by formatting after it */
+    char name[GP_ADDRSTR_MAX]; /* formatted when it started */
 };
 
 struct race {
@@ -24,10 +23,10 @@ struct race {
     struct attempt live[GP_CONNECT_WAIT_MAX];
     gp_socket socks[GP_CONNECT_WAIT_MAX]; /* live[i].sock, as gp_sock_connect_wait wants them */
     size_t live_n;
-    int start_now;       /* the attempt before failed: the next one need not wait */
-    gp_deadline next_at; /* otherwise it starts then */
-    int last;            /* the error of the attempt that failed last */
-    char *name;          /* its address */
+    int start_now;                 /* the attempt before failed: the next one need not wait */
+    gp_deadline next_at;           /* otherwise it starts then */
+    struct gi_connect_result *res; /* why: the failure of the attempt that failed last, or the
+                                      race's own; name: that attempt's address */
 };
 
 void gi_connect_order(const gp_addr *addrs, size_t count, size_t *order)
@@ -52,12 +51,12 @@ void gi_connect_order(const gp_addr *addrs, size_t count, size_t *order)
     }
 }
 
-/* An attempt is over without a connection: its socket closed, its error kept for the message,
- * and the next address may start at once (RFC 8305 section 5). */
+/* An attempt is over without a connection: its failure taken (right after the call that failed),
+ * its socket closed, and the next address may start at once (RFC 8305 section 5). */
 static void lose(struct race *r, size_t k, int rc)
 {
-    r->last = rc;
-    memcpy(r->name, r->live[k].name, GP_ADDRSTR_MAX);
+    gp_failure_take(&r->res->why, rc);
+    memcpy(r->res->name, r->live[k].name, GP_ADDRSTR_MAX);
     gp_sock_close(r->live[k].sock);
     r->live_n--;
     r->live[k] = r->live[r->live_n];
@@ -135,15 +134,14 @@ static int run(struct race *r, size_t *k)
     int rc;
 
     for (;;) {
-        /* First, so that the last failure's OS detail is still the recorded one. */
         if (r->live_n == 0 && r->next == r->count) {
-            return r->last;
+            return r->res->why.code;
         }
         if (gp_deadline_passed(plan->deadline)) {
-            return GREET_ETIMEDOUT;
+            return gp_failure_take(&r->res->why, GREET_ETIMEDOUT);
         }
         if (plan->go_on && (rc = plan->go_on(plan->ctx)) != GREET_OK) {
-            return rc;
+            return gp_failure_take(&r->res->why, rc);
         }
         if (may_start(r)) {
             start_next(r);
@@ -159,13 +157,13 @@ static int run(struct race *r, size_t *k)
         } else if (rc == GREET_ETIMEDOUT) {
             expire(r);
         } else {
-            return rc; /* the wait itself failed */
+            return gp_failure_take(&r->res->why, rc); /* the wait itself failed */
         }
     }
 }
 
 int gi_connect_first(const gp_addr *addrs, size_t count, const struct gi_connect_plan *plan,
-                     gp_socket *out, size_t *which, char *name)
+                     struct gi_connect_result *res)
 {
     struct race r;
     size_t i, k = 0;
@@ -175,26 +173,27 @@ int gi_connect_first(const gp_addr *addrs, size_t count, const struct gi_connect
     r.addrs = addrs;
     r.plan = plan;
     r.count = count < GP_RESOLVE_MAX ? count : GP_RESOLVE_MAX;
-    r.last = GREET_ENOHOST;
     r.start_now = 1; /* the first attempt waits for nothing */
-    r.name = name;
-    *out = GP_SOCKET_INVALID;
-    name[0] = '\0';
+    r.res = res;
+    res->sock = GP_SOCKET_INVALID;
+    res->which = 0;
+    res->name[0] = '\0';
+    gp_failure_take(&res->why, GREET_ENOHOST); /* no address to try */
     gi_connect_order(addrs, r.count, r.order);
     rc = run(&r, &k);
     if (rc == GREET_OK) {
-        *out = r.live[k].sock;
-        *which = r.live[k].index;
+        res->sock = r.live[k].sock;
+        res->which = r.live[k].index;
         r.live[k].sock = GP_SOCKET_INVALID;
         if (plan->on_attempt) {
             plan->on_attempt(plan->ctx, r.live[k].name, 1);
         }
     } else if (r.live_n > 0) {
         /* Stopped or out of time while attempts ran: one of them is the one to name. */
-        memcpy(name, r.live[0].name, GP_ADDRSTR_MAX);
+        memcpy(res->name, r.live[0].name, GP_ADDRSTR_MAX);
     }
     for (i = 0; i < r.live_n; i++) {
-        gp_sock_close(r.live[i].sock); /* the losers; void, so the OS detail stays */
+        gp_sock_close(r.live[i].sock); /* the losers */
     }
     return rc;
 }

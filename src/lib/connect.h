@@ -34,16 +34,22 @@ struct gi_connect_plan {
  * indexes into addrs. */
 void gi_connect_order(const gp_addr *addrs, size_t count, size_t *order);
 
+/* How the race ended. */
+struct gi_connect_result {
+    gp_socket sock;            /* the winner's socket (blocking), or GP_SOCKET_INVALID */
+    size_t which;              /* the winner's index in addrs */
+    char name[GP_ADDRSTR_MAX]; /* without a winner: the address that failed last, or "" */
+    gp_failure why;            /* without a winner: why, with its OS detail */
+};
+
 /* Connects to the first of addrs[0..count) that answers (at most GP_RESOLVE_MAX are tried). In
  * gi_connect_order's order, an attempt is started every GI_CONNECT_DELAY_MS, or at once when the
  * one before fails, with at most GP_CONNECT_WAIT_MAX running together; the first to connect wins
- * and the others are closed. On success *out is the winner's socket (blocking) and *which its
- * index in addrs. Otherwise: the error of the attempt that failed last, with its OS detail still
- * recorded (nothing that could clear it is called after it), GREET_ETIMEDOUT once the deadline
- * has passed (or the last attempt's own limit), or go_on's error; name (GP_ADDRSTR_MAX bytes)
- * then holds the address that failed last, for the message. */
+ * and the others are closed. GREET_OK with the winner in res, or res->why's code: the failure of
+ * the attempt that failed last, GREET_ETIMEDOUT once the deadline has passed (or the last
+ * attempt's own limit), or go_on's error. */
 int gi_connect_first(const gp_addr *addrs, size_t count, const struct gi_connect_plan *plan,
-                     gp_socket *out, size_t *which, char *name);
+                     struct gi_connect_result *res);
 
 #ifdef __cplusplus
 }

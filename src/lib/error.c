@@ -1,5 +1,7 @@
 /* The public side of the error model: messages and names from the one table in greet/error.h,
- * and the OS detail that the platform layer recorded for this thread. */
+ * and the OS detail that the platform layer recorded for this thread. The library's own messages
+ * carry their failures (gp_failure) instead; greet_error_text is the errno-style convenience for
+ * the library's users. */
 #include <stdio.h>
 #include <string.h>
 
@@ -41,5 +43,8 @@ char *greet_oserror(char *buf, size_t size)
 
 char *greet_error_text(int err, char *buf, size_t size)
 {
-    return gp_error_text(err, buf, size);
+    gp_failure f;
+
+    gp_failure_take(&f, err);
+    return gp_failure_text(&f, buf, size);
 }

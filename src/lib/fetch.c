@@ -65,6 +65,7 @@ struct fetch {
     int keeps_open;        /* the final head lets the connection stay open */
     int extra;             /* bytes came after the response: the connection cannot be reused */
     uint64_t visited[GREET_FETCH_MAX_REDIRECTS + 1]; /* hashes of the URLs fetched so far */
+    gp_failure why;                                  /* the failure fail is given (taken) */
 };
 
 void greet_fetch_options_init(greet_fetch_options *o)
@@ -90,16 +91,25 @@ static int is_redirect(int status)
 }
 
 /* The engine's one way to fail (gi_fetch_fail's rule: the first failure's message stands). */
-static int fail(struct fetch *st, int err, int with_text, const char *fmt, ...) GP_PRINTF(4, 5);
+static int fail(struct fetch *st, int err, const gp_failure *why, const char *fmt, ...)
+    GP_PRINTF(4, 5);
 
-static int fail(struct fetch *st, int err, int with_text, const char *fmt, ...)
+static int fail(struct fetch *st, int err, const gp_failure *why, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    gi_fetch_vfail(st->res->message, sizeof st->res->message, err, with_text, fmt, ap);
+    gi_fetch_vfail(st->res->message, sizeof st->res->message, err, why, fmt, ap);
     va_end(ap);
     return err;
+}
+
+/* rc's failure taken here, where it happened (a callback's, a TLS set-up's, the engine's own),
+ * for fail. */
+static const gp_failure *taken(struct fetch *st, int rc)
+{
+    gp_failure_take(&st->why, rc);
+    return &st->why;
 }
 
 static void forget_location(struct fetch *st)
@@ -170,7 +180,7 @@ static int deliver(void *ctx, const void *data, size_t len)
     int rc = st->sink->on_body ? st->sink->on_body(st->sink->ctx, data, len) : GREET_OK;
 
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_WITH_TEXT, "stopped while writing the body");
+        return fail(st, rc, taken(st, rc), "stopped while writing the body");
     }
     st->res->body_size += len;
     return GREET_OK;
@@ -188,7 +198,7 @@ static int decoders(struct fetch *st)
     gi_body_chain_free(&st->chain);
     rc = gi_body_chain_setup(&st->chain, st->transfer_codings,
                              st->opt->compressed ? st->content_codings : NULL, sink);
-    return rc != GREET_OK ? fail(st, rc, GI_AS_IS, "%s", st->chain.reason) : GREET_OK;
+    return rc != GREET_OK ? fail(st, rc, NULL, "%s", st->chain.reason) : GREET_OK;
 }
 
 static int on_headers_end(void *ctx, const greet_http_response *resp)
@@ -203,7 +213,7 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
     }
     st->res->status = resp->status;
     if (resp->status == 407 && st->via_proxy && !strcmp(st->url.scheme, "http")) {
-        return fail(st, GREET_EHTTP, GI_AS_IS,
+        return fail(st, GREET_EHTTP, NULL,
                     "proxy %s wants credentials (407 Proxy Authentication Required)%s",
                     st->proxy.authority,
                     st->proxy.authorization[0] ? ": it refused the ones given"
@@ -219,7 +229,7 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
     st->keeps_open = gi_head_keeps_open(resp->version_minor, r.head, r.head_len);
     rc = st->sink->on_response ? st->sink->on_response(st->sink->ctx, &r) : GREET_OK;
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_WITH_TEXT, "stopped while handling the response head");
+        return fail(st, rc, taken(st, rc), "stopped while handling the response head");
     }
     if (st->follow) {
         /* The redirect's body is not wanted: dropped when small and the connection is kept,
@@ -231,7 +241,8 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
                    : GREET_ECANCELED;
     }
     if (st->opt->fail_on_error && resp->status >= 400) {
-        return fail(st, GREET_EHTTP, GI_WITH_TEXT, "the server answered %d", resp->status);
+        return fail(st, GREET_EHTTP, taken(st, GREET_EHTTP), "the server answered %d",
+                    resp->status);
     }
     st->progress.total = r.content_length;
     st->body_start = gp_clock_ms();
@@ -247,7 +258,7 @@ static int report_progress(struct fetch *st)
     }
     st->progress.elapsed_ms = st->body_start ? gp_clock_ms() - st->body_start : 0;
     rc = st->sink->on_progress(st->sink->ctx, &st->progress);
-    return rc != GREET_OK ? fail(st, rc, GI_WITH_TEXT, "stopped") : GREET_OK;
+    return rc != GREET_OK ? fail(st, rc, taken(st, rc), "stopped") : GREET_OK;
 }
 
 static int on_body(void *ctx, const char *data, size_t len)
@@ -260,7 +271,7 @@ static int on_body(void *ctx, const char *data, size_t len)
     }
     rc = gi_body_chain_write(&st->chain, data, len);
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_AS_IS, "%s", st->chain.reason); /* deliver's own stands */
+        return fail(st, rc, NULL, "%s", st->chain.reason); /* deliver's own stands */
     }
     st->progress.received += len;
     return report_progress(st);
@@ -273,7 +284,7 @@ static int on_message_end(void *ctx, const greet_http_response *resp)
     int rc = gi_body_chain_end(&st->chain);
 
     (void)resp;
-    return rc != GREET_OK ? fail(st, rc, GI_AS_IS, "%s", st->chain.reason) : GREET_OK;
+    return rc != GREET_OK ? fail(st, rc, NULL, "%s", st->chain.reason) : GREET_OK;
 }
 
 static int same_text_nocase(const char *a, const char *b)
@@ -311,7 +322,7 @@ static int send_request(struct fetch *st, struct gi_transport *conn)
     rc = gi_fetch_request(&st->url, st->opt, &how, &req, &len, &dropped);
 
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_WITH_TEXT, "build the request");
+        return fail(st, rc, taken(st, rc), "build the request");
     }
     if (dropped && st->sink->on_info) {
         st->sink->on_info(st->sink->ctx,
@@ -324,24 +335,24 @@ static int send_request(struct fetch *st, struct gi_transport *conn)
     rc = conn->ops->write(conn, req, len, st->deadline);
     free(req);
     if (rc != GREET_OK) {
-        fail(st, rc, GI_WITH_TEXT, "send the request to %s", conn->peer);
+        fail(st, rc, &conn->fail, "send the request to %s", conn->peer);
     }
     return rc;
 }
 
 static int parse_failed(struct fetch *st, struct gi_transport *conn, int rc)
 {
-    return fail(st, rc, GI_AS_IS, "response from %s: %s", conn->peer,
+    return fail(st, rc, NULL, "response from %s: %s", conn->peer,
                 greet_http_parser_reason(st->parser));
 }
 
 static int read_failed(struct fetch *st, struct gi_transport *conn, int rc)
 {
     if (rc == GREET_ETIMEDOUT) {
-        return fail(st, rc, GI_WITH_TEXT, "receive from %s: max time of %ld ms reached", conn->peer,
+        return fail(st, rc, &conn->fail, "receive from %s: max time of %ld ms reached", conn->peer,
                     st->opt->max_time_ms);
     }
-    return fail(st, rc, GI_WITH_TEXT, "receive from %s", conn->peer);
+    return fail(st, rc, &conn->fail, "receive from %s", conn->peer);
 }
 
 /* The TLS peer closed without close_notify before the response was complete (after it, the
@@ -354,7 +365,7 @@ static int closed_without_notify(struct fetch *st, struct gi_transport *conn)
     if (rc != GREET_OK) {
         return parse_failed(st, conn, rc);
     }
-    return fail(st, GREET_ECLOSED, GI_AS_IS,
+    return fail(st, GREET_ECLOSED, NULL,
                 "response from %s: the connection ended without TLS close_notify, so the body "
                 "may be cut short",
                 conn->peer);
@@ -372,7 +383,7 @@ static int check_speed(struct fetch *st, struct gi_transport *conn)
     }
     bytes = st->received - st->window_bytes;
     if (bytes * 1000 < (uint64_t)st->opt->speed_limit * span) {
-        return fail(st, GREET_ETIMEDOUT, GI_AS_IS,
+        return fail(st, GREET_ETIMEDOUT, NULL,
                     "receive from %s: stalled: %llu bytes in the last %llu ms, less than the "
                     "speed limit of %ld bytes/s (--speed-limit, --speed-time)",
                     conn->peer, (unsigned long long)bytes, (unsigned long long)span,
@@ -447,15 +458,15 @@ static int tls_context(struct fetch *st)
         st->own_tls = rc == GREET_OK ? st->tls : NULL;
     }
     if (rc == GREET_EUNSUPPORTED) {
-        return fail(st, rc, GI_AS_IS,
+        return fail(st, rc, NULL,
                     "https is not supported in this build (built without a TLS library)");
     }
     if (rc != GREET_OK && o.ca_file) {
         /* The reason stays in the message; the code says it is a TLS set-up problem. */
-        fail(st, rc, GI_WITH_TEXT, "CA file %.300s", o.ca_file);
+        fail(st, rc, taken(st, rc), "CA file %.300s", o.ca_file);
         return GREET_ETLS;
     }
-    return rc != GREET_OK ? fail(st, rc, GI_WITH_TEXT, "TLS setup") : GREET_OK;
+    return rc != GREET_OK ? fail(st, rc, taken(st, rc), "TLS setup") : GREET_OK;
 }
 
 /* The proxy for the current URL (chosen again after each redirect). */
@@ -473,7 +484,7 @@ static int choose_proxy(struct fetch *st)
             GREET_OK) {
             snprintf(shown, sizeof shown, "(not shown)");
         }
-        return fail(st, rc, GI_AS_IS, "proxy '%.200s': %s", shown, why);
+        return fail(st, rc, NULL, "proxy '%.200s': %s", shown, why);
     }
     return GREET_OK;
 }
@@ -660,13 +671,12 @@ static int next_url(struct fetch *st)
     int i, rc;
 
     if (st->location_too_long) {
-        return fail(st, GREET_ETOOBIG, GI_AS_IS, "redirect Location longer than %d bytes",
+        return fail(st, GREET_ETOOBIG, NULL, "redirect Location longer than %d bytes",
                     LOCATION_MAX);
     }
     if (st->res->redirects >= st->opt->max_redirects) {
-        return fail(st, GREET_EREDIRECT, GI_AS_IS,
-                    "more than %d redirects (the last one from %.200s)", st->opt->max_redirects,
-                    st->url_text);
+        return fail(st, GREET_EREDIRECT, NULL, "more than %d redirects (the last one from %.200s)",
+                    st->opt->max_redirects, st->url_text);
     }
     location = encode_location(st->location);
     if (!location) {
@@ -678,13 +688,13 @@ static int next_url(struct fetch *st)
         rc = greet_url_format(&st->url, st->url_text, sizeof st->url_text);
     }
     if (rc != GREET_OK) {
-        return fail(st, rc, GI_AS_IS, "bad redirect Location '%.200s': %s", st->location,
+        return fail(st, rc, NULL, "bad redirect Location '%.200s': %s", st->location,
                     greet_url_reason(&st->url));
     }
     h = url_hash(st->url_text);
     for (i = 0; i <= st->res->redirects; i++) {
         if (st->visited[i] == h) {
-            return fail(st, GREET_EREDIRECT, GI_AS_IS, "redirect loop: %.200s was already fetched",
+            return fail(st, GREET_EREDIRECT, NULL, "redirect loop: %.200s was already fetched",
                         st->url_text);
         }
     }
@@ -725,7 +735,7 @@ static int credentials(struct fetch *st, int has_user, const char *user, const c
     } else if (has_user) {
         rc = gi_basic_auth(user, password, st->authorization);
     }
-    return rc != GREET_OK ? fail(st, rc, GI_AS_IS, "user name or password longer than %d bytes",
+    return rc != GREET_OK ? fail(st, rc, NULL, "user name or password longer than %d bytes",
                                  GREET_AUTH_TOKEN_MAX)
                           : GREET_OK;
 }
@@ -768,7 +778,7 @@ static int start(struct fetch *st, const char *url)
         if (!why) {
             why = greet_url_reason(&st->url);
         }
-        return fail(st, rc, GI_AS_IS, "%s", why[0] ? why : "malformed URL");
+        return fail(st, rc, NULL, "%s", why[0] ? why : "malformed URL");
     }
     snprintf(st->origin.scheme, sizeof st->origin.scheme, "%s", st->url.scheme);
     snprintf(st->origin.host, sizeof st->origin.host, "%s", st->url.host);
@@ -778,11 +788,11 @@ static int start(struct fetch *st, const char *url)
         return rc;
     }
     if (st->opt->compressed && !gi_decoder_library()) {
-        return fail(st, GREET_EUNSUPPORTED, GI_AS_IS,
+        return fail(st, GREET_EUNSUPPORTED, NULL,
                     "compressed bodies are not supported in this build (built without zlib)");
     }
     if (st->opt->max_redirects < 0 || st->opt->max_redirects > GREET_FETCH_MAX_REDIRECTS) {
-        return fail(st, GREET_EINVAL, GI_AS_IS, "max redirects must be 0..%d",
+        return fail(st, GREET_EINVAL, NULL, "max redirects must be 0..%d",
                     GREET_FETCH_MAX_REDIRECTS);
     }
     st->buf = malloc(RECV_BUF_SIZE);
@@ -870,8 +880,10 @@ int greet_fetch_with(greet_fetch_session *session, const char *url, const greet_
     if (rc != GREET_OK) {
         /* A failure that wrote nothing (no memory, a bad argument): its text alone. */
         char text[GREET_FETCH_MESSAGE_MAX];
-        gi_fetch_fail(own_result.message, sizeof own_result.message, rc, GI_AS_IS, "%s",
-                      greet_error_text(rc, text, sizeof text));
+        gp_failure why;
+        gp_failure_take(&why, rc);
+        gi_fetch_fail(own_result.message, sizeof own_result.message, rc, NULL, "%s",
+                      gp_failure_text(&why, text, sizeof text));
     }
     if (result && gi_abi_export(result, &own_result, sizeof own_result) != GREET_OK) {
         return GREET_EINVAL; /* nowhere to say more */

@@ -39,14 +39,16 @@ static void on_attempt(void *ctx, const char *addr, int connected)
 static int secure(const struct gi_fetch_target *t, struct gi_transport **conn)
 {
     gp_deadline attempt = gp_deadline_min(gp_deadline_in(t->opt->connect_timeout_ms), t->deadline);
-    int rc = GREET_ETIMEDOUT;
+    int rc;
 
-    if (!gp_deadline_passed(t->deadline)) {
+    if (gp_deadline_passed(t->deadline)) {
+        rc = gp_failure_take(&(*conn)->fail, GREET_ETIMEDOUT);
+    } else {
         info(t->sink, "TLS handshake with", t->url->host, "...");
         rc = gi_transport_tls(conn, t->tls, t->url->host, attempt);
     }
     if (rc != GREET_OK) {
-        gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "TLS handshake with %s (%s)",
+        gi_fetch_fail(t->msg, t->msg_size, rc, &(*conn)->fail, "TLS handshake with %s (%s)",
                       t->url->host, (*conn)->peer);
         (*conn)->ops->close(*conn);
         *conn = NULL;
@@ -60,9 +62,11 @@ static int secure(const struct gi_fetch_target *t, struct gi_transport **conn)
 /* The race's failure, naming the host (what is "proxy " for a proxy) and the address that failed
  * last: "connect to localhost ([::1]:8080, last of 2 addresses): connection refused"; a literal
  * address names itself once. */
-static int connect_failed(const struct gi_fetch_target *t, int rc, size_t count, const char *name,
-                          const char *what, const char *host)
+static int connect_failed(const struct gi_fetch_target *t, const struct gi_connect_result *res,
+                          size_t count, const char *what, const char *host)
 {
+    const char *name = res->name;
+    int rc = res->why.code;
     char where[GREET_URL_HOST_MAX + GP_ADDRSTR_MAX + 64];
     size_t len = strlen(host);
 
@@ -76,10 +80,10 @@ static int connect_failed(const struct gi_fetch_target *t, int rc, size_t count,
         snprintf(where, sizeof where, "%s (%s)", host, name);
     }
     if (rc == GREET_ETIMEDOUT && gp_deadline_passed(t->deadline)) {
-        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT,
+        return gi_fetch_fail(t->msg, t->msg_size, rc, &res->why,
                              "connect to %s%s: max time reached", what, where);
     }
-    return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "connect to %s%s", what, where);
+    return gi_fetch_fail(t->msg, t->msg_size, rc, &res->why, "connect to %s%s", what, where);
 }
 
 int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
@@ -88,34 +92,32 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
     struct gi_go_on go_on = {still_wanted, (void *)t->sink};
     struct gi_connect_plan plan = {t->deadline, t->opt->connect_timeout_ms, on_attempt,
                                    still_wanted, (void *)t->sink};
-    char detail[256], name[GP_ADDRSTR_MAX];
+    struct gi_connect_result res;
+    gp_failure why;
     const char *host = t->proxy ? t->proxy->host : t->url->host;
     const char *what = t->proxy ? "proxy " : "";
     uint16_t port = t->proxy ? t->proxy->port : t->url->port;
-    size_t count = 0, which = 0;
-    gp_socket sock = GP_SOCKET_INVALID;
+    size_t count = 0;
     int family;
     int rc = gi_family(t->opt->family, &family);
 
     if (rc != GREET_OK) {
-        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_AS_IS,
+        return gi_fetch_fail(t->msg, t->msg_size, rc, NULL,
                              "address family %d: not one of enum greet_family", t->opt->family);
     }
-    rc = gi_resolve(host, port, family, t->deadline, &go_on, addrs, &count, detail, sizeof detail);
+    rc = gi_resolve(host, port, family, t->deadline, &go_on, addrs, &count, &why);
     if (rc != GREET_OK) {
         /* The lookup's detail came back with its code from the resolver's thread. */
-        return gi_fetch_fail(
-            t->msg, t->msg_size, rc, GI_AS_IS, "resolve %s%s%s: %s%s%s%s", what, host,
-            family == GP_AF_INET4   ? " (IPv4 only)"
-            : family == GP_AF_INET6 ? " (IPv6 only)"
-                                    : "",
-            greet_strerror(rc), detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
+        return gi_fetch_fail(t->msg, t->msg_size, rc, &why, "resolve %s%s%s", what, host,
+                             family == GP_AF_INET4   ? " (IPv4 only)"
+                             : family == GP_AF_INET6 ? " (IPv6 only)"
+                                                     : "");
     }
-    rc = gi_connect_first(addrs, count, &plan, &sock, &which, name);
+    rc = gi_connect_first(addrs, count, &plan, &res);
     if (rc != GREET_OK) {
-        return connect_failed(t, rc, count, name, what, host);
+        return connect_failed(t, &res, count, what, host);
     }
-    rc = gi_transport_tcp(sock, out);
+    rc = gi_transport_tcp(res.sock, out);
     if (rc != GREET_OK) {
         return rc;
     }

@@ -14,13 +14,13 @@
 /* The engine's one way to fail, by one rule: the first failure of a fetch writes its message and
  * any later one (the parser's error after a callback stopped it, a clean-up's) only returns its
  * code, so the message always says what went wrong first. The message is fmt's text, followed,
- * with with_text (GI_WITH_TEXT), by ": " and greet_error_text(err) with the OS detail of the
- * failure that produced err; GI_AS_IS when fmt already tells the whole story. Returns err. */
-enum { GI_AS_IS = 0, GI_WITH_TEXT = 1 };
-int gi_fetch_fail(char *msg, size_t size, int err, int with_text, const char *fmt, ...)
+ * when why is not NULL, by ": " and gp_failure_text(why): the failure that produced err, carried
+ * with the OS detail taken where it happened (a transport's fail, the connect race's why); NULL
+ * when fmt already tells the whole story. Returns err. */
+int gi_fetch_fail(char *msg, size_t size, int err, const gp_failure *why, const char *fmt, ...)
     GP_PRINTF(5, 6);
-int gi_fetch_vfail(char *msg, size_t size, int err, int with_text, const char *fmt, va_list ap)
-    GP_PRINTF(5, 0);
+int gi_fetch_vfail(char *msg, size_t size, int err, const gp_failure *why, const char *fmt,
+                   va_list ap) GP_PRINTF(5, 0);
 
 /* Checks the caller's extra header fields: a token name, a colon, a value without CR, LF, NUL or
  * other control bytes (so nothing can be injected into the request). GREET_EINVAL with msg. */
@@ -52,11 +52,10 @@ struct gi_go_on {
 
 /* gp_resolve (at most GP_RESOLVE_MAX addresses into out) on a thread of its own, waited for in
  * slices of 100 ms until it answers, the deadline passes (GREET_ETIMEDOUT) or go_on returns an
- * error (returned as is); a lookup given up on is left to finish alone. On a resolver failure
- * detail gets the OS's text for it ("EAI_NONAME -2: Name or service not known"), "" otherwise. */
+ * error (returned as is); a lookup given up on is left to finish alone. why gets the outcome: a
+ * resolver failure with the OS's text for it ("EAI_NONAME -2: Name or service not known"). */
 int gi_resolve(const char *host, uint16_t port, int family, gp_deadline deadline,
-               const struct gi_go_on *go_on, gp_addr *out, size_t *count, char *detail,
-               size_t size);
+               const struct gi_go_on *go_on, gp_addr *out, size_t *count, gp_failure *why);
 
 /* Resolves url's host and connects to each address in turn within the connect timeout and the
  * deadline, telling the sink which address it tries; the first that answers wins. With tls (for

@@ -42,12 +42,12 @@ int gi_fetch_check_headers(const struct greet_fetch_options *opt, char *msg, siz
     for (i = 0; i < opt->header_count; i++) {
         const char *field = opt->headers[i];
         if (field_name_len(field) == 0) {
-            return gi_fetch_fail(msg, size, GREET_EINVAL, GI_AS_IS,
+            return gi_fetch_fail(msg, size, GREET_EINVAL, NULL,
                                  "header '%.200s' is not 'Name: value' with a valid name", field);
         }
         for (v = (const unsigned char *)field_value(field); *v; v++) {
             if ((*v < 0x20 && *v != '\t') || *v == 0x7f) {
-                return gi_fetch_fail(msg, size, GREET_EINVAL, GI_AS_IS,
+                return gi_fetch_fail(msg, size, GREET_EINVAL, NULL,
                                      "header '%.*s' contains a line break or control byte",
                                      (int)field_name_len(field), field);
             }

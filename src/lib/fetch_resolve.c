@@ -14,10 +14,9 @@
 struct lookup {
     gp_mutex *mu;
     gp_cond *cv;
-    int refs; /* under mu: 2 while both the caller and the thread hold it */
-    int done; /* under mu */
-    int rc;
-    char detail[256]; /* the OS detail, recorded on the lookup's thread */
+    int refs;       /* under mu: 2 while both the caller and the thread hold it */
+    int done;       /* under mu */
+    gp_failure why; /* the lookup's failure, taken on its own thread */
     uint16_t port;
     int family;
     gp_addr addrs[GP_RESOLVE_MAX];
@@ -48,12 +47,8 @@ static void lookup_run(void *arg)
     struct lookup *l = arg;
     int rc = gp_resolve(l->host, l->port, l->family, 0, l->addrs, GP_RESOLVE_MAX, &l->count);
 
-    l->detail[0] = '\0';
-    if (rc != GREET_OK) {
-        gp_oserr_describe(l->detail, sizeof l->detail);
-    }
+    gp_failure_take(&l->why, rc);
     gp_mutex_lock(l->mu);
-    l->rc = rc;
     l->done = 1;
     gp_cond_signal(l->cv);
     let_go(l);
@@ -99,30 +94,27 @@ static int wait_for(struct lookup *l, gp_deadline deadline, const struct gi_go_o
 }
 
 int gi_resolve(const char *host, uint16_t port, int family, gp_deadline deadline,
-               const struct gi_go_on *go_on, gp_addr *out, size_t *count, char *detail, size_t size)
+               const struct gi_go_on *go_on, gp_addr *out, size_t *count, gp_failure *why)
 {
     struct lookup *l = lookup_new(host, port, family);
     int rc;
 
-    detail[0] = '\0';
     if (!l || gp_thread_start(NULL, lookup_run, l, 0) != GREET_OK) {
         /* No thread to spare: resolve here, the way that cannot be abandoned. */
         if (l) {
             lookup_free(l);
         }
         rc = gp_resolve(host, port, family, 0, out, GP_RESOLVE_MAX, count);
-        if (rc != GREET_OK) {
-            gp_oserr_describe(detail, size);
-        }
-        return rc;
+        return gp_failure_take(why, rc);
     }
     rc = wait_for(l, deadline, go_on);
     if (rc == GREET_OK) {
-        rc = l->rc;
+        *why = l->why; /* the lookup's failure came with it from its thread */
         memcpy(out, l->addrs, sizeof l->addrs);
         *count = l->count;
-        snprintf(detail, size, "%s", l->detail);
+    } else {
+        gp_failure_take(why, rc);
     }
     let_go(l);
-    return rc;
+    return why->code;
 }

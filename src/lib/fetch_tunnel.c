@@ -37,11 +37,11 @@ static int read_reply(const struct gi_fetch_target *t, struct gi_transport *conn
         const char *end;
         int rc = conn->ops->read(conn, buf + have, REPLY_MAX - 1 - have, &got, t->deadline);
         if (rc != GREET_OK) {
-            return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT,
+            return gi_fetch_fail(t->msg, t->msg_size, rc, &conn->fail,
                                  "receive the CONNECT reply from %s", conn->peer);
         }
         if (got == 0) {
-            return gi_fetch_fail(t->msg, t->msg_size, GREET_ECLOSED, GI_AS_IS,
+            return gi_fetch_fail(t->msg, t->msg_size, GREET_ECLOSED, NULL,
                                  "%s closed the connection instead of answering CONNECT",
                                  conn->peer);
         }
@@ -52,13 +52,13 @@ static int read_reply(const struct gi_fetch_target *t, struct gi_transport *conn
             size_t head = (size_t)(end - buf) + (end[0] == '\r' ? 4 : 2);
             *len = head;
             if (head != have) {
-                return gi_fetch_fail(t->msg, t->msg_size, GREET_EPROTO, GI_AS_IS,
+                return gi_fetch_fail(t->msg, t->msg_size, GREET_EPROTO, NULL,
                                      "%s sent data after its CONNECT reply", conn->peer);
             }
             return GREET_OK;
         }
         if (have == REPLY_MAX - 1) {
-            return gi_fetch_fail(t->msg, t->msg_size, GREET_ETOOBIG, GI_AS_IS,
+            return gi_fetch_fail(t->msg, t->msg_size, GREET_ETOOBIG, NULL,
                                  "the CONNECT reply from %s is longer than %d bytes", conn->peer,
                                  REPLY_MAX - 1);
         }
@@ -94,7 +94,7 @@ int gi_proxy_tunnel(const struct gi_fetch_target *t, struct gi_transport *conn)
     }
     rc = conn->ops->write(conn, req, (size_t)n, t->deadline);
     if (rc != GREET_OK) {
-        return gi_fetch_fail(t->msg, t->msg_size, rc, GI_WITH_TEXT, "send CONNECT to %s",
+        return gi_fetch_fail(t->msg, t->msg_size, rc, &conn->fail, "send CONNECT to %s",
                              conn->peer);
     }
     rc = read_reply(t, conn, reply, &len);
@@ -104,18 +104,18 @@ int gi_proxy_tunnel(const struct gi_fetch_target *t, struct gi_transport *conn)
     status = reply_status(reply);
     reply[strcspn(reply, "\r\n")] = '\0';
     if (status == 0) {
-        return gi_fetch_fail(t->msg, t->msg_size, GREET_EPROTO, GI_AS_IS,
+        return gi_fetch_fail(t->msg, t->msg_size, GREET_EPROTO, NULL,
                              "%s answered CONNECT with something else than HTTP/1.x", conn->peer);
     }
     if (status == 407) {
-        return gi_fetch_fail(t->msg, t->msg_size, GREET_EHTTP, GI_AS_IS,
+        return gi_fetch_fail(t->msg, t->msg_size, GREET_EHTTP, NULL,
                              "%s wants credentials (407 Proxy Authentication Required)%s",
                              conn->peer,
                              t->proxy->authorization[0] ? ": it refused the ones given"
                                                         : "; give them with --proxy-user");
     }
     if (status < 200 || status > 299) {
-        return gi_fetch_fail(t->msg, t->msg_size, GREET_EHTTP, GI_AS_IS,
+        return gi_fetch_fail(t->msg, t->msg_size, GREET_EHTTP, NULL,
                              "%s refused the tunnel to %s: %.100s", conn->peer, target, reply);
     }
     snprintf(text, sizeof text, "CONNECT tunnel to %s through %s", target, conn->peer);

@@ -121,11 +121,11 @@ void gi_server_conn_begin(greet_server *srv, const char *peer)
 }
 
 /* The "connection from HOST:PORT closed" line, with the reason when it was not the client's. */
-static void closed_text(greet_server *srv, const char *peer, int why, size_t max_line,
-                        const char *why_text, char *buf, size_t size)
+static void closed_text(greet_server *srv, const char *peer, const gp_failure *failure,
+                        size_t max_line, const char *why_text, char *buf, size_t size)
 {
-    int stopping = gi_server_stopping(srv);
-    char text[256];
+    int stopping = gi_server_stopping(srv), why = failure->code;
+    char text[GP_DETAIL_MAX + 64];
 
     if (why == GI_PROTO_EXIT || (why == GREET_OK && !stopping)) {
         snprintf(buf, size, "connection from %s closed", peer);
@@ -139,17 +139,13 @@ static void closed_text(greet_server *srv, const char *peer, int why, size_t max
         snprintf(buf, size, "connection from %s closed (server stopping)", peer);
     } else {
         snprintf(buf, size, "connection from %s closed (%s)", peer,
-                 why_text ? why_text : greet_error_text(why, text, sizeof text));
+                 why_text ? why_text : gp_failure_text(failure, text, sizeof text));
     }
 }
 
-void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max_line)
-{
-    gi_server_conn_end_text(srv, peer, why, max_line, NULL);
-}
-
-void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_t max_line,
-                             const char *why_text)
+/* gi_server_conn_end, with why_text, when not NULL, instead of why's own text. */
+static void conn_end(greet_server *srv, const char *peer, const gp_failure *why, size_t max_line,
+                     const char *why_text)
 {
     char line[GI_SERVER_LOG_LINE_MAX];
     int logged = gi_server_logs(srv, GREET_LOG_INFO);
@@ -168,6 +164,19 @@ void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_
     if (logged) {
         gi_server_log(srv, GREET_LOG_INFO, "%s", line);
     }
+}
+
+void gi_server_conn_end(greet_server *srv, const char *peer, const gp_failure *why, size_t max_line)
+{
+    conn_end(srv, peer, why, max_line, NULL);
+}
+
+void gi_server_conn_died(greet_server *srv, const char *peer, const char *how)
+{
+    gp_failure why;
+
+    gp_failure_take(&why, GREET_ESYS);
+    conn_end(srv, peer, &why, 0, how);
 }
 
 /* Out of descriptors: gives up the spare one for a moment to accept the waiting client, tell it
@@ -201,7 +210,8 @@ static int shed_one(greet_server *srv, gp_socket listener)
 
 int gi_server_accept_failed(greet_server *srv, gp_socket listener, int rc)
 {
-    char text[256];
+    char text[GP_DETAIL_MAX + 64];
+    gp_failure why;
     uint64_t now;
     unsigned long shed;
     int turned_away = 0, warn;
@@ -211,7 +221,7 @@ int gi_server_accept_failed(greet_server *srv, gp_socket listener, int rc)
         rc == GREET_EINTR) {
         return 0;
     }
-    greet_error_text(rc, text, sizeof text); /* before the next platform call forgets it */
+    gp_failure_take(&why, rc); /* called right after the accept that failed */
     now = gp_clock_ms();
     gp_mutex_lock(srv->lock);
     if (rc == GREET_EMFILE) {
@@ -228,9 +238,9 @@ int gi_server_accept_failed(greet_server *srv, gp_socket listener, int rc)
         gi_server_log(srv, GREET_LOG_WARN,
                       "accept: %s; clients get the busy reply until descriptors free up "
                       "(%lu so far)",
-                      text, shed);
+                      gp_failure_text(&why, text, sizeof text), shed);
     } else if (warn) {
-        gi_server_log(srv, GREET_LOG_WARN, "accept: %s", text);
+        gi_server_log(srv, GREET_LOG_WARN, "accept: %s", gp_failure_text(&why, text, sizeof text));
     }
     /* Turning a client away made room in the queue: go on. Otherwise wait, never spin. */
     return turned_away ? 0 : ACCEPT_BACKOFF_MS;
@@ -465,6 +475,7 @@ int greet_server_start(const greet_server_config *given, greet_server **out)
     const greet_server_config *cfg = &own;
     greet_server *srv;
     char where[GP_ADDRSTR_MAX];
+    gp_failure why;
     int rc;
 
     *out = NULL;
@@ -494,11 +505,14 @@ int greet_server_start(const greet_server_config *given, greet_server **out)
         rc = srv->engine->start(srv);
     }
     if (rc != GREET_OK) {
+        /* Taken before the clean-up, whose waits forget the record (stopping the log writer);
+         * put back for the caller's greet_error_text. */
+        gp_failure_take(&why, rc);
         if (cfg->listener != GREET_NO_LISTENER) {
             srv->listener = GP_SOCKET_INVALID; /* still the caller's */
         }
         server_free(srv);
-        return rc;
+        return gp_failure_record(&why);
     }
     greet_server_address(srv, where, sizeof where);
     gi_server_log(srv, GREET_LOG_INFO, "listening on %s", where);

@@ -88,17 +88,18 @@ void gi_server_reject_busy(greet_server *srv, gp_socket s, const char *peer);
 void gi_server_conn_begin(greet_server *srv, const char *peer);
 
 /* Ends an admitted connection: it no longer counts, and "connection from PEER closed (reason)"
- * is logged. why is GREET_OK (end of stream), GI_PROTO_EXIT, GI_PROTO_OVERLONG, GREET_ETIMEDOUT
- * (the idle limit) or the error that ended it; max_line is the limit proto.c applied. */
-void gi_server_conn_end(greet_server *srv, const char *peer, int why, size_t max_line);
+ * is logged. why's code is GREET_OK (end of stream), GI_PROTO_EXIT, GI_PROTO_OVERLONG,
+ * GREET_ETIMEDOUT (the idle limit) or the error that ended it, with the OS detail taken where it
+ * happened (a child process's came with its report); max_line is the limit proto.c applied. */
+void gi_server_conn_end(greet_server *srv, const char *peer, const gp_failure *why,
+                        size_t max_line);
 
-/* The same, for an engine whose connection ended elsewhere (a child process): why_text, when not
- * NULL, is the reason as already rendered there (greet_error_text with that process's OS detail,
- * or how the child died), used where gi_server_conn_end would render why itself. */
-void gi_server_conn_end_text(greet_server *srv, const char *peer, int why, size_t max_line,
-                             const char *why_text);
+/* Ends a connection whose child process died without saying why: how is the reason ("child
+ * process 123 killed by signal 9"). */
+void gi_server_conn_died(greet_server *srv, const char *peer, const char *how);
 
-/* Handles accept failing with rc on listener: the normal failures (a client that gave up, a
+/* Handles accept failing with rc on listener, called right after that accept (its OS detail is
+ * taken first, for the warning): the normal failures (a client that gave up, a
  * wake-up with nothing to accept) are ignored; for lack of descriptors the waiting client is
  * accepted on the spare descriptor, told "busy" and closed. A warning is logged at most once a
  * second. Returns how long the acceptor should pause, in ms (0: go on at once). */

@@ -183,10 +183,14 @@ static struct econn *conn_of_timer(struct gi_timer *t)
     return (struct econn *)(void *)((char *)t - offsetof(struct econn, timer));
 }
 
+/* Called where c's connection ended, with why (the failing call's code): its OS detail is taken
+ * before the clean-up below. */
 static void conn_close(struct econn *c, int why)
 {
     struct loop *l = c->loop;
+    gp_failure failure;
 
+    gp_failure_take(&failure, why);
     /* Unregistered before closing, though closing would do it: a child forked meanwhile may
      * hold the socket open, and its events would name a freed connection. */
     if (c->polled) {
@@ -205,7 +209,7 @@ static void conn_close(struct econn *c, int why)
     c->dead = 1;
     c->next = l->dead;
     l->dead = c;
-    gi_server_conn_end(l->srv, c->peer, why, c->proto.max_line);
+    gi_server_conn_end(l->srv, c->peer, &failure, c->proto.max_line);
 }
 
 static int wants_read(const struct econn *c)

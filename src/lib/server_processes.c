@@ -100,8 +100,9 @@ int gi_server_child_main(gp_child_link *link, gp_socket s, const void *data, siz
 {
     struct child *c = calloc(1, sizeof *c);
     const char *greeting = (const char *)data + sizeof c->cfg;
-    char end[GP_CHILD_REPORT_MAX], text[256];
-    int why;
+    char end[GP_CHILD_REPORT_MAX];
+    gp_failure why;
+    int rc;
 
     if (!c || len < sizeof c->cfg) {
         free(c);
@@ -121,13 +122,15 @@ int gi_server_child_main(gp_child_link *link, gp_socket s, const void *data, siz
     if (c->cfg.idle_timeout_ms > 0) {
         gp_sock_set_timeouts(s, 0, c->cfg.idle_timeout_ms);
     }
-    why = gp_sock_send_all(s, greeting, c->cfg.greeting_len);
-    if (why == GREET_OK) {
-        why = child_serve(c);
+    rc = gp_sock_send_all(s, greeting, c->cfg.greeting_len);
+    if (rc == GREET_OK) {
+        rc = child_serve(c);
     }
-    /* Rendered here: only this process knows the OS detail behind why. */
-    snprintf(end, sizeof end, "end %d %lu %.*s\n", why, (unsigned long)c->proto.max_line,
-             (int)(sizeof end - 48), greet_error_text(why, text, sizeof text));
+    /* Taken here, right after the call that ended the connection: only this process knows the
+     * OS detail, which the report carries to the parent. */
+    gp_failure_take(&why, rc);
+    snprintf(end, sizeof end, "end %d %lu %.*s\n", why.code, (unsigned long)c->proto.max_line,
+             (int)(sizeof end - 48), why.detail);
     gp_child_tell(link, end);
     gi_proto_free(&c->proto);
     free(c);
@@ -165,17 +168,19 @@ static struct processes *state(greet_server *srv)
     return srv->engine_state;
 }
 
-/* Acts on one line a child told: its mode, or why it ended ("end WHY MAX_LINE TEXT"). */
+/* Acts on one line a child told: its mode, or why it ended ("end CODE MAX_LINE DETAIL"). */
 static void on_told(greet_server *srv, struct pconn *pc, const char *line)
 {
-    int why = 0, at = 0;
+    gp_failure why = {0, ""};
+    int at = 0;
     unsigned long max_line = 0;
 
     if (strcmp(line, "mode raw") == 0 || strcmp(line, "mode line") == 0) {
         gi_server_log(srv, GREET_LOG_DEBUG, "connection with %s uses %s mode", pc->peer, line + 5);
-    } else if (sscanf(line, "end %d %lu %n", &why, &max_line, &at) == 2 && at > 0) {
+    } else if (sscanf(line, "end %d %lu %n", &why.code, &max_line, &at) == 2 && at > 0) {
         pc->ended = 1;
-        gi_server_conn_end_text(srv, pc->peer, why, (size_t)max_line, line + at);
+        snprintf(why.detail, sizeof why.detail, "%s", line + at); /* the child's failure */
+        gi_server_conn_end(srv, pc->peer, &why, (size_t)max_line);
     }
 }
 
@@ -226,7 +231,7 @@ static int reap_one(greet_server *srv, struct processes *p, struct pconn *pc)
     if (!pc->ended) {
         gp_child_describe(&st, how, sizeof how);
         snprintf(what, sizeof what, "child process %lu %s", st.pid, how);
-        gi_server_conn_end_text(srv, pc->peer, GREET_ESYS, 0, what);
+        gi_server_conn_died(srv, pc->peer, what);
     }
     pconn_free(p, pc);
     return 1;
@@ -252,24 +257,28 @@ static long scan(greet_server *srv, struct processes *p)
     return reaped;
 }
 
-/* The client was admitted but no child could start: it is told "busy", as at the descriptor
- * limit in the other models (the parent needs a descriptor per child for its report pipe), and
- * the failure is logged at most once a second. */
+/* The client was admitted but no child could start (called right after the start failed with
+ * rc): it is told "busy", as at the descriptor limit in the other models (the parent needs a
+ * descriptor per child for its report pipe), and the failure is logged at most once a second. */
 static void spawn_failed(greet_server *srv, gp_socket s, const char *peer, int rc)
 {
     struct processes *p = state(srv);
-    uint64_t now = gp_clock_ms();
-    char text[256];
+    char text[GP_DETAIL_MAX + 64];
+    gp_failure why;
+    uint64_t now;
 
+    gp_failure_take(&why, rc);
+    now = gp_clock_ms();
     if (p->warned_at == 0 || now - p->warned_at >= 1000) {
         p->warned_at = now;
         gi_server_log(srv, GREET_LOG_WARN, "connection with %s refused: cannot start a process: %s",
-                      peer, greet_error_text(rc, text, sizeof text));
+                      peer, gp_failure_text(&why, text, sizeof text));
     }
     gp_sock_send_all(s, GREET_BUSY_MESSAGE, sizeof GREET_BUSY_MESSAGE - 1);
     gp_sock_shutdown(s, GP_SHUT_WR);
     gp_sock_close(s);
-    gi_server_conn_end(srv, peer, GREET_ECANCELED, srv->cfg.max_line);
+    gp_failure_take(&why, GREET_ECANCELED);
+    gi_server_conn_end(srv, peer, &why, srv->cfg.max_line);
 }
 
 static void start_child(greet_server *srv, gp_socket s, const gp_addr *peer)

@@ -126,6 +126,7 @@ static void conn_main(void *arg)
 {
     struct conn *c = arg;
     greet_server *srv = c->srv;
+    gp_failure why;
     int rc;
 
     gi_server_conn_begin(srv, c->peer);
@@ -139,8 +140,9 @@ static void conn_main(void *arg)
     if (rc == GREET_OK) {
         rc = serve(c);
     }
+    gp_failure_take(&why, rc); /* serve returns right after the call that ended it */
     conn_unlink(c);
-    gi_server_conn_end(srv, c->peer, rc, c->proto.max_line);
+    gi_server_conn_end(srv, c->peer, &why, c->proto.max_line);
 }
 
 static void conn_free(struct conn *c)
@@ -219,12 +221,15 @@ static void start_connection(greet_server *srv, gp_socket s, const gp_addr *peer
     link_live(t, c);
     rc = gp_thread_start(&c->thread, conn_main, c, srv->cfg.stack_size);
     if (rc != GREET_OK) {
-        char text[256];
+        char text[GP_DETAIL_MAX + 64];
+        gp_failure why;
+        gp_failure_take(&why, rc);
         gi_server_log(srv, GREET_LOG_ERROR, "connection with %s refused: cannot start a thread: %s",
-                      c->peer, greet_error_text(rc, text, sizeof text));
+                      c->peer, gp_failure_text(&why, text, sizeof text));
         c->thread = NULL;
         conn_unlink(c);
-        gi_server_conn_end(srv, c->peer, GREET_ECANCELED, c->proto.max_line);
+        gp_failure_take(&why, GREET_ECANCELED);
+        gi_server_conn_end(srv, c->peer, &why, c->proto.max_line);
         reap(t);
     }
 }

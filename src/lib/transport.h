@@ -1,6 +1,7 @@
 /* A byte stream to a server behind three function pointers, so that the HTTP engine does not care
  * whether it talks plain TCP (transport_tcp.c) or TLS over the same socket (transport_tls.c). Every
- * call takes a deadline (gp.h). */
+ * call takes a deadline (gp.h). A write or read that fails keeps its failure, with the OS detail
+ * taken where it happened, in the transport's fail, for the caller's message. */
 #ifndef GREET_LIB_TRANSPORT_H
 #define GREET_LIB_TRANSPORT_H
 
@@ -27,6 +28,7 @@ struct gi_transport {
     const struct gi_transport_ops *ops;
     gp_socket sock;
     char peer[GP_ADDRSTR_MAX + 8]; /* "127.0.0.1:80" or "proxy 127.0.0.1:1080", for messages */
+    gp_failure fail;               /* the last failed write's, read's or handshake's */
 };
 
 /* Wraps a connected socket as a plain TCP transport; takes ownership of sock. */
@@ -34,7 +36,8 @@ int gi_transport_tcp(gp_socket sock, struct gi_transport **out);
 
 /* Runs the TLS handshake for host (the URL's, checked against the certificate) on *conn, a
  * plain TCP transport, before deadline. On success *conn becomes a TLS transport that owns the
- * TCP one; on failure *conn is left as it was (the caller closes it). */
+ * TCP one; on failure *conn is left as it was, with the handshake's failure in its fail (the
+ * caller closes it). */
 int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *host,
                      gp_deadline deadline);
 

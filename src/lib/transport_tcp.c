@@ -6,7 +6,7 @@
 #include "transport.h"
 
 /* Sends what the socket takes, and waits for room only when it takes nothing. */
-static int tcp_write(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline)
+static int tcp_send(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline)
 {
     const char *p = buf;
     size_t sent;
@@ -27,8 +27,8 @@ static int tcp_write(struct gi_transport *t, const void *buf, size_t len, gp_dea
     return GREET_OK;
 }
 
-static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
-                    gp_deadline deadline)
+static int tcp_receive(struct gi_transport *t, void *buf, size_t cap, size_t *got,
+                       gp_deadline deadline)
 {
     int rc;
 
@@ -43,6 +43,23 @@ static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
     }
     rc = gp_sock_wait(t->sock, GP_WAIT_READ, deadline);
     return rc != GREET_OK ? rc : gp_sock_recv(t->sock, buf, cap, got);
+}
+
+/* The two operations keep their failure, taken right after the call that failed (nothing else
+ * runs between it and the return), for the caller's message. */
+static int tcp_write(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline)
+{
+    int rc = tcp_send(t, buf, len, deadline);
+
+    return rc != GREET_OK ? gp_failure_take(&t->fail, rc) : GREET_OK;
+}
+
+static int tcp_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
+                    gp_deadline deadline)
+{
+    int rc = tcp_receive(t, buf, cap, got, deadline);
+
+    return rc != GREET_OK ? gp_failure_take(&t->fail, rc) : GREET_OK;
 }
 
 static void tcp_close(struct gi_transport *t)

@@ -14,17 +14,21 @@ struct tls_transport {
 
 static int tls_write(struct gi_transport *t, const void *buf, size_t len, gp_deadline deadline)
 {
-    return gp_tls_write_all(((struct tls_transport *)t)->tls, buf, len, deadline);
+    int rc = gp_tls_write_all(((struct tls_transport *)t)->tls, buf, len, deadline);
+
+    return rc != GREET_OK ? gp_failure_take(&t->fail, rc) : GREET_OK;
 }
 
 static int tls_read(struct gi_transport *t, void *buf, size_t cap, size_t *got,
                     gp_deadline deadline)
 {
+    int rc = GREET_ETIMEDOUT;
+
     *got = 0;
-    if (gp_deadline_passed(deadline)) {
-        return GREET_ETIMEDOUT;
+    if (!gp_deadline_passed(deadline)) {
+        rc = gp_tls_read(((struct tls_transport *)t)->tls, buf, cap, got, deadline);
     }
-    return gp_tls_read(((struct tls_transport *)t)->tls, buf, cap, got, deadline);
+    return rc != GREET_OK ? gp_failure_take(&t->fail, rc) : GREET_OK;
 }
 
 static void tls_close(struct gi_transport *t)
@@ -59,11 +63,12 @@ int gi_transport_tls(struct gi_transport **conn, gp_tls_ctx *ctx, const char *ho
     int rc;
 
     if (!tt) {
-        return GREET_ENOMEM;
+        return gp_failure_take(&(*conn)->fail, GREET_ENOMEM);
     }
     server_name(host, name, sizeof name);
     rc = gp_tls_connect(ctx, (*conn)->sock, name, deadline, &tt->tls);
     if (rc != GREET_OK) {
+        gp_failure_take(&(*conn)->fail, rc);
         free(tt);
         return rc;
     }

@@ -58,9 +58,7 @@ struct Race {
     uint64_t start = gp_clock_ms();
     uint64_t stop_after_ms = 0; // 0: never
     gi_connect_plan plan{};
-    gp_socket sock = GP_SOCKET_INVALID;
-    size_t which = 99;
-    char name[GP_ADDRSTR_MAX] = "";
+    gi_connect_result res{};
 
     explicit Race(int64_t attempt_ms = 10000, int64_t total_ms = 20000)
     {
@@ -69,15 +67,17 @@ struct Race {
         plan.on_attempt = on_attempt;
         plan.go_on = go_on;
         plan.ctx = this;
+        res.sock = GP_SOCKET_INVALID;
+        res.which = 99;
     }
     ~Race()
     {
-        gp_sock_close(sock);
+        gp_sock_close(res.sock);
     }
     int run(const std::vector<gp_addr> &addrs)
     {
         start = gp_clock_ms();
-        return gi_connect_first(addrs.data(), addrs.size(), &plan, &sock, &which, name);
+        return gi_connect_first(addrs.data(), addrs.size(), &plan, &res);
     }
     uint64_t took() const
     {
@@ -165,9 +165,9 @@ TEST_F(Connect, AHangingFirstAddressCostsTheAttemptDelayNotTheTimeout)
     }
     Listener live;
     Race r;
-    ASSERT_EQ(r.run({dead.addr, live.addr}), GREET_OK) << r.name;
+    ASSERT_EQ(r.run({dead.addr, live.addr}), GREET_OK) << r.res.name;
     uint64_t took = r.took();
-    EXPECT_EQ(r.which, 1u);
+    EXPECT_EQ(r.res.which, 1u);
     EXPECT_EQ(r.connected, text(live.addr));
     ASSERT_EQ(r.tried.size(), 2u);
     EXPECT_EQ(r.tried[0], text(dead.addr));
@@ -180,8 +180,8 @@ TEST_F(Connect, ARefusedFirstAddressStartsTheNextAtOnce)
 {
     Listener live;
     Race r;
-    ASSERT_EQ(r.run({refusing(), live.addr}), GREET_OK) << r.name;
-    EXPECT_EQ(r.which, 1u);
+    ASSERT_EQ(r.run({refusing(), live.addr}), GREET_OK) << r.res.name;
+    EXPECT_EQ(r.res.which, 1u);
     ASSERT_EQ(r.tried.size(), 2u);
     EXPECT_LT(r.tried_at[1], static_cast<uint64_t>(GI_CONNECT_DELAY_MS) - 50)
         << "the next address waited for the delay after a refusal";
@@ -192,7 +192,7 @@ TEST_F(Connect, TheFirstToAnswerWinsEvenIfTriedFirst)
     Listener live, other;
     Race r;
     ASSERT_EQ(r.run({live.addr, other.addr}), GREET_OK);
-    EXPECT_EQ(r.which, 0u);
+    EXPECT_EQ(r.res.which, 0u);
     EXPECT_EQ(r.tried.size(), 1u) << "a second attempt started though the first answered";
 }
 
@@ -201,9 +201,10 @@ TEST_F(Connect, AllRefusedIsTheLastRefusalNamingItsAddress)
     gp_addr a = refusing(), b = refusing();
     Race r;
     EXPECT_EQ(r.run({a, b}), GREET_ECONNREFUSED);
-    EXPECT_EQ(gp_oserr_code(), GREET_ECONNREFUSED) << "the OS detail of the last failure is lost";
-    EXPECT_EQ(std::string(r.name), text(b));
-    EXPECT_EQ(r.sock, GP_SOCKET_INVALID);
+    EXPECT_EQ(r.res.why.code, GREET_ECONNREFUSED);
+    EXPECT_NE(std::string(r.res.why.detail), "") << "the OS detail of the last failure is lost";
+    EXPECT_EQ(std::string(r.res.name), text(b));
+    EXPECT_EQ(r.res.sock, GP_SOCKET_INVALID);
 }
 
 TEST_F(Connect, EachAttemptHasItsOwnLimit)
@@ -217,7 +218,7 @@ TEST_F(Connect, EachAttemptHasItsOwnLimit)
     // 250 ms apart, 300 ms each: both over by about 550 ms.
     EXPECT_GE(r.took(), 500u);
     EXPECT_LT(r.took(), 3000u);
-    EXPECT_EQ(std::string(r.name), text(dead.addr));
+    EXPECT_EQ(std::string(r.res.name), text(dead.addr));
 }
 
 TEST_F(Connect, TheDeadlineBoundsTheWholeRace)
@@ -230,7 +231,7 @@ TEST_F(Connect, TheDeadlineBoundsTheWholeRace)
     EXPECT_EQ(r.run({dead.addr, dead.addr, dead.addr}), GREET_ETIMEDOUT);
     EXPECT_GE(r.took(), 350u);
     EXPECT_LT(r.took(), 2000u);
-    EXPECT_EQ(std::string(r.name), text(dead.addr));
+    EXPECT_EQ(std::string(r.res.name), text(dead.addr));
 }
 
 TEST_F(Connect, AStopEndsTheRaceWithinASlice)
@@ -263,8 +264,8 @@ TEST_F(Connect, MoreHangingAddressesThanCanRunTogetherStillReachTheLastOne)
     std::vector<gp_addr> addrs(GP_CONNECT_WAIT_MAX, dead.addr);
     addrs.push_back(live.addr);
     Race r(2500);
-    ASSERT_EQ(r.run(addrs), GREET_OK) << r.name;
-    EXPECT_EQ(r.which, addrs.size() - 1);
+    ASSERT_EQ(r.run(addrs), GREET_OK) << r.res.name;
+    EXPECT_EQ(r.res.which, addrs.size() - 1);
     EXPECT_LT(r.took(), 8000u);
 }
 

@@ -491,6 +491,29 @@ TEST_F(Fetch, UnknownHostIsAResolveError)
         << result.message;
 }
 
+// The transport keeps its failed read's OS detail, taken where the read failed, and the message
+// carries it: "receive from 127.0.0.1:PORT: connection reset by peer (ECONNRESET 104: ...)".
+TEST_F(Fetch, ResetWhileReceivingCarriesTheOsDetailIntoTheMessage)
+{
+#ifdef _WIN32
+    const std::string reset = "(WSAECONNRESET 10054";
+#else
+    const std::string reset = "(ECONNRESET ";
+#endif
+    std::thread::id me = std::this_thread::get_id(); // the server in this process reads too
+    ScopedFault f([me](gp_fault_call &c) {
+        bool ours = c.point == GP_FAULT_RECV && std::this_thread::get_id() == me;
+        return static_cast<int>(ours ? GP_FAULT_RESET : GP_FAULT_NONE);
+    });
+    ASSERT_TRUE(f.installed());
+    int rc = fetch("/");
+    EXPECT_EQ(rc, GREET_ECONNRESET) << greet_errname(rc);
+    std::string message = result.message;
+    std::string head = "receive from 127.0.0.1:" + std::to_string(server.port()) +
+                       ": connection reset by peer " + reset;
+    EXPECT_EQ(message.rfind(head, 0), 0u) << message;
+}
+
 TEST_F(Fetch, FamilyRestrictionAppliesToLiterals)
 {
     server.on("/", ok_reply("v4"));

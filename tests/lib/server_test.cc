@@ -487,6 +487,28 @@ TEST_P(Server, PortInUseIsReportedByStart)
     EXPECT_EQ(second.srv, nullptr);
 }
 
+// Between the failed listen and the caller's greet_error_text, start cleans up, and stopping the
+// log writer waits on a condition: a call that forgets the record. The failure, taken before the
+// clean-up and carried past it, still says why.
+TEST_P(Server, PortInUseKeepsItsOsDetailPastStartsCleanUp)
+{
+#ifdef _WIN32
+    const std::string in_use = "address already in use (WSAEADDRINUSE 10048";
+#else
+    const std::string in_use = "address already in use (EADDRINUSE ";
+#endif
+    TestServer first(GetParam());
+    ASSERT_EQ(first.start(), GREET_OK);
+    TestServer second(GetParam());
+    ASSERT_NE(second.cfg.log, nullptr); // the log writer runs, so start's clean-up waits for it
+    second.cfg.port = first.port();
+    int rc = second.start();
+    ASSERT_EQ(rc, GREET_EADDRINUSE) << greet_errname(rc);
+    char text[512];
+    std::string said = greet_error_text(rc, text, sizeof text);
+    EXPECT_EQ(said.rfind(in_use, 0), 0u) << said;
+}
+
 TEST_P(Server, AddressNotOnThisMachineIsReportedByStart)
 {
     TestServer s(GetParam());
