@@ -78,7 +78,7 @@ static const char *read_value(const char *p, const char *end, char *out, size_t 
         }
         p++;
     } else {
-        const char *stop = memchr(p, ';', (size_t)(end - p));
+        const char *stop = p < end ? memchr(p, ';', (size_t)(end - p)) : NULL;
         stop = stop ? stop : end;
         while (stop > p && (stop[-1] == ' ' || stop[-1] == '\t')) {
             stop--;
