@@ -218,24 +218,32 @@ int gp_file_move_new(const char *from, const char *to)
 #define EPOCH_1601_S INT64_C(11644473600)
 #define TICKS_PER_S  INT64_C(10000000)
 
+/* The attributes (size, times) of the file at path, for gp_file_mtime and gp_file_size. */
+static int file_attributes(const char *path, WIN32_FILE_ATTRIBUTE_DATA *data)
+{
+    wchar_t *wpath;
+    int rc = gpw_path(path, &wpath);
+
+    if (rc == GREET_OK) {
+        if (!GetFileAttributesExW(wpath, GetFileExInfoStandard, data)) {
+            rc = win32_error();
+        }
+        free(wpath);
+    }
+    return rc;
+}
+
 int gp_file_mtime(const char *path, int64_t *t)
 {
     gp_oserr_clear();
     WIN32_FILE_ATTRIBUTE_DATA data;
-    wchar_t *wpath;
-    int rc = gpw_path(path, &wpath);
+    int rc = file_attributes(path, &data);
 
-    if (rc != GREET_OK) {
-        return rc;
-    }
-    if (GetFileAttributesExW(wpath, GetFileExInfoStandard, &data)) {
+    if (rc == GREET_OK) {
         uint64_t ticks = ((uint64_t)data.ftLastWriteTime.dwHighDateTime << 32) |
                          data.ftLastWriteTime.dwLowDateTime;
         *t = (int64_t)(ticks / TICKS_PER_S) - EPOCH_1601_S;
-    } else {
-        rc = win32_error();
     }
-    free(wpath);
     return rc;
 }
 
@@ -293,18 +301,11 @@ int gp_file_size(const char *path, uint64_t *size)
 {
     gp_oserr_clear();
     WIN32_FILE_ATTRIBUTE_DATA data;
-    wchar_t *wpath;
-    int rc = gpw_widen(path, &wpath);
+    int rc = file_attributes(path, &data);
 
-    if (rc != GREET_OK) {
-        return rc;
-    }
-    if (GetFileAttributesExW(wpath, GetFileExInfoStandard, &data)) {
+    if (rc == GREET_OK) {
         *size = ((uint64_t)data.nFileSizeHigh << 32) | data.nFileSizeLow;
-    } else {
-        rc = win32_error();
     }
-    free(wpath);
     return rc;
 }
 
