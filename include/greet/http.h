@@ -162,6 +162,16 @@ GREET_API int greet_http_date_parse(const char *text, size_t len, int64_t *t);
  * bytes, else GREET_ETOOBIG). GREET_EINVAL for a time whose year is outside the range above. */
 GREET_API int greet_http_date_format(int64_t t, char *buf, size_t size);
 
+/* ---- Content-Disposition (RFC 6266) ------------------------------------------------------ */
+
+/* The file name a Content-Disposition field value (value[0..len), without the field name)
+ * suggests, into name (size bytes): filename* (RFC 8187; UTF-8 or ISO-8859-1, percent-decoded to
+ * UTF-8) when it can be read, else the first filename (a token or a quoted-string). As received,
+ * folder parts and all: what a name may do on the local system is the caller's to judge.
+ * GREET_ENOENT when there is no name, GREET_ETOOBIG when it does not fit, GREET_ENOMEM. */
+GREET_API int greet_http_disposition_filename(const char *value, size_t len, char *name,
+                                              size_t size);
+
 GREET_END_DECLS
 
 #endif

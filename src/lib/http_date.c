@@ -13,6 +13,7 @@
 
 #include "greet/error.h"
 #include "greet/http.h"
+#include "http_token.h"
 
 #define WORD_MAX 32 /* longer than any part of a date */
 
@@ -37,11 +38,6 @@ static const char *const weekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 static const char *const weekday_names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                              "Friday", "Saturday", "Sunday"};
 
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
 static int is_digit(int c)
 {
     return c >= '0' && c <= '9';
@@ -49,24 +45,7 @@ static int is_digit(int c)
 
 static int is_alpha(int c)
 {
-    c = lower(c);
-    return c >= 'a' && c <= 'z';
-}
-
-/* Non-zero when w (len bytes, any case) is exactly name. */
-static int same(const char *w, size_t len, const char *name)
-{
-    size_t i;
-
-    if (strlen(name) != len) {
-        return 0;
-    }
-    for (i = 0; i < len; i++) {
-        if (lower((unsigned char)w[i]) != lower((unsigned char)name[i])) {
-            return 0;
-        }
-    }
-    return 1;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* The index of w in the short or the full names, -1 when it is neither. */
@@ -76,7 +55,7 @@ static int name_index(const char *w, size_t len, const char *const *shorts,
     int i;
 
     for (i = 0; i < count; i++) {
-        if (same(w, len, shorts[i]) || same(w, len, fulls[i])) {
+        if (gi_http_same_name(w, len, shorts[i]) || gi_http_same_name(w, len, fulls[i])) {
             return i;
         }
     }
@@ -167,7 +146,8 @@ static int read_name(struct date *d, const char *w, size_t len)
         d->has_weekday = 1;
         return GREET_OK;
     }
-    if ((same(w, len, "GMT") || same(w, len, "UTC") || same(w, len, "UT") || same(w, len, "Z")) &&
+    if ((gi_http_same_name(w, len, "GMT") || gi_http_same_name(w, len, "UTC") ||
+         gi_http_same_name(w, len, "UT") || gi_http_same_name(w, len, "Z")) &&
         !d->has_zone) {
         d->has_zone = 1;
         return GREET_OK;
