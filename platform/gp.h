@@ -312,6 +312,14 @@ void gp_children_destroy(gp_children *g);
 int gp_child_spawn(gp_children *g, gp_child_fn fn, gp_socket s, const void *data, size_t len,
                    gp_child **out);
 
+/* Non-zero where a child is a forked copy of its parent (POSIX): memory the parent prepared
+ * before gp_child_spawn is there in the child, at the same address. Such a child should not
+ * allocate: another thread of the parent may have held the allocator's lock at the fork, and
+ * only glibc's own malloc takes care of that (POSIX allows only async-signal-safe calls there;
+ * the sanitizers' allocators before LLVM 18 deadlock). Zero on Windows, where a child starts
+ * afresh and allocates as any program does. */
+int gp_child_is_fork(void);
+
 /* The child's process id (for log lines and for tests that kill it). */
 unsigned long gp_child_pid(const gp_child *c);
 

@@ -199,6 +199,11 @@ static void child_main(gp_children *g, gp_child_fn fn, gp_socket s, const void *
 
 /* ---- In the parent ------------------------------------------------------------------------ */
 
+int gp_child_is_fork(void)
+{
+    return 1;
+}
+
 int gp_child_spawn(gp_children *g, gp_child_fn fn, gp_socket s, const void *data, size_t len,
                    gp_child **out)
 {

@@ -312,6 +312,11 @@ static int start_child(gp_children *g, gp_child *c, HANDLE *start_pipe)
     return rc;
 }
 
+int gp_child_is_fork(void)
+{
+    return 0;
+}
+
 int gp_child_spawn(gp_children *g, gp_child_fn fn, gp_socket s, const void *data, size_t len,
                    gp_child **out)
 {

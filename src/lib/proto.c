@@ -18,15 +18,22 @@ size_t gi_proto_shared_size(size_t max_line)
     return GI_PROTO_PREFIX_LEN + line_limit(max_line) + 2;
 }
 
-int gi_proto_init(struct gi_proto *p, size_t max_line)
+void gi_proto_init_in(struct gi_proto *p, size_t max_line, unsigned char *storage)
 {
     memset(p, 0, sizeof *p);
     p->max_line = line_limit(max_line);
-    p->buf = malloc(gi_proto_shared_size(max_line));
-    if (!p->buf) {
+    p->buf = storage;
+    memcpy(p->buf, GI_PROTO_PREFIX, GI_PROTO_PREFIX_LEN);
+}
+
+int gi_proto_init(struct gi_proto *p, size_t max_line)
+{
+    unsigned char *buf = malloc(gi_proto_shared_size(max_line));
+
+    if (!buf) {
         return GREET_ENOMEM;
     }
-    memcpy(p->buf, GI_PROTO_PREFIX, GI_PROTO_PREFIX_LEN);
+    gi_proto_init_in(p, max_line, buf);
     return GREET_OK;
 }
 

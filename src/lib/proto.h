@@ -56,6 +56,10 @@ size_t gi_proto_shared_size(size_t max_line);
  * connections served by one thread may share: p holds memory of its own only while a line is
  * unfinished between two receives. For event loops, where memory per idle connection counts. */
 int gi_proto_init_shared(struct gi_proto *p, size_t max_line, unsigned char *shared);
+/* gi_proto_init with the buffer in the caller's storage (gi_proto_shared_size(max_line) bytes,
+ * kept for the life of p), for a forked child that must not allocate: nothing of p is ever
+ * allocated, so it needs no gi_proto_free. */
+void gi_proto_init_in(struct gi_proto *p, size_t max_line, unsigned char *storage);
 void gi_proto_free(struct gi_proto *p);
 
 /* Chooses the connection's mode from its first receive if not chosen yet; returns the mode. */

@@ -34,6 +34,9 @@ struct child_config {
     int32_t tell_mode; /* the debug line "uses raw/line mode" is wanted */
     uint32_t max_line;
     uint32_t greeting_len;
+    /* A forked child's memory (gp_child_is_fork), prepared by the parent so that the child never
+     * allocates; meaningless in a child started afresh, which allocates its own. */
+    void *workspace;
 };
 
 /* ---- The child ---------------------------------------------------------------------------- */
@@ -96,24 +99,35 @@ static int child_serve(struct child *c)
     }
 }
 
+/* The bytes a child works in: struct child, then its protocol buffer. */
+static size_t workspace_size(uint32_t max_line)
+{
+    return sizeof(struct child) + gi_proto_shared_size(max_line);
+}
+
 int gi_server_child_main(gp_child_link *link, gp_socket s, const void *data, size_t len)
 {
-    struct child *c = calloc(1, sizeof *c);
-    const char *greeting = (const char *)data + sizeof c->cfg;
+    struct child_config cfg;
+    const char *greeting = (const char *)data + sizeof cfg;
     char end[GP_CHILD_REPORT_MAX];
+    struct child *c;
     gp_failure why;
     int rc;
 
-    if (!c || len < sizeof c->cfg) {
-        free(c);
+    if (len < sizeof cfg) {
         return CHILD_BAD_DATA;
     }
-    memcpy(&c->cfg, data, sizeof c->cfg);
-    if (c->cfg.greeting_len != len - sizeof c->cfg ||
-        gi_proto_init(&c->proto, c->cfg.max_line) != GREET_OK) {
-        free(c);
+    memcpy(&cfg, data, sizeof cfg);
+    if (cfg.greeting_len != len - sizeof cfg) {
         return CHILD_BAD_DATA;
     }
+    c = gp_child_is_fork() ? cfg.workspace : malloc(workspace_size(cfg.max_line));
+    if (!c) {
+        return CHILD_BAD_DATA;
+    }
+    memset(c, 0, sizeof *c);
+    c->cfg = cfg;
+    gi_proto_init_in(&c->proto, cfg.max_line, (unsigned char *)(c + 1));
     c->link = link;
     c->sock = s;
     c->idle_end = gp_deadline_in(c->cfg.idle_timeout_ms);
@@ -132,8 +146,9 @@ int gi_server_child_main(gp_child_link *link, gp_socket s, const void *data, siz
     snprintf(end, sizeof end, "end %d %lu %.*s\n", why.code, (unsigned long)c->proto.max_line,
              (int)(sizeof end - 48), why.detail);
     gp_child_tell(link, end);
-    gi_proto_free(&c->proto);
-    free(c);
+    if (!gp_child_is_fork()) {
+        free(c);
+    }
     return CHILD_OK;
 }
 
@@ -161,6 +176,7 @@ struct processes {
     uint64_t warned_at; /* the last warning about a child that could not start */
     void *config;       /* struct child_config and the greeting, handed to every child */
     size_t config_len;
+    void *workspace; /* every forked child's working memory (its own copy of it) */
 };
 
 static struct processes *state(greet_server *srv)
@@ -379,6 +395,13 @@ static int make_config(greet_server *srv, struct processes *p)
     if (srv->greeting_len > GP_CHILD_DATA_MAX - sizeof cfg) {
         return GREET_ETOOBIG;
     }
+    if (gp_child_is_fork()) {
+        p->workspace = malloc(workspace_size(cfg.max_line));
+        if (!p->workspace) {
+            return GREET_ENOMEM;
+        }
+        cfg.workspace = p->workspace;
+    }
     p->config_len = sizeof cfg + srv->greeting_len;
     p->config = malloc(p->config_len);
     if (!p->config) {
@@ -393,6 +416,7 @@ static void processes_free(struct processes *p)
 {
     gp_children_destroy(p->children);
     free(p->config);
+    free(p->workspace);
     free(p);
 }
 
