@@ -16,14 +16,6 @@ static const char *skip_blanks(const char *p, const char *end)
     return p;
 }
 
-static int hex(int c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* A parameter's value: a quoted-string (its quotes and backslash escapes removed) or what a token
  * would be, everything up to the next ';' without trailing blanks. Into out, which has room for
  * the whole field; returns where the value ends, NULL when a quote is not closed. */
@@ -72,7 +64,8 @@ static int decode_ext(const char *v, char *out)
     for (p = q2 + 1; *p; p++) {
         int c = (unsigned char)*p;
         if (c == '%') {
-            int hi = hex((unsigned char)p[1]), lo = hi < 0 ? -1 : hex((unsigned char)p[2]);
+            int hi = gi_hex_value((unsigned char)p[1]),
+                lo = hi < 0 ? -1 : gi_hex_value((unsigned char)p[2]);
             if (lo < 0) {
                 return 0;
             }

@@ -7,6 +7,7 @@
 #include "greet/error.h"
 #include "abi.h"
 #include "http_internal.h"
+#include "http_token.h"
 
 /* Body bytes of a Content-Length body, a close-delimited body or a chunk: passed on in place. */
 static size_t body(greet_http_parser *p, const char *s, size_t n)
@@ -30,17 +31,6 @@ static size_t body(greet_http_parser *p, const char *s, size_t n)
         p->cr = 0;
     }
     return take;
-}
-
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
 }
 
 /* The chunk-size line is over: data follows, or the trailer section after the last chunk. */
@@ -73,7 +63,7 @@ static void chunk_ext_byte(greet_http_parser *p, unsigned char c)
 
 static void chunk_size_byte(greet_http_parser *p, unsigned char c)
 {
-    int v = hex_value(c);
+    int v = gi_hex_value(c);
 
     if (v < 0) {
         if (p->chunk_digits == 0) {

@@ -29,3 +29,14 @@ int gi_http_same_name(const char *name, size_t len, const char *want)
     }
     return 1;
 }
+
+int gi_hex_value(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+}

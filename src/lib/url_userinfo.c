@@ -4,21 +4,8 @@
 
 #include "greet/auth.h"
 #include "greet/error.h"
+#include "http_token.h"
 #include "url_internal.h"
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 /* Percent-decodes in[0..len) into out (GREET_AUTH_TOKEN_MAX + 1 bytes). */
 static int decode(const char *in, size_t len, char *out)
@@ -28,8 +15,8 @@ static int decode(const char *in, size_t len, char *out)
     for (i = 0; i < len; i++) {
         char c = in[i];
         if (c == '%') {
-            int hi = i + 2 < len ? hex_value(in[i + 1]) : -1;
-            int lo = hi >= 0 ? hex_value(in[i + 2]) : -1;
+            int hi = i + 2 < len ? gi_hex_value(in[i + 1]) : -1;
+            int lo = hi >= 0 ? gi_hex_value(in[i + 2]) : -1;
             if (lo < 0 || (hi == 0 && lo == 0)) {
                 return GREET_EURL;
             }
