@@ -53,6 +53,7 @@ struct gp_tls {
     unsigned char *out;            /* header + one record + trailer */
     int peer_closed;               /* close_notify received */
     int broken;                    /* a fatal error: no close_notify at close */
+    int awaiting_peer;             /* mid-handshake, our flight sent: the peer's comes next */
     DWORD isc_flags;               /* isc_flags, plus USE_SUPPLIED_CREDS once asked for a cert */
     WCHAR *target;                 /* the server name for SNI, NULL for an IP literal */
 };
@@ -342,6 +343,7 @@ static int handshake(gp_tls *t, const WCHAR *target, gp_deadline deadline)
         /* Also on failure: with ISC_REQ_EXTENDED_ERROR the token is the alert for the peer. */
         rc = send_token(t, &token, deadline);
         if (status == SEC_E_OK) {
+            t->awaiting_peer = 0;
             return rc;
         }
         /* The server asks for a client certificate, which may be optional: go on without one,
@@ -358,6 +360,9 @@ static int handshake(gp_tls *t, const WCHAR *target, gp_deadline deadline)
         }
         if (rc != GREET_OK) {
             return rc;
+        }
+        if (status == SEC_I_CONTINUE_NEEDED) {
+            t->awaiting_peer = 1;
         }
         if (status == SEC_E_INCOMPLETE_MESSAGE || t->in_len == 0) {
             rc = receive_more(t, deadline);
@@ -637,7 +642,14 @@ int gp_tls_read(gp_tls *t, void *buf, size_t cap, size_t *got, gp_deadline deadl
         if (t->peer_closed) {
             return GREET_OK;
         }
-        rc = t->in_len > 0 ? decrypt_record(t) : GREET_EAGAIN;
+        /* A post-handshake exchange that an earlier read's deadline (fetch reads in 100 ms
+         * slices) cut while it waited for the peer goes on: the next records are handshake
+         * records, not data. Set only once SChannel has sent our part (SEC_I_CONTINUE_NEEDED). */
+        if (t->awaiting_peer) {
+            rc = t->in_len > 0 ? TLS_POST_HANDSHAKE : GREET_EAGAIN;
+        } else {
+            rc = t->in_len > 0 ? decrypt_record(t) : GREET_EAGAIN;
+        }
         if (rc == GREET_OK) {
             if (t->plain_len == 0) {
                 consume_record(t);

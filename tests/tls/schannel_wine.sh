@@ -24,13 +24,12 @@
 #   branch runs here. Wine's InitializeSecurityContextW then answers an empty input with
 #   SEC_E_INCOMPLETE_MESSAGE instead of a ClientHello, so no renegotiation actually happens: the
 #   handshake waits, the read's 100 ms slice (src/lib/fetch.c) ends it, and the next read
-#   decrypts the reply (OpenSSL goes on without the client's answer). Review finding, for a
-#   Windows machine to confirm: a post-handshake exchange cut by the read slice is not resumed -
-#   the next gp_tls_read hands the server's next handshake records to DecryptMessage, not to
-#   InitializeSecurityContextW. On Windows a TLS 1.2 renegotiation whose server flight takes
-#   longer than 100 ms would fail there; the fix is a "handshake in progress" flag on gp_tls that
-#   gp_tls_read continues before decrypting (it cannot be tested under Wine, whose ISC cannot
-#   renegotiate, so it is not made blind).
+#   decrypts the reply (OpenSSL goes on without the client's answer). Review-only, for Windows,
+#   whose ISC does answer: a renegotiation whose server flight takes longer than a read's 100 ms
+#   slice goes on at the next read (gp_tls's awaiting_peer, set once ISC has sent the client's
+#   flight with SEC_I_CONTINUE_NEEDED, which Wine's never does here), instead of handing the
+#   server's handshake records to DecryptMessage; this case checks that the flag leaves Wine's
+#   path as it was.
 # - SEC_I_CONTEXT_EXPIRED: Windows' report of the peer's close_notify; Wine reports an alert
 #   record with no data instead (decrypt_record handles both; TlsFetch.* cover the Wine form).
 # Usage: schannel_wine.sh WINEPREFIX GREET_EXE OPENSSL CERT_DIR
