@@ -197,7 +197,8 @@ TEST(ServerLogStall, WhenTheReaderResumesTheLogSaysHowManyLinesWereDropped)
 
 TEST(ServerLogStall, StalledStderrPipeNeitherStopsGreetingsNorSigterm)
 {
-    GTEST_SKIP() << "POSIX only: needs a pipe of the test's own as the server's stderr and SIGTERM";
+    GTEST_SKIP() << "POSIX only: needs a pipe of the test's own as the server's stderr and SIGTERM "
+                    "(under Wine, tests/cli/wine_native_peers.sh runs this case with Ctrl+C)";
 }
 
 #endif

@@ -9,7 +9,9 @@
 #   connecting (a listener whose accept queue is full: the kernel drops further SYNs),
 #   the TLS handshake (a peer that never answers the ClientHello),
 #   waiting for the response head (a server that reads the request and stays silent),
-#   the body (a server that sends part of it and stalls).
+#   the body (a server that sends part of it and stalls);
+#   and -Z with five URLs, three of them in their bodies
+#   (FetchMany.CtrlCStopsEveryParallelTransfer).
 # What Wine cannot do (FetchStop.InTheBodyBySigterm skips with this reason):
 #   SIGTERM: Windows has no SIGTERM (its nearest request, CTRL_CLOSE_EVENT, comes from closing a
 #     console window), and Wine ends a process on SIGTERM at once, without any event to handle:
@@ -116,4 +118,41 @@ stop_at "TLS handshake" tls https fetch.err "* TLS handshake with"
 stop_at "waiting for the response head" head http peer.out "request"
 stop_at "in the body" body http fetch.err "< Content-Length: 1000"
 stop_at "in the body" body http fetch.err "< Content-Length: 1000" TERM
+
+# FetchMany.CtrlCStopsEveryParallelTransfer: five URLs with -Z --parallel-max 3, each a peer that
+# stalls in the body; Ctrl+C once three are in: exit 130, one "interrupted" line for each of the
+# three, the other two never requested, the old file kept, no temporary file left.
+rm -rf "$work/dl" "$work"/*.out "$work"/*.err
+mkdir "$work/dl"
+echo "old content" >"$work/dl/out0"
+args=()
+for i in 0 1 2 3 4; do
+    peer body >"$work/peer$i.out" 2>&1 &
+    pids+=($!)
+    port=$(nth_line "$work/peer$i.out" 1) || { bad "parallel: peer $i did not start"; exit 1; }
+    args+=("http://127.0.0.1:$port/$i" -o "Z:$work/dl/out$i")
+done
+"$wine" "$exe" fetch -s -Z --parallel-max 3 "${args[@]}" >"$work/fetch.out" 2>"$work/fetch.err" &
+fetch=$!
+pids+=("$fetch")
+requested() { cat "$work"/peer?.out | grep -c '^request$'; }
+for _ in $(seq 600); do
+    [[ $(requested) == 3 ]] && break
+    sleep 0.05
+done
+sleep 0.5 # into the bodies
+started=$(date +%s%N)
+kill -INT "$fetch"
+wait_exit "$fetch" 10
+rc=$?
+ms=$((($(date +%s%N) - started) / 1000000))
+lines=$(tr -d '\r' <"$work/fetch.err")
+if [[ $rc == 130 ]] && ((ms < 2000)) && [[ $(grep -c ': interrupted$' <<<"$lines") == 3 ]] &&
+    [[ $(wc -l <<<"$lines") == 3 && $(requested) == 3 ]] &&
+    [[ $(cat "$work/dl/out0") == "old content" && $(ls "$work/dl") == out0 ]]; then
+    ok "parallel: Ctrl+C stops every transfer (exit 130 in ${ms} ms, two never started)"
+else
+    bad "parallel: exit $rc after ${ms} ms, $(requested) requested, files [$(ls "$work/dl")]," \
+        "log: $lines"
+fi
 exit $fail

@@ -7,6 +7,7 @@
 # the mingw build leaves out of its gtest list):
 #   the tutorial's Python client against greet.exe server, and greet.exe client against the
 #   tutorial's Python server; a netcat line session; Ctrl+C stops greet.exe server (exit 0);
+#   a server whose log nobody reads still greets and stops (ServerLogStall's case);
 #   the server parts for each model (threads, events, processes), as the gtest cases are.
 # (Ctrl+C to greet.exe fetch at every stage of a transfer: wine_fetch_stop.sh.)
 # Usage: wine_native_peers.sh WINEPREFIX GREET_EXE PYTHON3 NC
@@ -52,6 +53,43 @@ for model in threads events processes; do
         bad "$model: Ctrl+C to greet.exe server: exit $rc after ${ms} ms, greeting [$greeting]," \
             "log:"
         cat "$work/server.err"
+    fi
+done
+
+# ---- a log nobody reads (ServerLogStall's case): greet.exe server's stderr is a pipe that is
+# full before it starts and never read. Were a log line written in the way, the first greeting
+# would already wait; Ctrl+C must still stop it at once (the log writer is not waited for).
+greet_count='
+import socket, sys
+ok = 0
+for _ in range(int(sys.argv[2])):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20) as s:
+        ok += s.recv(64).startswith(b"hello world!")
+print(ok)'
+for model in threads events processes; do
+    clients=50
+    [[ $model == processes ]] && clients=10 # a child takes Wine about 0.6 s to start
+    rm -f "$work/stalled"
+    mkfifo "$work/stalled"
+    exec 8<>"$work/stalled"
+    dd if=/dev/zero of="$work/stalled" bs=4096 count=64 oflag=nonblock 2>/dev/null
+    "$wine" "$exe" server --model "$model" --bind 127.0.0.1 --port 0 >"$work/server.out" \
+        2>"$work/stalled" &
+    server=$!
+    pids+=("$server")
+    port=$(nth_line "$work/server.out" 1) ||
+        { bad "greet.exe server --model $model (stalled log) did not start"; exit 1; }
+    greeted=$(timeout 120 "$python" -c "$greet_count" "$port" "$clients")
+    started=$(date +%s%N)
+    kill -INT "$server"
+    wait_exit "$server" 10
+    rc=$?
+    ms=$((($(date +%s%N) - started) / 1000000))
+    exec 8<&-
+    if [[ $greeted == "$clients" && $rc == 0 ]] && ((ms < 3000)); then
+        ok "$model: a stalled log neither holds up greetings ($greeted) nor Ctrl+C (${ms} ms)"
+    else
+        bad "$model: stalled log: $greeted of $clients greeted, exit $rc after ${ms} ms"
     fi
 done
 
