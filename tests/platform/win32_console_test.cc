@@ -110,6 +110,8 @@ class Console : public ::testing::Test
         text.erase(text.find_last_not_of(L' ') + 1);
         return text;
     }
+    DWORD run_on_console(const std::wstring &args);
+    int rows_showing(SHORT first, const std::wstring &want, std::string *seen);
     SHORT cursor_row()
     {
         CONSOLE_SCREEN_BUFFER_INFO info;
@@ -162,6 +164,61 @@ bool type(HANDLE in, const std::wstring &text)
         }
     }
     return true;
+}
+
+// greet server on a loopback port, quiet; its port ("" when it did not start).
+std::string start_server(greet_test::Process &server)
+{
+    if (!server.start(
+            {greet_test::greet_exe(), "server", "--bind", "127.0.0.1", "--port", "0", "-q"}) ||
+        !server.wait_stdout([](const std::string &s) { return s.find('\n') != std::string::npos; },
+                            60000)) {
+        return "";
+    }
+    std::string port = server.out_so_far();
+    return port.erase(port.find_first_of("\r\n"));
+}
+
+// Runs greet.exe with args and the console itself as its stdin, stdout and stderr, as when a
+// user runs it there; its exit code (99 when it did not end within a minute).
+DWORD Console::run_on_console(const std::wstring &args)
+{
+    std::wstring cmd = L"\"" + widen(greet_test::greet_exe()) + L"\" " + args;
+    STARTUPINFOW si = {};
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = in_;
+    si.hStdOutput = out_;
+    si.hStdError = out_;
+    SetHandleInformation(in_, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    SetHandleInformation(out_, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    PROCESS_INFORMATION pi = {};
+    if (!CreateProcessW(nullptr, &cmd[0], nullptr, nullptr, TRUE, 0, nullptr, nullptr, &si, &pi)) {
+        ADD_FAILURE() << "CreateProcessW: " << GetLastError();
+        return 99;
+    }
+    CloseHandle(pi.hThread);
+    DWORD code = 99;
+    if (WaitForSingleObject(pi.hProcess, 60000) == WAIT_OBJECT_0) {
+        GetExitCodeProcess(pi.hProcess, &code);
+    } else {
+        TerminateProcess(pi.hProcess, 99);
+    }
+    CloseHandle(pi.hProcess);
+    return code;
+}
+
+// How many rows from first to the cursor show exactly want (glyphs() of the row); seen lists them.
+int Console::rows_showing(SHORT first, const std::wstring &want, std::string *seen)
+{
+    int found = 0;
+    for (SHORT y = first; y <= cursor_row(); y++) {
+        std::wstring g = glyphs(row(y));
+        found += g == want;
+        seen->append(g.begin(), g.end());
+        seen->append(" | ");
+    }
+    return found;
 }
 
 } // namespace
@@ -233,52 +290,34 @@ TEST_F(Console, GreetLeavesTheCodePageAlone)
 TEST_F(Console, ChineseNameTypedIntoGreetClientComesBackOnTheConsole)
 {
     greet_test::Process server;
-    ASSERT_TRUE(server.start(
-        {greet_test::greet_exe(), "server", "--bind", "127.0.0.1", "--port", "0", "-q"}))
-        << server.error();
-    ASSERT_TRUE(server.wait_stdout(
-        [](const std::string &s) { return s.find('\n') != std::string::npos; }, 60000));
-    std::string port = server.out_so_far();
-    port.erase(port.find_first_of("\r\n"));
+    std::string port = start_server(server);
+    ASSERT_NE(port, "") << server.error();
     ASSERT_TRUE(FlushConsoleInputBuffer(in_));
     ASSERT_TRUE(type(in_, std::wstring(CHINESE_WIDE) + L"\r\x1a\r")); // the name, then Ctrl+Z
     ASSERT_EQ(gp_text_write(stdout, "", 0), GREET_OK);
     SHORT first = cursor_row();
 
-    // The console itself as the client's stdin and stdout, as when a user runs it.
-    std::wstring cmd = L"\"" + widen(greet_test::greet_exe()) +
-                       L"\" client --lines 127.0.0.1 --port " + widen(port) + L" -";
-    STARTUPINFOW si = {};
-    si.cb = sizeof si;
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = in_;
-    si.hStdOutput = out_;
-    si.hStdError = out_;
-    SetHandleInformation(in_, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-    SetHandleInformation(out_, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-    PROCESS_INFORMATION pi = {};
-    ASSERT_TRUE(
-        CreateProcessW(nullptr, &cmd[0], nullptr, nullptr, TRUE, 0, nullptr, nullptr, &si, &pi))
-        << GetLastError();
-    CloseHandle(pi.hThread);
-    DWORD waited = WaitForSingleObject(pi.hProcess, 60000);
-    if (waited != WAIT_OBJECT_0) {
-        TerminateProcess(pi.hProcess, 1);
-    }
-    DWORD code = 99;
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    EXPECT_EQ(waited, (DWORD)WAIT_OBJECT_0);
-    EXPECT_EQ(code, 0u);
+    EXPECT_EQ(run_on_console(L"client --lines 127.0.0.1 --port " + widen(port) + L" -"), 0u);
+    std::string seen;
+    EXPECT_EQ(rows_showing(first, std::wstring(L"Hello") + CHINESE_WIDE, &seen), 1) << seen;
+}
 
-    std::wstring want = std::wstring(L"Hello") + CHINESE_WIDE, seen;
-    bool found = false;
-    for (SHORT y = first; y <= cursor_row() && !found; y++) {
-        std::wstring g = glyphs(row(y));
-        found = g == want;
-        seen += g + L" | ";
-    }
-    EXPECT_TRUE(found) << "rows: " << std::string(seen.begin(), seen.end());
+// A server's escape sequences reach a console as visible text (\x1b), not as commands that
+// could clear the screen, move the cursor or retitle the window (issue 11, item 10).
+TEST_F(Console, ServerControlCharactersShowEscapedOnTheConsole)
+{
+    greet_test::Process server;
+    std::string port = start_server(server);
+    ASSERT_NE(port, "") << server.error();
+    ASSERT_EQ(gp_text_write(stdout, "\r\n", 2), GREET_OK);
+    SHORT first = cursor_row();
+
+    EXPECT_EQ(run_on_console(L"client --lines 127.0.0.1 --port " + widen(port) +
+                             L" \"a\x1b[2Jb\" \"c\x1b]0;title\x07\""),
+              0u);
+    std::string seen;
+    EXPECT_EQ(rows_showing(first, L"Helloa\\x1b[2Jb", &seen), 1) << seen;
+    EXPECT_EQ(rows_showing(first, L"Helloc\\x1b]0;title\\x07", &seen), 1) << seen;
 }
 
 // CON is the console as a file name: `greet fetch -o CON` writes the body there in place, as
@@ -299,14 +338,8 @@ TEST_F(Console, FetchOutputToConShowsTheBodyOnTheConsole)
         EXPECT_EQ(r.exit_code, 0) << con << ": " << r.err;
         EXPECT_EQ(r.out, "") << con << ": the body went to stdout, not to the console";
     }
-    std::wstring want = std::wstring(L"<") + CHINESE_WIDE + L">", seen;
-    int found = 0;
-    for (SHORT y = first; y <= cursor_row(); y++) {
-        std::wstring g = glyphs(row(y));
-        found += g == want;
-        seen += g + L" | ";
-    }
-    EXPECT_EQ(found, 2) << "rows: " << std::string(seen.begin(), seen.end());
+    std::string seen;
+    EXPECT_EQ(rows_showing(first, std::wstring(L"<") + CHINESE_WIDE + L">", &seen), 2) << seen;
     EXPECT_EQ(list_dir_utf8("."), before) << "a file was made beside CON";
     EXPECT_EQ(GetConsoleOutputCP(), 437u);
 }
