@@ -36,3 +36,15 @@ gp_deadline gp_deadline_min(gp_deadline a, gp_deadline b)
     }
     return b == GP_DEADLINE_NONE || a < b ? a : b;
 }
+
+void gp_sleep_until(gp_deadline d)
+{
+    int left = d == GP_DEADLINE_NONE ? 0 : gp_deadline_left(d);
+
+    /* The OS's sleep may end early by gp_clock_ms's measure (a coarse tick on Windows): sleep
+     * again for what is left. */
+    while (left > 0) {
+        gp_sleep_ms(left);
+        left = gp_deadline_left(d);
+    }
+}

@@ -109,6 +109,12 @@ void gp_timestamp(char *buf, size_t size);
 
 void gp_sleep_ms(int ms);
 
+/* Sleeps until d has passed; at once when it has, and for GP_DEADLINE_NONE (a sleep without end
+ * is never what a caller means). It cannot be interrupted: a caller that must stay responsive
+ * (to a stop, to its own deadline) sleeps to the earliest of those in short slices and looks
+ * between them, as the fetch engine's --limit-rate pauses do. */
+void gp_sleep_until(gp_deadline d);
+
 /* ---- Threads and synchronisation ---------------------------------------------------------- */
 
 typedef struct gp_thread gp_thread;

@@ -65,3 +65,17 @@ TEST(Deadline, PassedDeadlineOnlyLooks)
     gp_cond_destroy(c);
     gp_mutex_destroy(m);
 }
+
+TEST(Deadline, SleepUntilReturnsOnceItPassed)
+{
+    gp_deadline d = gp_deadline_in(30);
+
+    gp_sleep_until(d);
+    EXPECT_TRUE(gp_deadline_passed(d));
+
+    // A passed deadline and "none" do not wait at all.
+    uint64_t start = gp_clock_ms();
+    gp_sleep_until(d);
+    gp_sleep_until(GP_DEADLINE_NONE);
+    EXPECT_LT(gp_clock_ms() - start, 1000u);
+}
