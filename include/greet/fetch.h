@@ -47,7 +47,7 @@ typedef struct greet_fetch_options {
     /* Stall limit (curl's --speed-limit/--speed-time): once the request is sent, a transfer
      * that receives fewer than speed_limit bytes per second on average over any speed_time_ms
      * ends with GREET_ETIMEDOUT. Default 1 byte/s over 120000 ms: nothing at all for two
-     * minutes. speed_limit 0 turns the check off. */
+     * minutes. speed_limit 0 turns the check off. Pauses for limit_rate are not counted. */
     long speed_limit;
     long speed_time_ms;
     /* HTTP Basic authentication (RFC 7617) with user and password (NULL: ""). NULL user: the
@@ -78,6 +78,16 @@ typedef struct greet_fetch_options {
      * coding (Transfer-Encoding: gzip) is decoded either way. Off by default; a build without
      * zlib (greet_fetch_decoder() is NULL) fails a fetch with it with GREET_EUNSUPPORTED. */
     int compressed;
+    /* The most bytes per second to receive (curl's CURLOPT_MAX_RECV_SPEED_LARGE); 0, the
+     * default, for no limit. From the first byte asked for, no more than limit_rate bytes per
+     * elapsed second are ever read from the connection (the response as HTTP sees it: head, body
+     * and framing, before any decoding), redirects included, so the average over the transfer
+     * never exceeds it. When ahead, the fetch pauses reading: the connection's receive window
+     * fills and the server's sends slow down. A pause asks on_progress about every 100 ms whether
+     * to go on and ends at max_time_ms like any wait; time spent pausing does not count towards
+     * the speed_limit check (it measures the server, not the limit). Each fetch has its own
+     * limit: fetches running at the same time are not limited together. Negative: GREET_EINVAL. */
+    int64_t limit_rate;
 } greet_fetch_options;
 
 /* Fills o with the defaults above and its size. */

@@ -16,6 +16,7 @@
 #include "http_token.h"
 #include "gp_tls.h"
 #include "http_token.h"
+#include "rate.h"
 
 #define RECV_BUF_SIZE (64 * 1024)
 /* How often progress is reported while no data arrives (and a caller can interrupt). */
@@ -59,9 +60,11 @@ struct fetch {
     int location_too_long; /* a Location longer than LOCATION_MAX came */
     struct greet_fetch_progress progress;
     uint64_t body_start;
-    uint64_t window_start; /* the stall check's current window: when it began */
+    uint64_t window_start; /* the stall check's current window: when it began (moved on by the
+                            * time spent pausing for limit_rate, which is not the server's) */
     uint64_t window_bytes; /* bytes received before it */
     uint64_t received;     /* bytes received on this connection (head and body) */
+    struct gi_rate rate;   /* limit_rate's schedule, over every response of the fetch */
     int keeps_open;        /* the final head lets the connection stay open */
     int extra;             /* bytes came after the response: the connection cannot be reused */
     uint64_t visited[GREET_FETCH_MAX_REDIRECTS + 1]; /* hashes of the URLs fetched so far */
@@ -394,18 +397,56 @@ static int check_speed(struct fetch *st, struct gi_transport *conn)
     return GREET_OK;
 }
 
+/* limit_rate: while the schedule allows nothing, pauses without reading (so the server's sends
+ * slow down too) in slices of at most WAIT_SLICE_MS, asking the sink between them whether to go
+ * on, as a wait for data does; the transfer's deadline ends a pause like any wait. *cap gets how
+ * much may be read now. The stall check's window moves on by the pause: time spent pausing is
+ * the limit's, not a slow server's, so a limit below speed_limit is never taken for a stall. */
+static int pace(struct fetch *st, struct gi_transport *conn, size_t *cap)
+{
+    for (;;) {
+        uint64_t now = gp_clock_ms();
+        int rc;
+
+        *cap = gi_rate_allowed(&st->rate, now);
+        if (*cap > 0) {
+            return GREET_OK;
+        }
+        if (gp_deadline_passed(st->deadline)) {
+            return fail(st, GREET_ETIMEDOUT, NULL,
+                        "receive from %s: max time of %ld ms reached (pausing for the rate limit "
+                        "of %lld bytes/s)",
+                        conn->peer, st->opt->max_time_ms, (long long)st->opt->limit_rate);
+        }
+        gp_sleep_until(gp_deadline_min(
+            gp_deadline_min(gi_rate_resume(&st->rate), gp_deadline_in(WAIT_SLICE_MS)),
+            st->deadline));
+        st->window_start += gp_clock_ms() - now;
+        rc = report_progress(st);
+        if (rc != GREET_OK) {
+            return rc;
+        }
+    }
+}
+
 /* Reads and parses until the response is complete, the peer closes, or something fails. */
 static int receive(struct fetch *st, struct gi_transport *conn)
 {
     st->received = 0;
     st->window_bytes = 0;
     st->window_start = gp_clock_ms();
+    gi_rate_start(&st->rate, st->window_start);
     for (;;) {
-        size_t got = 0;
+        size_t got = 0, cap = RECV_BUF_SIZE;
+        int rc = st->rate.rate ? pace(st, conn, &cap) : GREET_OK;
+        if (rc != GREET_OK) {
+            return rc;
+        }
         gp_deadline slice = gp_deadline_min(gp_deadline_in(WAIT_SLICE_MS), st->deadline);
-        int rc = conn->ops->read(conn, st->buf, RECV_BUF_SIZE, &got, slice);
+        rc = conn->ops->read(conn, st->buf, cap, &got, slice);
         int waited = rc == GREET_ETIMEDOUT && !gp_deadline_passed(st->deadline);
         st->received += got;
+        gi_rate_count(&st->rate, got);
         if ((rc == GREET_OK || waited) && check_speed(st, conn) != GREET_OK) {
             return GREET_ETIMEDOUT; /* the message says it stalled */
         }
@@ -795,6 +836,10 @@ static int start(struct fetch *st, const char *url)
         return fail(st, GREET_EINVAL, NULL, "max redirects must be 0..%d",
                     GREET_FETCH_MAX_REDIRECTS);
     }
+    if (st->opt->limit_rate < 0) {
+        return fail(st, GREET_EINVAL, NULL, "the rate limit must be 0 (none) or more bytes/s");
+    }
+    gi_rate_init(&st->rate, st->opt->limit_rate, RECV_BUF_SIZE);
     st->buf = malloc(RECV_BUF_SIZE);
     if (!st->buf) {
         return GREET_ENOMEM;

@@ -86,6 +86,14 @@ TEST_F(TlsFetch, ChunkedBodyOverTls)
     EXPECT_EQ(body.bytes, "hello world");
 }
 
+TEST_F(TlsFetch, RateLimitedReadsTakeRecordsInPieces)
+{
+    TlsTestServer server("server");
+    opt.limit_rate = 100; // 2 bytes a read: each TLS record is handed out in many pieces
+    ASSERT_EQ(fetch(url(server, "/chunked")), GREET_OK) << result.message;
+    EXPECT_EQ(body.bytes, "hello world");
+}
+
 TEST_F(TlsFetch, CloseDelimitedBodyEndedByCloseNotify)
 {
     TlsTestServer server("server");
