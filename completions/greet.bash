@@ -32,8 +32,8 @@ _greet() {
         operand=hostname
         ;;
     fetch)
-        opts="-o --output -O --remote-name --remote-name-all -C --continue-at -J --remote-header-name -R --remote-time --create-dirs -i --include -I --head -D --dump-header -s --silent -v --verbose --no-progress -H --header -z --time-cond -L --location --location-trusted --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --speed-limit --speed-time --retry --retry-delay --retry-max-time --retry-all-errors -Z --parallel --parallel-max --compressed -A --user-agent -w --write-out -u --user --netrc --netrc-optional --netrc-file -x --proxy --noproxy --proxy-user --cacert -k --insecure -h --help"
-        value_opts=" -o --output -C --continue-at -D --dump-header -H --header -z --time-cond --max-redirs --connect-timeout -m --max-time --speed-limit --speed-time --retry --retry-delay --retry-max-time --parallel-max -A --user-agent -w --write-out -u --user --netrc-file -x --proxy --noproxy --proxy-user --cacert "
+        opts="-o --output -O --remote-name --remote-name-all -C --continue-at -J --remote-header-name -R --remote-time --create-dirs -i --include -I --head -D --dump-header -s --silent -v --verbose --no-progress -H --header -z --time-cond -L --location --location-trusted --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --speed-limit --speed-time --limit-rate --retry --retry-delay --retry-max-time --retry-all-errors -Z --parallel --parallel-max --compressed -A --user-agent -w --write-out -u --user --netrc --netrc-optional --netrc-file -x --proxy --noproxy --proxy-user --cacert -k --insecure -h --help"
+        value_opts=" -o --output -C --continue-at -D --dump-header -H --header -z --time-cond --max-redirs --connect-timeout -m --max-time --speed-limit --speed-time --limit-rate --retry --retry-delay --retry-max-time --parallel-max -A --user-agent -w --write-out -u --user --netrc-file -x --proxy --noproxy --proxy-user --cacert "
         file_opts=" -o --output -D --dump-header -z --time-cond --netrc-file --cacert "
         operand=""
         ;;

@@ -88,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName greet, greet.exe -ScriptBlock {
             ,@('--max-time', 'S', 'give up the whole transfer after S seconds')
             ,@('--speed-limit', 'BYTES', 'give up (exit 5) when fewer than BYTES per second arrive over --speed-time; 0: never')
             ,@('--speed-time', 'S', 'the window of --speed-limit: a default download gives up after two minutes without a byte')
+            ,@('--limit-rate', 'RATE', 'receive at most RATE bytes per second on average, pausing the reading when ahead (K, M, G: times 1024, 1024^2, 1024^3, as 200K or 1.5M; 0: no limit); with -Z each transfer has its own limit; the pauses do not count as a stall for --speed-limit')
             ,@('--retry', 'N', 'try again up to N times after a transient failure (timeout, refused or reset connection, cut-short body, HTTP 408, 429, 500, 502, 503, 504)')
             ,@('--retry-delay', 'S', 'wait S seconds between attempts (default: 1 s, doubled each time up to 10 minutes; a Retry-After from the server wins)')
             ,@('--retry-max-time', 'S', 'start no new attempt after S seconds')

@@ -87,6 +87,26 @@ static int add_header(void *settings, const char *arg)
     return 0;
 }
 
+static int set_limit_rate(void *settings, const char *arg)
+{
+    struct args *a = settings;
+    int rc = cli_rate_parse(arg, &a->opt.limit_rate);
+
+    if (rc == GREET_ETOOBIG) {
+        cli_usage_error("fetch", "--limit-rate: '%s' is more than %lld bytes per second", arg,
+                        (long long)INT64_MAX);
+        return -1;
+    }
+    if (rc != GREET_OK) {
+        cli_usage_error("fetch",
+                        "--limit-rate: '%s' is not a rate: bytes per second, optionally with K, M "
+                        "or G (times 1024, 1024^2, 1024^3), as 200K or 1.5M; 0 for no limit",
+                        arg);
+        return -1;
+    }
+    return 0;
+}
+
 static const struct cli_opt options[] = {
     CLI_HEADING("Output:"),
     {"output", 'o', "FILE",
@@ -165,6 +185,11 @@ static const struct cli_opt options[] = {
      "the window of --speed-limit: a default download gives up after two "
      "minutes without a byte",
      "120", CLI_SECONDS(struct args, opt.speed_time_ms, long, MAX_SECONDS_MS)},
+    {"limit-rate", 0, "RATE",
+     "receive at most RATE bytes per second on average, pausing the reading when ahead (K, M, G: "
+     "times 1024, 1024^2, 1024^3, as 200K or 1.5M; 0: no limit); with -Z each transfer has its "
+     "own limit; the pauses do not count as a stall for --speed-limit",
+     "no limit", CLI_CALL(set_limit_rate)},
     {"retry", 0, "N",
      "try again up to N times after a transient failure (timeout, refused or reset connection, "
      "cut-short body, HTTP 408, 429, 500, 502, 503, 504)",

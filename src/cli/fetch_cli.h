@@ -156,6 +156,13 @@ int cli_disposition_name(const char *value, size_t len, char *name, size_t size,
 int cli_out_name_from_server(struct cli_out *o, const char *url, const char *head, size_t len,
                              char *name, size_t size);
 
+/* --limit-rate RATE: bytes per second, a whole number or one with a fraction ("1.5"), with an
+ * optional suffix K, M or G (case-insensitive, powers of 1024, as curl: "200K", "1.5M"; the
+ * bytes are cut to a whole number, and a rate above 0 but below 1 is 1). 0 means no limit.
+ * GREET_EINVAL for anything else ("-1", "1KB", "1e3", "", blanks), GREET_ETOOBIG above
+ * INT64_MAX bytes per second. */
+int cli_rate_parse(const char *text, int64_t *bytes_per_s);
+
 /* What -w/--write-out can say about a finished transfer (curl's variable names). */
 struct cli_writeout {
     int http_code;                  /* %{http_code}: the last response's status, 000 when none */

@@ -1,9 +1,9 @@
 // Ctrl+C (SIGINT) and SIGTERM stop `greet fetch` at every stage of a transfer - connecting, the
-// TLS handshake, waiting for the response head, the body - quickly, with one line, the exit
-// status shells expect (130, 143), no temporary file left and an existing target untouched.
-// (Name resolution cannot be made to hang in a child without asking DNS; the library's tests
-// stop a slow lookup in-process.) Under Wine the runner cannot send its child a Ctrl+C, so the
-// mingw preset runs the Ctrl+C cases from Linux instead, in tests/cli/wine_fetch_stop.sh.
+// TLS handshake, waiting for the response head, the body, a --limit-rate pause - quickly, with one
+// line, the exit status shells expect (130, 143), no temporary file left and an existing target
+// untouched. (Name resolution cannot be made to hang in a child without asking DNS; the library's
+// tests stop a slow lookup in-process.) Under Wine the runner cannot send its child a Ctrl+C, so
+// the mingw preset runs the Ctrl+C cases from Linux instead, in tests/cli/wine_fetch_stop.sh.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -42,14 +42,16 @@ class FetchStop : public ::testing::Test
         ASSERT_EQ(write_file_utf8(target, "old content"), GREET_OK);
     }
 
-    // Starts greet fetch -v URL -o target, waits until ready() says the stage is reached, sends
-    // the signal and checks how the program ended.
+    // Starts greet fetch -v [extra...] URL -o target, waits until ready() says the stage is
+    // reached, sends the signal and checks how the program ended.
     void stop_at(const std::string &url, const std::function<bool(greet_test::Process &)> &ready,
-                 Signal sig = Signal::Interrupt)
+                 Signal sig = Signal::Interrupt, const std::vector<std::string> &extra = {})
     {
         greet_test::Process p;
-        ASSERT_TRUE(p.start({greet_test::greet_exe(), "fetch", "-v", url, "-o", target}))
-            << p.error();
+        std::vector<std::string> args = {greet_test::greet_exe(), "fetch", "-v"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), {url, "-o", target});
+        ASSERT_TRUE(p.start(args)) << p.error();
         bool reached = false;
         for (int i = 0; i < 600 && !reached; i++) { // 30 s at most
             reached = ready(p);
@@ -148,4 +150,15 @@ TEST_F(FetchStop, InTheBodyByCtrlC)
     stall.hold = true;
     server.on("/stall", stall);
     stop_at(server.url("/stall"), stderr_has("< Content-Length: 1000"));
+}
+
+TEST_F(FetchStop, InALimitRatePause)
+{
+    // The whole body is there at once: only the limit (1 KiB/s, 100 s for it) holds greet back,
+    // and it spends its time pausing.
+    Reply all;
+    all.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + std::string(100000, 'x');
+    server.on("/limited", all);
+    stop_at(server.url("/limited"), stderr_has("< Content-Length: 100000"), Signal::Interrupt,
+            {"--limit-rate", "1K"});
 }

@@ -9,7 +9,8 @@
 #   connecting (a listener whose accept queue is full: the kernel drops further SYNs),
 #   the TLS handshake (a peer that never answers the ClientHello),
 #   waiting for the response head (a server that reads the request and stays silent),
-#   the body (a server that sends part of it and stalls);
+#   the body (a server that sends part of it and stalls),
+#   a --limit-rate pause (a server that sent the whole body; greet.exe reads 1 KiB a second);
 #   and -Z with five URLs, three of them in their bodies
 #   (FetchMany.CtrlCStopsEveryParallelTransfer).
 # What Wine cannot do (FetchStop.InTheBodyBySigterm skips with this reason):
@@ -64,14 +65,18 @@ if mode != "full":
     print("request")
     if mode == "body":
         c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it")
+    if mode == "limited":
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 100000)
 time.sleep(120)' "$1"
 }
 
-# stop_at NAME MODE SCHEME READY_FILE READY_TEXT [SIGNAL]: greet.exe fetch -v held at a stage by
-# peer MODE, sent SIGNAL (INT) once READY_TEXT is in READY_FILE (fetch.err or peer.out).
+# stop_at NAME MODE SCHEME READY_FILE READY_TEXT [SIGNAL [OPTION...]]: greet.exe fetch -v
+# [OPTION...] held at a stage by peer MODE, sent SIGNAL (INT) once READY_TEXT is in READY_FILE
+# (fetch.err or peer.out).
 stop_at() {
     local name=$1 mode=$2 scheme=$3 ready_file=$4 ready_text=$5 sig=${6:-INT} port url rc ms
     local started last want=130 word=interrupted
+    local extra=("${@:7}")
     rm -rf "$work/dl" "$work"/*.out "$work"/*.err
     mkdir "$work/dl"
     echo "old content" >"$work/dl/out.html"
@@ -80,8 +85,8 @@ stop_at() {
     port=$(nth_line "$work/peer.out" 1) ||
         { bad "$name: the peer did not start: $(cat "$work/peer.out")"; return; }
     url="$scheme://127.0.0.1:$port/"
-    "$wine" "$exe" fetch -v "$url" -o 'Z:'"$work/dl/out.html" >"$work/fetch.out" \
-        2>"$work/fetch.err" &
+    "$wine" "$exe" fetch -v ${extra[@]+"${extra[@]}"} "$url" -o 'Z:'"$work/dl/out.html" \
+        >"$work/fetch.out" 2>"$work/fetch.err" &
     local fetch=$!
     pids+=("$fetch")
     if ! wait_for "$work/$ready_file" "$ready_text"; then
@@ -118,6 +123,8 @@ stop_at "TLS handshake" tls https fetch.err "* TLS handshake with"
 stop_at "waiting for the response head" head http peer.out "request"
 stop_at "in the body" body http fetch.err "< Content-Length: 1000"
 stop_at "in the body" body http fetch.err "< Content-Length: 1000" TERM
+stop_at "in a --limit-rate pause" limited http fetch.err "< Content-Length: 100000" INT \
+    --limit-rate 1K
 
 # FetchMany.CtrlCStopsEveryParallelTransfer: five URLs with -Z --parallel-max 3, each a peer that
 # stalls in the body; Ctrl+C once three are in: exit 130, one "interrupted" line for each of the
