@@ -75,6 +75,11 @@ uint16_t gp_addr_port(const gp_addr *addr);
 /* The family of addr: GP_AF_INET4, GP_AF_INET6 or GP_AF_ANY when unknown. */
 int gp_addr_family(const gp_addr *addr);
 
+/* The address itself in network byte order, as protocols carry it (a SOCKS request): 4 bytes
+ * for IPv4, 16 for IPv6 (the scope is not part of it), written to out (16 bytes suffice), the
+ * count in *len. GREET_EAFNOSUPPORT for an unknown family. */
+int gp_addr_ip(const gp_addr *addr, unsigned char *out, size_t *len);
+
 /* "127.0.0.1:12341" or "[::1]:12341" into buf (GP_ADDRSTR_MAX is always enough); errors as for
  * gp_addr_host. */
 int gp_addr_format(const gp_addr *addr, char *buf, size_t size);

@@ -43,6 +43,25 @@ int gp_addr_family(const gp_addr *addr)
     }
 }
 
+int gp_addr_ip(const gp_addr *addr, unsigned char *out, size_t *len)
+{
+    struct sockaddr_storage ss;
+    int af = gp_addr_view(addr, &ss);
+
+    gp_oserr_clear();
+    *len = 0;
+    if (af == AF_INET) {
+        *len = 4;
+        memcpy(out, &((const struct sockaddr_in *)&ss)->sin_addr, 4);
+    } else if (af == AF_INET6) {
+        *len = 16;
+        memcpy(out, &((const struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+    } else {
+        return GREET_EAFNOSUPPORT;
+    }
+    return GREET_OK;
+}
+
 int gp_addr_host(const gp_addr *addr, char *buf, size_t size)
 {
     gp_oserr_clear();

@@ -123,6 +123,23 @@ TEST_F(Addr, TooSmallBufferIsAnErrorNotATruncation)
     EXPECT_NE(gp_addr_format(&a, small, sizeof small), GREET_OK);
 }
 
+TEST_F(Addr, RawBytesInNetworkOrder)
+{
+    unsigned char ip[16];
+    size_t len = 0;
+    gp_addr v4 = numeric("127.0.0.1", 80), v6 = numeric("::1", 80), none;
+
+    ASSERT_EQ(gp_addr_ip(&v4, ip, &len), GREET_OK);
+    ASSERT_EQ(len, 4u);
+    EXPECT_EQ(std::memcmp(ip, "\x7f\x00\x00\x01", 4), 0);
+    ASSERT_EQ(gp_addr_ip(&v6, ip, &len), GREET_OK);
+    ASSERT_EQ(len, 16u);
+    EXPECT_EQ(std::memcmp(ip, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16), 0);
+    std::memset(&none, 0, sizeof none);
+    EXPECT_EQ(gp_addr_ip(&none, ip, &len), GREET_EAFNOSUPPORT);
+    EXPECT_EQ(len, 0u);
+}
+
 TEST_F(Addr, EmptyAddressHasNoFamilyOrPort)
 {
     gp_addr a;
