@@ -2,59 +2,23 @@
 // receive, what is shown (never a password), and the exit codes.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "support/fetch_cli_fixture.h"
 #include "support/http_server.h"
 #include "support/process.h"
+#include "support/scoped_env.h"
 #include "support/temp_dir.h"
 
 using greet_test::HttpServer;
 using greet_test::ok_reply;
 using greet_test::ProcessResult;
 using greet_test::raw_reply;
+using greet_test::ScopedEnv;
 
 namespace
 {
-
-// Sets (or with nullptr unsets) a variable of this test process's environment, which the greet
-// child inherits, and puts the old value back at the end of the scope. Each test runs in a
-// process of its own (ctest), so no other test sees the change.
-class ScopedEnv
-{
-  public:
-    ScopedEnv(const char *name, const char *value) : name_(name)
-    {
-        const char *old = std::getenv(name);
-        had_ = old != nullptr;
-        old_ = old ? old : "";
-        set(value);
-    }
-    ~ScopedEnv()
-    {
-        set(had_ ? old_.c_str() : nullptr);
-    }
-    ScopedEnv(const ScopedEnv &) = delete;
-    ScopedEnv &operator=(const ScopedEnv &) = delete;
-
-  private:
-    void set(const char *value)
-    {
-#ifdef _WIN32
-        _putenv_s(name_.c_str(), value ? value : "");
-#else
-        if (value) {
-            setenv(name_.c_str(), value, 1);
-        } else {
-            unsetenv(name_.c_str());
-        }
-#endif
-    }
-    std::string name_, old_;
-    bool had_ = false;
-};
 
 class FetchAuthCli : public greet_test::FetchCliFixture
 {
@@ -66,9 +30,7 @@ class FetchAuthCli : public greet_test::FetchCliFixture
     }
 
     // The greet child must not see a proxy of the machine running the tests.
-    ScopedEnv no_http{"http_proxy", nullptr}, no_all{"ALL_PROXY", nullptr},
-        no_all_lower{"all_proxy", nullptr}, no_no{"NO_PROXY", nullptr},
-        no_no_lower{"no_proxy", nullptr};
+    greet_test::NoProxyEnv no_proxy_env;
 };
 
 bool has(const std::string &text, const std::string &part)

@@ -65,3 +65,41 @@ std::string nc_session(uint16_t port, const std::string &bytes, int timeout_ms)
     gp_net_fini();
     return out;
 }
+
+namespace
+{
+constexpr int kSliceMs = 5; // each side of a splice is looked at this often
+
+// Copies what s has waiting to to; false when s closed or failed (the splice ends).
+bool pass_on(gp_socket s, gp_socket to)
+{
+    if (gp_sock_wait(s, GP_WAIT_READ, gp_deadline_in(kSliceMs)) != GREET_OK) {
+        return true;
+    }
+    char buf[16384];
+    size_t got = 0;
+    return gp_sock_recv(s, buf, sizeof buf, &got) == GREET_OK && got > 0 &&
+           gp_sock_send_all(to, buf, got) == GREET_OK;
+}
+} // namespace
+
+void splice(gp_socket a, gp_socket b, const std::atomic<bool> &stop)
+{
+    while (!stop && pass_on(a, b) && pass_on(b, a)) {
+    }
+}
+
+void serve_in_turn(gp_socket listener, const std::atomic<bool> &stop,
+                   const std::function<void(gp_socket)> &serve_one)
+{
+    while (!stop) {
+        if (gp_sock_wait(listener, GP_WAIT_READ, gp_deadline_in(50)) != GREET_OK) {
+            continue;
+        }
+        gp_socket s = GP_SOCKET_INVALID;
+        if (gp_sock_accept(listener, 0, &s, nullptr) == GREET_OK) {
+            serve_one(s);
+            gp_sock_close(s);
+        }
+    }
+}

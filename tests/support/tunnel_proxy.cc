@@ -1,25 +1,10 @@
 // The CONNECT test proxy (see tunnel_proxy.h).
 #include "support/tunnel_proxy.h"
 
+#include "support/sock_io.h"
+
 namespace greet_test
 {
-
-namespace
-{
-constexpr int kSliceMs = 5; // each side is looked at this often while splicing
-
-// Copies what s has waiting to to; false when s closed or failed (the tunnel ends).
-bool pass_on(gp_socket s, gp_socket to)
-{
-    if (gp_sock_wait(s, GP_WAIT_READ, gp_deadline_in(kSliceMs)) != GREET_OK) {
-        return true;
-    }
-    char buf[16384];
-    size_t got = 0;
-    return gp_sock_recv(s, buf, sizeof buf, &got) == GREET_OK && got > 0 &&
-           gp_sock_send_all(to, buf, got) == GREET_OK;
-}
-} // namespace
 
 TunnelProxy::TunnelProxy()
 {
@@ -37,7 +22,8 @@ TunnelProxy::TunnelProxy()
     if (gp_sock_local_addr(listener_, &bound) == GREET_OK) {
         port_ = gp_addr_port(&bound);
     }
-    thread_ = std::thread([this] { serve(); });
+    thread_ = std::thread(
+        [this] { serve_in_turn(listener_, stop_, [this](gp_socket s) { serve_one(s); }); });
 }
 
 TunnelProxy::~TunnelProxy()
@@ -66,20 +52,6 @@ std::vector<std::string> TunnelProxy::requests()
 {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
-}
-
-void TunnelProxy::serve()
-{
-    while (!stop_) {
-        if (gp_sock_wait(listener_, GP_WAIT_READ, gp_deadline_in(50)) != GREET_OK) {
-            continue;
-        }
-        gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener_, 0, &s, nullptr) == GREET_OK) {
-            serve_one(s);
-            gp_sock_close(s);
-        }
-    }
 }
 
 // Reads byte by byte, so that nothing after the head (the client's TLS hello) is taken.
@@ -133,8 +105,7 @@ void TunnelProxy::serve_one(gp_socket s)
     }
     static const char ok[] = "HTTP/1.1 200 Connection established\r\n\r\n";
     if (gp_sock_send_all(s, ok, sizeof ok - 1) == GREET_OK) {
-        while (!stop_ && pass_on(s, up) && pass_on(up, s)) {
-        }
+        splice(s, up, stop_);
     }
     gp_sock_close(up);
 }

@@ -41,7 +41,6 @@ class TunnelProxy
     std::vector<std::string> requests();
 
   private:
-    void serve();
     void serve_one(gp_socket s);
     bool read_head(gp_socket s, std::string &head);
 
