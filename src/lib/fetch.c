@@ -215,7 +215,7 @@ static int on_headers_end(void *ctx, const greet_http_response *resp)
         return GREET_OK;     /* interim: the final response's status line comes next */
     }
     st->res->status = resp->status;
-    if (resp->status == 407 && st->via_proxy && !strcmp(st->url.scheme, "http")) {
+    if (resp->status == 407 && st->via_proxy && gi_proxy_forwards(&st->proxy, &st->url)) {
         return fail(st, GREET_EHTTP, NULL,
                     "proxy %s wants credentials (407 Proxy Authentication Required)%s",
                     st->proxy.authority,
@@ -312,7 +312,7 @@ static int send_request(struct fetch *st, struct gi_transport *conn)
 {
     char *req = NULL;
     size_t len = 0;
-    int dropped = 0, plain_proxy = st->via_proxy && !strcmp(st->url.scheme, "http");
+    int dropped = 0, plain_proxy = st->via_proxy && gi_proxy_forwards(&st->proxy, &st->url);
     struct gi_request_how how;
     int rc;
 

@@ -125,7 +125,7 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
         char peer[sizeof(*out)->peer];
         snprintf(peer, sizeof peer, "proxy %.*s", (int)(sizeof peer - 7), (*out)->peer);
         memcpy((*out)->peer, peer, sizeof peer);
-        rc = t->tls ? gi_proxy_tunnel(t, *out) : GREET_OK;
+        rc = gi_proxy_tunnel(t, *out);
         if (rc != GREET_OK) {
             (*out)->ops->close(*out);
             *out = NULL;

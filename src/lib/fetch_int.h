@@ -67,7 +67,7 @@ struct gi_fetch_target {
     const struct greet_fetch_options *opt; /* family, connect timeout, insecure */
     gp_deadline deadline;                  /* of the whole transfer */
     gp_tls_ctx *tls;                       /* for https; NULL for http */
-    const struct gi_proxy *proxy;          /* connect to it instead (a CONNECT tunnel with tls) */
+    const struct gi_proxy *proxy;          /* connect to it instead (and open its tunnel) */
     const struct greet_fetch_sink *sink;   /* told of each attempt; may stop a long lookup */
     char *msg;                             /* gets the failure's message */
     size_t msg_size;
@@ -100,9 +100,12 @@ int gi_head_keeps_open(int version_minor, const char *head, size_t len);
 
 /* Whether the caller's own fields ask the server to close ("Connection: close"). */
 int gi_request_asks_close(const struct greet_fetch_options *opt);
-/* Asks the proxy conn is connected to for a tunnel to t->url's host and port (CONNECT, with
- * the proxy's credentials), so that TLS to the origin can run inside it. A refusal is
- * GREET_EHTTP naming the proxy and its status (407: credentials wanted or wrong). */
+/* Asks the proxy conn is connected to for a tunnel to t->url's host and port, when the URL
+ * goes through one (gi_proxy_forwards: every URL but an http one through an http proxy):
+ * CONNECT, with the proxy's credentials, within the connect timeout. TLS to the origin then
+ * runs inside it. A refusal is GREET_EHTTP naming the proxy and its status (407: credentials
+ * wanted or wrong); a reply that is not the protocol is GREET_EPROTO, a proxy that closes
+ * GREET_ECLOSED (tunnel.h). */
 int gi_proxy_tunnel(const struct gi_fetch_target *t, struct gi_transport *conn);
 
 #endif

@@ -1,15 +1,67 @@
-/* The CONNECT tunnel through an http proxy (RFC 9110 section 9.3.6): the proxy is asked for a
- * byte stream to the origin, and TLS to the origin then runs over the same socket, so the proxy
- * sees neither the request nor the response. */
+/* What the tunnel kinds share (tunnel.h), and gi_proxy_tunnel, which picks the kind for the
+ * proxy's scheme. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "fetch_int.h"
+#include "tunnel.h"
 
-/* A CONNECT reply's head: short, as the proxy sends nothing but its status and a few fields. */
-#define REPLY_MAX 16384
+/* By enum gi_proxy_kind. */
+static const struct gi_tunnel_ops *const kinds[] = {&gi_tunnel_connect};
 
-/* "host:port" for CONNECT: an IPv6 literal in brackets without its zone, the port always. */
+int gi_tunnel_fail(struct gi_tunnel *tn, int err, const gp_failure *why, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    gi_fetch_vfail(tn->t->msg, tn->t->msg_size, err, why, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+int gi_tunnel_send(struct gi_tunnel *tn, const void *buf, size_t len, const char *what)
+{
+    int rc = tn->conn->ops->write(tn->conn, buf, len, tn->deadline);
+
+    return rc != GREET_OK
+               ? gi_tunnel_fail(tn, rc, &tn->conn->fail, "send %s to %s", what, tn->conn->peer)
+               : GREET_OK;
+}
+
+int gi_tunnel_recv(struct gi_tunnel *tn, void *buf, size_t need, size_t cap, size_t *have,
+                   const char *what)
+{
+    do {
+        size_t got = 0;
+        int rc =
+            tn->conn->ops->read(tn->conn, (char *)buf + *have, cap - *have, &got, tn->deadline);
+        if (rc != GREET_OK) {
+            return gi_tunnel_fail(tn, rc, &tn->conn->fail, "receive the reply to %s from %s", what,
+                                  tn->conn->peer);
+        }
+        if (got == 0 && *have == 0) {
+            return gi_tunnel_fail(tn, GREET_ECLOSED, NULL,
+                                  "%s closed the connection instead of answering %s",
+                                  tn->conn->peer, what);
+        }
+        if (got == 0) {
+            return gi_tunnel_fail(tn, GREET_ECLOSED, NULL,
+                                  "%s closed the connection after %u byte%s of its reply to %s",
+                                  tn->conn->peer, (unsigned)*have, *have == 1 ? "" : "s", what);
+        }
+        *have += got;
+    } while (*have < need);
+    return GREET_OK;
+}
+
+void gi_tunnel_info(const struct gi_tunnel *tn, const char *text)
+{
+    if (tn->t->sink->on_info) {
+        tn->t->sink->on_info(tn->t->sink->ctx, text);
+    }
+}
+
+/* "host:port": an IPv6 literal in brackets without its zone, the port always. */
 static void tunnel_target(const greet_url *url, char *buf, size_t size)
 {
     int n = (int)strcspn(url->host, "%");
@@ -18,107 +70,26 @@ static void tunnel_target(const greet_url *url, char *buf, size_t size)
              (unsigned)url->port);
 }
 
-static void info(const struct gi_fetch_target *t, const char *text)
-{
-    if (t->sink->on_info) {
-        t->sink->on_info(t->sink->ctx, text);
-    }
-}
-
-/* Reads the reply head into buf (NUL-terminated); anything after it is refused, since the
- * origin's TLS server says nothing before our ClientHello. */
-static int read_reply(const struct gi_fetch_target *t, struct gi_transport *conn, char *buf,
-                      size_t *len)
-{
-    size_t have = 0;
-
-    for (;;) {
-        size_t got = 0;
-        const char *end;
-        int rc = conn->ops->read(conn, buf + have, REPLY_MAX - 1 - have, &got, t->deadline);
-        if (rc != GREET_OK) {
-            return gi_fetch_fail(t->msg, t->msg_size, rc, &conn->fail,
-                                 "receive the CONNECT reply from %s", conn->peer);
-        }
-        if (got == 0) {
-            return gi_fetch_fail(t->msg, t->msg_size, GREET_ECLOSED, NULL,
-                                 "%s closed the connection instead of answering CONNECT",
-                                 conn->peer);
-        }
-        have += got;
-        buf[have] = '\0';
-        end = strstr(buf, "\r\n\r\n");
-        if (end || (end = strstr(buf, "\n\n")) != NULL) {
-            size_t head = (size_t)(end - buf) + (end[0] == '\r' ? 4 : 2);
-            *len = head;
-            if (head != have) {
-                return gi_fetch_fail(t->msg, t->msg_size, GREET_EPROTO, NULL,
-                                     "%s sent data after its CONNECT reply", conn->peer);
-            }
-            return GREET_OK;
-        }
-        if (have == REPLY_MAX - 1) {
-            return gi_fetch_fail(t->msg, t->msg_size, GREET_ETOOBIG, NULL,
-                                 "the CONNECT reply from %s is longer than %d bytes", conn->peer,
-                                 REPLY_MAX - 1);
-        }
-    }
-}
-
-/* The status of "HTTP/1.x NNN reason", 0 when the line is not one. */
-static int reply_status(const char *line)
-{
-    if (strncmp(line, "HTTP/1.", 7) != 0 || line[7] < '0' || line[7] > '9' || line[8] != ' ' ||
-        line[9] < '1' || line[9] > '9' || line[10] < '0' || line[10] > '9' || line[11] < '0' ||
-        line[11] > '9') {
-        return 0;
-    }
-    return (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-}
-
 int gi_proxy_tunnel(const struct gi_fetch_target *t, struct gi_transport *conn)
 {
-    char target[GREET_URL_HOST_MAX + 16], req[GREET_URL_HOST_MAX * 2 + GI_BASIC_AUTH_MAX + 300];
-    char reply[REPLY_MAX], text[GREET_URL_HOST_MAX + GP_ADDRSTR_MAX + 64];
-    const char *agent = t->opt->user_agent ? t->opt->user_agent : "";
-    size_t len = 0;
-    int rc, status, n;
+    const struct gi_tunnel_ops *ops = kinds[t->proxy->kind];
+    char text[GREET_URL_HOST_MAX + GP_ADDRSTR_MAX + 64];
+    struct gi_tunnel tn;
+    int rc;
 
-    tunnel_target(t->url, target, sizeof target);
-    n = snprintf(req, sizeof req, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%.100s%s%s%s%s\r\n", target,
-                 target, agent[0] ? "User-Agent: " : "", agent, agent[0] ? "\r\n" : "",
-                 t->proxy->authorization[0] ? "Proxy-Authorization: " : "", t->proxy->authorization,
-                 t->proxy->authorization[0] ? "\r\n" : "");
-    if (t->sink->on_request) {
-        t->sink->on_request(t->sink->ctx, req, (size_t)n);
+    if (gi_proxy_forwards(t->proxy, t->url)) {
+        return GREET_OK; /* the proxy is sent the request itself */
     }
-    rc = conn->ops->write(conn, req, (size_t)n, t->deadline);
-    if (rc != GREET_OK) {
-        return gi_fetch_fail(t->msg, t->msg_size, rc, &conn->fail, "send CONNECT to %s",
-                             conn->peer);
+    tn.t = t;
+    tn.conn = conn;
+    /* Opening the tunnel is part of connecting, as the TLS handshake is (and as curl counts
+     * it): a proxy that says nothing cannot hold the transfer longer than the connect timeout. */
+    tn.deadline = gp_deadline_min(gp_deadline_in(t->opt->connect_timeout_ms), t->deadline);
+    tunnel_target(t->url, tn.target, sizeof tn.target);
+    rc = ops->open(&tn);
+    if (rc == GREET_OK) {
+        snprintf(text, sizeof text, "%s tunnel to %s through %s", ops->name, tn.target, conn->peer);
+        gi_tunnel_info(&tn, text);
     }
-    rc = read_reply(t, conn, reply, &len);
-    if (rc != GREET_OK) {
-        return rc;
-    }
-    status = reply_status(reply);
-    reply[strcspn(reply, "\r\n")] = '\0';
-    if (status == 0) {
-        return gi_fetch_fail(t->msg, t->msg_size, GREET_EPROTO, NULL,
-                             "%s answered CONNECT with something else than HTTP/1.x", conn->peer);
-    }
-    if (status == 407) {
-        return gi_fetch_fail(t->msg, t->msg_size, GREET_EHTTP, NULL,
-                             "%s wants credentials (407 Proxy Authentication Required)%s",
-                             conn->peer,
-                             t->proxy->authorization[0] ? ": it refused the ones given"
-                                                        : "; give them with --proxy-user");
-    }
-    if (status < 200 || status > 299) {
-        return gi_fetch_fail(t->msg, t->msg_size, GREET_EHTTP, NULL,
-                             "%s refused the tunnel to %s: %.100s", conn->peer, target, reply);
-    }
-    snprintf(text, sizeof text, "CONNECT tunnel to %s through %s", target, conn->peer);
-    info(t, text);
-    return GREET_OK;
+    return rc;
 }

@@ -154,6 +154,7 @@ int gi_proxy_parse(const char *text, const char *user, const char *password, str
     if (strcmp(url.target, "/") != 0) {
         return gi_url_fail(why, GREET_EURL, "a proxy has no path");
     }
+    out->kind = GI_PROXY_HTTP;
     memcpy(out->host, url.host, sizeof out->host);
     out->port = url.port_explicit ? url.port : 1080;
     url.port = out->port;
@@ -186,4 +187,9 @@ int gi_proxy_for(const struct gi_proxy_conf *c, const greet_url *url, int *use,
     }
     *use = 1;
     return gi_proxy_parse(p, c->user, c->password, out, why);
+}
+
+int gi_proxy_forwards(const struct gi_proxy *p, const greet_url *url)
+{
+    return p->kind == GI_PROXY_HTTP && strcmp(url->scheme, "http") == 0;
 }

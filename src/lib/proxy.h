@@ -22,8 +22,14 @@ extern "C" {
  * when user or password is longer than GREET_AUTH_TOKEN_MAX. */
 int gi_basic_auth(const char *user, const char *password, char *out);
 
+/* What a proxy speaks: its URL's scheme. */
+enum gi_proxy_kind {
+    GI_PROXY_HTTP /* http://: http URLs in absolute form, a CONNECT tunnel for https */
+};
+
 /* A proxy to go through. */
 struct gi_proxy {
+    enum gi_proxy_kind kind;
     char host[GREET_URL_HOST_MAX + 1];         /* "proxy.example", "127.0.0.1", "::1" */
     uint16_t port;                             /* 1080 when the proxy's URL has none, as curl */
     char authority[GREET_URL_HOST_HEADER_MAX]; /* "host:port" ([::1]:port) for messages */
@@ -64,6 +70,11 @@ int gi_proxy_parse(const char *text, const char *user, const char *password, str
  * otherwise out is filled in. Errors as for gi_proxy_parse; *text is the setting at fault. */
 int gi_proxy_for(const struct gi_proxy_conf *c, const greet_url *url, int *use,
                  struct gi_proxy *out, const char **text, const char **why);
+
+/* Non-zero when p is sent url's request itself (an http URL through an http proxy: the
+ * absolute form, with Proxy-Authorization); otherwise the request goes through a tunnel that
+ * p opens to url's host (CONNECT). */
+int gi_proxy_forwards(const struct gi_proxy *p, const greet_url *url);
 
 #ifdef __cplusplus
 }

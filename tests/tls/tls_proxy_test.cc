@@ -5,6 +5,8 @@
 #include <string>
 
 #include "greet/fetch.h"
+#include "gp.h"
+#include "support/http_server.h"
 #include "support/tunnel_proxy.h"
 #include "tls/tls_server.h"
 
@@ -99,4 +101,24 @@ TEST_F(TlsProxy, AnotherRefusalSaysTheStatus)
     proxy.refuse_with("HTTP/1.1 403 Forbidden\r\n\r\n");
     EXPECT_EQ(fetch("https://origin.test/"), GREET_EHTTP);
     EXPECT_TRUE(has(result.message, "403 Forbidden")) << result.message;
+}
+
+TEST_F(TlsProxy, AProxyThatStopsAnsweringEndsAtTheConnectTimeout)
+{
+    // Opening the tunnel counts as connecting: no --max-time, and still bounded.
+    greet_test::HttpServer silent;
+    ASSERT_TRUE(silent.ok());
+    greet_test::Reply part;
+    part.bytes = "HTTP/1.1 200 Conn";
+    part.hold = true;
+    silent.on("origin.test:443", part);
+    proxy_url = "http://127.0.0.1:" + std::to_string(silent.port());
+    opt.proxy = proxy_url.c_str();
+    opt.max_time_ms = 0;
+    opt.connect_timeout_ms = 300;
+    uint64_t start = gp_clock_ms();
+    EXPECT_EQ(fetch("https://origin.test/"), GREET_ETIMEDOUT) << result.message;
+    EXPECT_LT(gp_clock_ms() - start, 10000u);
+    EXPECT_TRUE(has(result.message, "receive the reply to CONNECT from proxy 127.0.0.1:"))
+        << result.message;
 }
