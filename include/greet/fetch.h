@@ -57,16 +57,21 @@ typedef struct greet_fetch_options {
      * caller's own Authorization field wins. greet/auth.h finds credentials in a netrc file. */
     const char *user;
     const char *password;
-    /* Proxies (docs/http.md). proxy, for every URL: "[http://][user:password@]host[:port]"
-     * (port 1080 when none, as curl); "" for none. With proxy NULL and proxy_env, the
+    /* Proxies (docs/http.md). proxy, for every URL: "[scheme://][user:password@]host[:port]"
+     * (port 1080 when none, as curl); "" for none. The scheme is http (the default), socks5h
+     * (a SOCKS5 tunnel to the host name, resolved by the proxy), socks5 (to the address greet
+     * resolves) or socks4a. With proxy NULL and proxy_env, the
      * environment as curl reads it: http_proxy (lower case only) for http URLs, https_proxy or
      * HTTPS_PROXY for https ones, all_proxy or ALL_PROXY for both when those are unset.
      * noproxy lists hosts reached directly: comma-separated names (each also matches its
      * subdomains), IP literals, or "*" for all; NULL with proxy_env: no_proxy or NO_PROXY.
-     * proxy_user and proxy_password win over the proxy's user-info (Basic authentication).
-     * http URLs are requested from the proxy in absolute form, https ones through a CONNECT
-     * tunnel with TLS to the origin inside; the choice is made again for each redirect. A proxy
-     * that answers 407 ends the fetch with GREET_EHTTP. Off by default. */
+     * proxy_user and proxy_password win over the proxy's user-info (HTTP Basic, SOCKS5's user
+     * name and password, SOCKS4a's user id). Through an http proxy, http URLs are requested in
+     * absolute form, https ones through a CONNECT tunnel with TLS to the origin inside; through
+     * a SOCKS proxy every URL goes through its tunnel. The choice is made again for each
+     * redirect. A proxy's refusal (a 407 or another status to CONNECT, a SOCKS reply code,
+     * rejected credentials) ends the fetch with GREET_EHTTP, a reply that is not its protocol
+     * with GREET_EPROTO. Off by default. */
     const char *proxy;
     const char *noproxy;
     const char *proxy_user;

@@ -630,8 +630,8 @@ static int exchange(struct fetch *st)
         gi_session_key(&st->url, st->opt, key, sizeof key);
         if (st->via_proxy) { /* a connection to a proxy serves only what goes through it */
             size_t n = strlen(key);
-            snprintf(key + n, sizeof key - n, " proxy=%s %s", st->proxy.authority,
-                     st->proxy.authorization);
+            snprintf(key + n, sizeof key - n, " proxy=%s://%s %s", gi_proxy_scheme(st->proxy.kind),
+                     st->proxy.authority, st->proxy.authorization);
         }
         reused = gi_session_take(st->session, key, &conn) == GREET_OK;
     }

@@ -18,9 +18,7 @@ static void info(const struct greet_fetch_sink *sink, const char *what, const ch
     }
 }
 
-/* Between slices of a wait before any response: the sink's on_progress (with nothing received
- * yet) may stop the transfer, e.g. on the user's Ctrl+C. */
-static int still_wanted(void *ctx)
+int gi_fetch_still_wanted(void *ctx)
 {
     const struct greet_fetch_sink *sink = ctx;
     struct greet_fetch_progress nothing = {0, -1, 0};
@@ -89,9 +87,9 @@ static int connect_failed(const struct gi_fetch_target *t, const struct gi_conne
 int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
 {
     gp_addr addrs[GP_RESOLVE_MAX];
-    struct gi_go_on go_on = {still_wanted, (void *)t->sink};
+    struct gi_go_on go_on = {gi_fetch_still_wanted, (void *)t->sink};
     struct gi_connect_plan plan = {t->deadline, t->opt->connect_timeout_ms, on_attempt,
-                                   still_wanted, (void *)t->sink};
+                                   gi_fetch_still_wanted, (void *)t->sink};
     struct gi_connect_result res;
     gp_failure why;
     const char *host = t->proxy ? t->proxy->host : t->url->host;

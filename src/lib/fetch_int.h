@@ -102,10 +102,16 @@ int gi_head_keeps_open(int version_minor, const char *head, size_t len);
 int gi_request_asks_close(const struct greet_fetch_options *opt);
 /* Asks the proxy conn is connected to for a tunnel to t->url's host and port, when the URL
  * goes through one (gi_proxy_forwards: every URL but an http one through an http proxy):
- * CONNECT, with the proxy's credentials, within the connect timeout. TLS to the origin then
- * runs inside it. A refusal is GREET_EHTTP naming the proxy and its status (407: credentials
- * wanted or wrong); a reply that is not the protocol is GREET_EPROTO, a proxy that closes
+ * CONNECT for an http proxy, the SOCKS handshake for a SOCKS one, each with the proxy's
+ * credentials, within the connect timeout. The request, or TLS to the origin, then runs inside
+ * it. A refusal (an HTTP status, a SOCKS reply code, rejected credentials) is GREET_EHTTP naming
+ * the proxy and the cause; a reply that is not the protocol is GREET_EPROTO, a proxy that closes
  * GREET_ECLOSED (tunnel.h). */
 int gi_proxy_tunnel(const struct gi_fetch_target *t, struct gi_transport *conn);
+
+/* The go_on of the waits before any response (gi_resolve, the connect race): the sink's
+ * on_progress (a struct greet_fetch_sink *), with nothing received yet, may stop the transfer,
+ * e.g. on the user's Ctrl+C. */
+int gi_fetch_still_wanted(void *sink);
 
 #endif

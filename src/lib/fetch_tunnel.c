@@ -6,8 +6,9 @@
 
 #include "tunnel.h"
 
-/* By enum gi_proxy_kind. */
-static const struct gi_tunnel_ops *const kinds[] = {&gi_tunnel_connect};
+/* By enum gi_proxy_kind: socks5 and socks5h differ only in who resolves the name. */
+static const struct gi_tunnel_ops *const kinds[] = {&gi_tunnel_connect, &gi_tunnel_socks5,
+                                                    &gi_tunnel_socks5, &gi_tunnel_socks4a};
 
 int gi_tunnel_fail(struct gi_tunnel *tn, int err, const gp_failure *why, const char *fmt, ...)
 {

@@ -77,8 +77,7 @@ static int same_nocase(const char *a, const char *b, size_t n)
     return 1;
 }
 
-/* An IPv4 or IPv6 literal, which has no subdomains. */
-static int is_ip_literal(const char *host)
+int gi_ip_literal(const char *host)
 {
     return strchr(host, ':') != NULL || strspn(host, "0123456789.") == strlen(host);
 }
@@ -100,7 +99,7 @@ static int entry_matches(const char *e, size_t n, const char *host)
         return same_nocase(e, host, n);
     }
     /* "example.com" matches "www.example.com", not "badexample.com" */
-    return !is_ip_literal(host) && host[hlen - n - 1] == '.' && same_nocase(e, host + hlen - n, n);
+    return !gi_ip_literal(host) && host[hlen - n - 1] == '.' && same_nocase(e, host + hlen - n, n);
 }
 
 int gi_noproxy_match(const char *list, const char *host)
@@ -127,13 +126,53 @@ int gi_noproxy_match(const char *list, const char *host)
     return 0;
 }
 
+static const char *const schemes[] = {"http", "socks5", "socks5h", "socks4a"};
+
+const char *gi_proxy_scheme(enum gi_proxy_kind kind)
+{
+    return schemes[kind];
+}
+
+/* The kind that rest's scheme (len bytes) names; -1 for none greet speaks. */
+static int kind_of(const char *rest, size_t len)
+{
+    int k;
+
+    for (k = GI_PROXY_HTTP; k <= GI_PROXY_SOCKS4A; k++) {
+        if (strlen(schemes[k]) == len && same_nocase(rest, schemes[k], len)) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* The credentials for out: user (with password) when given, else the URL's user-info. */
+static int credentials(struct gi_proxy *out, const char *user, const char *password, int has_user,
+                       const char *u, const char *pw)
+{
+    if (user) {
+        u = user;
+        pw = password ? password : "";
+    } else if (!has_user) {
+        u = pw = "";
+    }
+    out->has_user = user || has_user;
+    out->authorization[0] = '\0';
+    if (strlen(u) > GREET_AUTH_TOKEN_MAX || strlen(pw) > GREET_AUTH_TOKEN_MAX) {
+        return GREET_ETOOBIG;
+    }
+    memcpy(out->user, u, strlen(u) + 1);
+    memcpy(out->password, pw, strlen(pw) + 1);
+    return out->has_user ? gi_basic_auth(u, pw, out->authorization) : GREET_OK;
+}
+
 int gi_proxy_parse(const char *text, const char *user, const char *password, struct gi_proxy *out,
                    const char **why)
 {
     char rest[GREET_URL_TEXT_MAX], u[GREET_AUTH_TOKEN_MAX + 1], pw[GREET_AUTH_TOKEN_MAX + 1];
     char full[GREET_URL_TEXT_MAX + 8];
     size_t scheme;
-    int has_user = 0, has_scheme, rc;
+    int has_user = 0, has_scheme, kind = GI_PROXY_HTTP, rc;
     greet_url url;
 
     *why = "";
@@ -143,10 +182,12 @@ int gi_proxy_parse(const char *text, const char *user, const char *password, str
     }
     scheme = gi_url_scheme_len(rest);
     has_scheme = scheme > 0 && strncmp(rest + scheme, "://", 3) == 0;
-    if (has_scheme && !(scheme == 4 && same_nocase(rest, "http", 4))) {
-        return gi_url_fail(why, GREET_EUNSUPPORTED, "only http:// proxies are supported");
+    if (has_scheme && (kind = kind_of(rest, scheme)) < 0) {
+        return gi_url_fail(why, GREET_EUNSUPPORTED,
+                           "greet speaks http://, socks5://, socks5h:// and socks4a:// proxies");
     }
-    snprintf(full, sizeof full, "%s%s", has_scheme ? "" : "http://", rest);
+    /* The rest has the form of an http URL's authority, whatever the scheme. */
+    snprintf(full, sizeof full, "http://%s", has_scheme ? rest + scheme + 3 : rest);
     rc = gi_url_parse(full, &url, why);
     if (rc != GREET_OK) {
         return rc;
@@ -154,7 +195,7 @@ int gi_proxy_parse(const char *text, const char *user, const char *password, str
     if (strcmp(url.target, "/") != 0) {
         return gi_url_fail(why, GREET_EURL, "a proxy has no path");
     }
-    out->kind = GI_PROXY_HTTP;
+    out->kind = (enum gi_proxy_kind)kind;
     memcpy(out->host, url.host, sizeof out->host);
     out->port = url.port_explicit ? url.port : 1080;
     url.port = out->port;
@@ -163,11 +204,8 @@ int gi_proxy_parse(const char *text, const char *user, const char *password, str
     if (rc != GREET_OK) {
         return gi_url_fail(why, rc, "proxy name too long");
     }
-    out->authorization[0] = '\0';
-    if (user) {
-        return gi_basic_auth(user, password ? password : "", out->authorization);
-    }
-    return has_user ? gi_basic_auth(u, pw, out->authorization) : GREET_OK;
+    rc = credentials(out, user, password, has_user, u, pw);
+    return rc != GREET_OK ? gi_url_fail(why, rc, "proxy credentials too long") : GREET_OK;
 }
 
 int gi_proxy_for(const struct gi_proxy_conf *c, const greet_url *url, int *use,

@@ -24,7 +24,10 @@ int gi_basic_auth(const char *user, const char *password, char *out);
 
 /* What a proxy speaks: its URL's scheme. */
 enum gi_proxy_kind {
-    GI_PROXY_HTTP /* http://: http URLs in absolute form, a CONNECT tunnel for https */
+    GI_PROXY_HTTP,    /* http://: http URLs in absolute form, a CONNECT tunnel for https */
+    GI_PROXY_SOCKS5,  /* socks5://: a tunnel for every URL, to the address greet resolved */
+    GI_PROXY_SOCKS5H, /* socks5h://: a tunnel for every URL, to the name (the proxy resolves) */
+    GI_PROXY_SOCKS4A  /* socks4a://: as socks5h, in SOCKS4a (no password, no IPv6) */
 };
 
 /* A proxy to go through. */
@@ -34,7 +37,15 @@ struct gi_proxy {
     uint16_t port;                             /* 1080 when the proxy's URL has none, as curl */
     char authority[GREET_URL_HOST_HEADER_MAX]; /* "host:port" ([::1]:port) for messages */
     char authorization[GI_BASIC_AUTH_MAX];     /* "Basic ..." for Proxy-Authorization, or "" */
+    /* The credentials as given, for SOCKS (RFC 1929; SOCKS4a's user id): has_user is 0 when
+     * there are none. */
+    int has_user;
+    char user[GREET_AUTH_TOKEN_MAX + 1];
+    char password[GREET_AUTH_TOKEN_MAX + 1];
 };
+
+/* The scheme of kind as a proxy URL spells it: "http", "socks5", "socks5h", "socks4a". */
+const char *gi_proxy_scheme(enum gi_proxy_kind kind);
 
 /* Where the proxy settings come from: the caller's options and, with opt->proxy_env, the
  * environment through get (getenv in the engine; a table in tests). */
@@ -53,6 +64,10 @@ struct gi_proxy_conf {
 void gi_proxy_conf_init(struct gi_proxy_conf *c, const struct greet_fetch_options *opt,
                         gi_getenv_fn get);
 
+/* Non-zero when host is an IPv4 or IPv6 literal (without brackets), which names no subdomains
+ * and needs no lookup. */
+int gi_ip_literal(const char *host);
+
 /* Non-zero when host is in list (curl's --noproxy): comma-separated entries, blanks around them
  * ignored; "*" alone matches every host; a name matches itself and its subdomains (a leading '.'
  * is ignored: ".example.com" and "example.com" both match "www.example.com", not
@@ -60,9 +75,10 @@ void gi_proxy_conf_init(struct gi_proxy_conf *c, const struct greet_fetch_option
  * only itself. */
 int gi_noproxy_match(const char *list, const char *host);
 
-/* Parses "[http://][user:password@]host[:port][/]" into out, with user and password (when not
- * NULL) winning over its user-info. GREET_EUNSUPPORTED for another scheme (https, socks),
- * GREET_EURL for anything malformed; *why says which. */
+/* Parses "[scheme://][user:password@]host[:port][/]" into out, with user and password (when
+ * not NULL) winning over its user-info. The scheme is http (the default), socks5, socks5h or
+ * socks4a, in any case; GREET_EUNSUPPORTED for another one (https, socks4), GREET_EURL for
+ * anything malformed; *why says which. */
 int gi_proxy_parse(const char *text, const char *user, const char *password, struct gi_proxy *out,
                    const char **why);
 
@@ -73,7 +89,7 @@ int gi_proxy_for(const struct gi_proxy_conf *c, const greet_url *url, int *use,
 
 /* Non-zero when p is sent url's request itself (an http URL through an http proxy: the
  * absolute form, with Proxy-Authorization); otherwise the request goes through a tunnel that
- * p opens to url's host (CONNECT). */
+ * p opens to url's host (CONNECT, SOCKS). */
 int gi_proxy_forwards(const struct gi_proxy *p, const greet_url *url);
 
 #ifdef __cplusplus

@@ -1,9 +1,9 @@
 /* Tunnels through a proxy: a byte stream to the origin that the proxy opens on the connection
  * greet made to it, over which the request (and, for https, TLS to the origin) then runs. Each
- * kind is an engine behind gi_tunnel_ops (fetch_tunnel_connect.c: an http proxy's CONNECT);
- * what the kinds share - the time limit, reading and writing the handshake with its failures
- * named the same way, the target as messages show it - is here (fetch_tunnel.c), and
- * gi_proxy_tunnel (fetch_int.h) picks the engine. */
+ * kind is an engine behind gi_tunnel_ops (fetch_tunnel_connect.c: an http proxy's CONNECT;
+ * fetch_tunnel_socks.c: SOCKS5 and SOCKS4a); what they share - the time limit, reading and
+ * writing the handshake with its failures named the same way, the target as messages show it -
+ * is here (fetch_tunnel.c), and gi_proxy_tunnel (fetch_int.h) picks the engine. */
 #ifndef GREET_LIB_TUNNEL_H
 #define GREET_LIB_TUNNEL_H
 
@@ -26,6 +26,8 @@ struct gi_tunnel_ops {
 };
 
 extern const struct gi_tunnel_ops gi_tunnel_connect; /* http:// proxies */
+extern const struct gi_tunnel_ops gi_tunnel_socks5;  /* socks5:// and socks5h:// */
+extern const struct gi_tunnel_ops gi_tunnel_socks4a; /* socks4a:// */
 
 /* gi_fetch_fail into the transfer's message. Returns err. */
 int gi_tunnel_fail(struct gi_tunnel *tn, int err, const gp_failure *why, const char *fmt, ...)

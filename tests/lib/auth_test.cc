@@ -222,10 +222,87 @@ TEST(ProxyParse, OtherSchemesAndPathsAreRefused)
 {
     struct gi_proxy p;
     const char *why = "";
-    EXPECT_EQ(gi_proxy_parse("socks5://h:1080", nullptr, nullptr, &p, &why), GREET_EUNSUPPORTED);
     EXPECT_EQ(gi_proxy_parse("https://h", nullptr, nullptr, &p, &why), GREET_EUNSUPPORTED);
+    EXPECT_NE(std::string(why).find("socks5h://"), std::string::npos) << why;
+    EXPECT_EQ(gi_proxy_parse("socks4://h", nullptr, nullptr, &p, &why), GREET_EUNSUPPORTED);
+    EXPECT_EQ(gi_proxy_parse("socks://h", nullptr, nullptr, &p, &why), GREET_EUNSUPPORTED);
+    EXPECT_EQ(gi_proxy_parse("socks5x://h", nullptr, nullptr, &p, &why), GREET_EUNSUPPORTED);
     EXPECT_EQ(gi_proxy_parse("http://h/path", nullptr, nullptr, &p, &why), GREET_EURL);
     EXPECT_EQ(gi_proxy_parse("http://h:99999", nullptr, nullptr, &p, &why), GREET_EURL);
+}
+
+TEST(ProxyParse, SocksSchemesPortAndHost)
+{
+    struct gi_proxy p;
+    const char *why = "";
+    ASSERT_EQ(gi_proxy_parse("socks5://proxy.test", nullptr, nullptr, &p, &why), GREET_OK) << why;
+    EXPECT_EQ(p.kind, GI_PROXY_SOCKS5);
+    EXPECT_STREQ(p.host, "proxy.test");
+    EXPECT_EQ(p.port, 1080);
+    EXPECT_STREQ(p.authority, "proxy.test:1080");
+    EXPECT_EQ(p.has_user, 0);
+    ASSERT_EQ(gi_proxy_parse("SOCKS5H://[::1]:9050/", nullptr, nullptr, &p, &why), GREET_OK) << why;
+    EXPECT_EQ(p.kind, GI_PROXY_SOCKS5H);
+    EXPECT_STREQ(p.host, "::1");
+    EXPECT_EQ(p.port, 9050);
+    EXPECT_STREQ(p.authority, "[::1]:9050");
+    ASSERT_EQ(gi_proxy_parse("socks4a://127.0.0.1:1081", nullptr, nullptr, &p, &why), GREET_OK);
+    EXPECT_EQ(p.kind, GI_PROXY_SOCKS4A);
+    EXPECT_EQ(p.port, 1081);
+    ASSERT_EQ(gi_proxy_parse("http://h", nullptr, nullptr, &p, &why), GREET_OK);
+    EXPECT_EQ(p.kind, GI_PROXY_HTTP);
+    ASSERT_EQ(gi_proxy_parse("h", nullptr, nullptr, &p, &why), GREET_OK);
+    EXPECT_EQ(p.kind, GI_PROXY_HTTP); // no scheme: http, as curl
+    EXPECT_STREQ(gi_proxy_scheme(GI_PROXY_SOCKS5H), "socks5h");
+}
+
+TEST(ProxyParse, SocksCredentialsFromUserinfoOrOptions)
+{
+    struct gi_proxy p;
+    const char *why = "";
+    ASSERT_EQ(gi_proxy_parse("socks5h://joe:p%40ss@h", nullptr, nullptr, &p, &why), GREET_OK);
+    EXPECT_EQ(p.has_user, 1);
+    EXPECT_STREQ(p.user, "joe");
+    EXPECT_STREQ(p.password, "p@ss"); // percent-decoded
+    ASSERT_EQ(gi_proxy_parse("socks5://joe:x@h", "ann", "secret", &p, &why), GREET_OK);
+    EXPECT_STREQ(p.user, "ann"); // --proxy-user wins
+    EXPECT_STREQ(p.password, "secret");
+    ASSERT_EQ(gi_proxy_parse("socks5://h", "ann", nullptr, &p, &why), GREET_OK);
+    EXPECT_STREQ(p.user, "ann");
+    EXPECT_STREQ(p.password, "");
+    ASSERT_EQ(gi_proxy_parse("socks5://joe@h", nullptr, nullptr, &p, &why), GREET_OK);
+    EXPECT_EQ(p.has_user, 1);
+    EXPECT_STREQ(p.user, "joe");
+    EXPECT_STREQ(p.password, "");
+}
+
+TEST(ProxyParse, BadSocksSettings)
+{
+    struct gi_proxy p;
+    const char *why = "";
+    EXPECT_EQ(gi_proxy_parse("socks5://", nullptr, nullptr, &p, &why), GREET_EURL);
+    EXPECT_EQ(gi_proxy_parse("socks5h://h:0x50", nullptr, nullptr, &p, &why), GREET_EURL);
+    EXPECT_EQ(gi_proxy_parse("socks5h://h:1080/path", nullptr, nullptr, &p, &why), GREET_EURL);
+    EXPECT_EQ(gi_proxy_parse("socks5h://u:%zz@h", nullptr, nullptr, &p, &why), GREET_EURL);
+    EXPECT_EQ(gi_proxy_parse("socks5h://[::1:1080", nullptr, nullptr, &p, &why), GREET_EURL);
+    std::string long_user(300, 'u');
+    EXPECT_NE(gi_proxy_parse("socks5://h", long_user.c_str(), "", &p, &why), GREET_OK);
+    EXPECT_STRNE(why, "");
+}
+
+TEST(ProxyForwards, OnlyHttpUrlsThroughAnHttpProxy)
+{
+    struct gi_proxy p;
+    const char *why = "";
+    greet_url http, https;
+    ASSERT_EQ(greet_url_parse("http://a/", &http), GREET_OK);
+    ASSERT_EQ(greet_url_parse("https://a/", &https), GREET_OK);
+    ASSERT_EQ(gi_proxy_parse("h", nullptr, nullptr, &p, &why), GREET_OK);
+    EXPECT_TRUE(gi_proxy_forwards(&p, &http));
+    EXPECT_FALSE(gi_proxy_forwards(&p, &https)); // CONNECT
+    ASSERT_EQ(gi_proxy_parse("socks5h://h", nullptr, nullptr, &p, &why), GREET_OK);
+    EXPECT_FALSE(gi_proxy_forwards(&p, &http)); // every URL through the SOCKS tunnel
+    EXPECT_FALSE(gi_proxy_forwards(&p, &https));
 }
 
 namespace

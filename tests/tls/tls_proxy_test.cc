@@ -1,21 +1,27 @@
-// https through an http proxy: a CONNECT tunnel (the test proxy splices bytes to the TLS test
-// server), TLS to the origin inside it, and the proxy's refusals.
+// https through proxies: a CONNECT tunnel through an http proxy and a SOCKS5
+// tunnel (the test proxies splice bytes to the TLS test server), TLS to the
+// origin inside each, and the http proxy's refusals. Named Tls* so that the
+// mingw build runs them against the native TLS server.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "greet/fetch.h"
 #include "gp.h"
+#include "greet/fetch.h"
 #include "support/http_server.h"
+#include "support/socks_proxy.h"
 #include "support/tunnel_proxy.h"
 #include "tls/tls_server.h"
 
+using greet_test::SocksProxy;
 using greet_test::TunnelProxy;
 
 namespace
 {
 
-class TlsProxy : public ::testing::Test
+// A fetch through the fixture's proxy (proxy_url, which start_proxy sets),
+// trusting the test CA.
+class TlsThroughAProxy : public ::testing::Test
 {
   protected:
     void SetUp() override
@@ -23,14 +29,14 @@ class TlsProxy : public ::testing::Test
         if (!TlsTestServer::available()) {
             GTEST_SKIP() << "no TLS test server in this run (see tests/tls/tls_server.h)";
         }
-        ASSERT_TRUE(proxy.ok());
+        ASSERT_TRUE(start_proxy());
         greet_fetch_options_init(&opt);
         greet_fetch_result_init(&result);
         opt.max_time_ms = 20000;
         opt.ca_file = ca.c_str();
-        proxy_url = "http://Aladdin:open%20sesame@127.0.0.1:" + std::to_string(proxy.port());
-        opt.proxy = proxy_url.c_str();
     }
+    // Whether the proxy runs; sets proxy_url.
+    virtual bool start_proxy() = 0;
     static int on_body(void *ctx, const void *data, size_t len)
     {
         static_cast<std::string *>(ctx)->append(static_cast<const char *>(data), len);
@@ -42,14 +48,39 @@ class TlsProxy : public ::testing::Test
         greet_fetch_sink_init(&sink);
         sink.ctx = &body;
         sink.on_body = on_body;
+        opt.proxy = proxy_url.c_str();
         return greet_fetch(url.c_str(), &opt, &sink, &result);
     }
 
     std::string ca = tls_fixture("ca.pem");
-    TunnelProxy proxy;
     std::string proxy_url, body;
     greet_fetch_options opt;
     greet_fetch_result result;
+};
+
+class TlsProxy : public TlsThroughAProxy
+{
+  protected:
+    bool start_proxy() override
+    {
+        proxy_url = "http://Aladdin:open%20sesame@127.0.0.1:" + std::to_string(proxy.port());
+        return proxy.ok();
+    }
+
+    TunnelProxy proxy;
+};
+
+class TlsSocks : public TlsThroughAProxy
+{
+  protected:
+    bool start_proxy() override
+    {
+        proxy.require_login("Aladdin", "open sesame");
+        proxy_url = proxy.url("socks5h", "Aladdin:open%20sesame");
+        return proxy.ok();
+    }
+
+    SocksProxy proxy;
 };
 
 bool has(const std::string &text, const std::string &part)
@@ -80,7 +111,8 @@ TEST_F(TlsProxy, TheCertificateIsStillCheckedInsideTheTunnel)
 
 TEST_F(TlsProxy, A407ToConnectIsAnErrorNamingTheProxy)
 {
-    proxy.refuse_with("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+    proxy.refuse_with("HTTP/1.1 407 Proxy Authentication "
+                      "Required\r\nContent-Length: 0\r\n\r\n");
     EXPECT_EQ(fetch("https://origin.test/"), GREET_EHTTP);
     EXPECT_TRUE(has(result.message, "proxy 127.0.0.1:" + std::to_string(proxy.port())))
         << result.message;
@@ -113,7 +145,6 @@ TEST_F(TlsProxy, AProxyThatStopsAnsweringEndsAtTheConnectTimeout)
     part.hold = true;
     silent.on("origin.test:443", part);
     proxy_url = "http://127.0.0.1:" + std::to_string(silent.port());
-    opt.proxy = proxy_url.c_str();
     opt.max_time_ms = 0;
     opt.connect_timeout_ms = 300;
     uint64_t start = gp_clock_ms();
@@ -121,4 +152,25 @@ TEST_F(TlsProxy, AProxyThatStopsAnsweringEndsAtTheConnectTimeout)
     EXPECT_LT(gp_clock_ms() - start, 10000u);
     EXPECT_TRUE(has(result.message, "receive the reply to CONNECT from proxy 127.0.0.1:"))
         << result.message;
+}
+
+TEST_F(TlsSocks, HttpsGoesThroughTheSocks5Tunnel)
+{
+    TlsTestServer server("server");
+    ASSERT_EQ(fetch("https://localhost:" + std::to_string(server.port()) + "/reply"), GREET_OK)
+        << result.message;
+    EXPECT_EQ(body, "hello");
+    ASSERT_EQ(proxy.requests().size(), 1u);
+    EXPECT_EQ(proxy.requests()[0].atyp, 3); // the name, for the proxy to resolve
+    EXPECT_EQ(proxy.requests()[0].host, "localhost");
+    EXPECT_EQ(proxy.requests()[0].port, server.port());
+    EXPECT_EQ(proxy.requests()[0].user, "Aladdin");
+}
+
+TEST_F(TlsSocks, TheCertificateIsStillCheckedInsideTheTunnel)
+{
+    TlsTestServer server("wronghost");
+    EXPECT_EQ(fetch("https://localhost:" + std::to_string(server.port()) + "/reply"), GREET_ECERT)
+        << result.message;
+    EXPECT_EQ(proxy.requests().size(), 1u);
 }
