@@ -234,16 +234,19 @@ static const struct cli_opt options[] = {
      CLI_FLAG(struct args, auth.netrc, CLI_NETRC_OPTIONAL)},
     {"netrc-file", 0, "FILE", "like --netrc with FILE instead of ~/.netrc", NULL,
      CLI_CALL(set_netrc_file)},
-    {"proxy", 'x', "[http://][USER:PASSWORD@]HOST[:PORT]",
-     "go through this HTTP proxy (port 1080 by default): http URLs in absolute form, https "
-     "ones through a CONNECT tunnel. Without it: http_proxy (lower case only), HTTPS_PROXY or "
-     "https_proxy, ALL_PROXY or all_proxy; '' goes direct",
+    {"proxy", 'x', "[SCHEME://][USER:PASSWORD@]HOST[:PORT]",
+     "go through this proxy (port 1080 by default). SCHEME http (the default): http URLs in "
+     "absolute form, https ones through a CONNECT tunnel; socks5h: a SOCKS5 tunnel to the host "
+     "name, which the proxy resolves; socks5: to the address greet resolves; socks4a: SOCKS4a. "
+     "Without it: http_proxy (lower case only), HTTPS_PROXY or https_proxy, ALL_PROXY or "
+     "all_proxy; '' goes direct",
      NULL, CLI_STRING(struct args, opt.proxy)},
     {"noproxy", 0, "LIST",
      "hosts reached without the proxy: comma-separated names (with their subdomains), IP "
      "addresses, or '*' for all (instead of NO_PROXY or no_proxy)",
      NULL, CLI_STRING(struct args, opt.noproxy)},
-    {"proxy-user", 0, "USER:PASSWORD", "credentials for the proxy (HTTP Basic)", NULL,
+    {"proxy-user", 0, "USER:PASSWORD",
+     "credentials for the proxy (HTTP Basic; SOCKS5 user name and password; SOCKS4a user id)", NULL,
      CLI_STRING(struct args, auth.proxy_user)},
     CLI_HEADING("https (TLS 1.2 or newer; the server's certificate and name are always checked):"),
     {"cacert", 0, "FILE", "trust the CAs in the PEM file FILE instead of the system's", NULL,
@@ -1152,7 +1155,8 @@ const struct cli_command cli_fetch_command = {
     "With -o, the status line and header fields are printed to stdout (as the tutorial does)\n"
     "unless -s is given. Errors are always printed on stderr, one line naming the cause.\n"
     "Exit codes: 0 ok, 2 usage or bad URL, 3 host not found, 4 connection failed, 5 timed out,\n"
-    "6 bad or cut-short response, 7 HTTP error with -f, 8 cannot write the output,\n"
+    "6 bad or cut-short response (or proxy reply), 7 HTTP error with -f or a proxy's refusal\n"
+    "(HTTP status, SOCKS reply, credentials), 8 cannot write the output,\n"
     "10 TLS failure or certificate rejected, 11 too many redirects or a redirect loop,\n"
     "130 stopped by Ctrl+C (SIGINT), 143 by SIGTERM, 1 anything else.\n"
     "With several URLs every one is tried; each failure has its own line naming its URL, and\n"

@@ -33,8 +33,8 @@ const struct cli_command cli_global_command = {
     "Exit codes:\n"
     "  0 success, 1 other failure, 2 usage error, 3 host not resolved,\n"
     "  4 connection failed, 5 timed out, 6 protocol error or early close,\n"
-    "  7 HTTP error (fetch --fail), 8 write error, 9 cannot listen (server),\n"
-    "  10 TLS or certificate failure, 11 too many redirects\n",
+    "  7 HTTP error (fetch --fail) or a proxy's refusal, 8 write error,\n"
+    "  9 cannot listen (server), 10 TLS or certificate failure, 11 too many redirects\n",
     NULL,
 };
 
