@@ -32,7 +32,7 @@ int gi_tunnel_send(struct gi_tunnel *tn, const void *buf, size_t len, const char
 int gi_tunnel_recv(struct gi_tunnel *tn, void *buf, size_t need, size_t cap, size_t *have,
                    const char *what)
 {
-    do {
+    while (*have < need) {
         size_t got = 0;
         int rc =
             tn->conn->ops->read(tn->conn, (char *)buf + *have, cap - *have, &got, tn->deadline);
@@ -51,7 +51,7 @@ int gi_tunnel_recv(struct gi_tunnel *tn, void *buf, size_t need, size_t cap, siz
                                   tn->conn->peer, (unsigned)*have, *have == 1 ? "" : "s", what);
         }
         *have += got;
-    } while (*have < need);
+    }
     return GREET_OK;
 }
 
