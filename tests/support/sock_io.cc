@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <vector>
 
 gp_socket listen_loopback(bool ipv6, uint16_t *port)
 {
@@ -90,16 +91,29 @@ void splice(gp_socket a, gp_socket b, const std::atomic<bool> &stop)
 }
 
 void serve_in_turn(gp_socket listener, const std::atomic<bool> &stop,
-                   const std::function<void(gp_socket)> &serve_one)
+                   const std::function<void(gp_socket)> &serve_one,
+                   const std::atomic<bool> *concurrent)
 {
+    std::vector<std::thread> threads;
     while (!stop) {
         if (gp_sock_wait(listener, GP_WAIT_READ, gp_deadline_in(50)) != GREET_OK) {
             continue;
         }
         gp_socket s = GP_SOCKET_INVALID;
-        if (gp_sock_accept(listener, 0, &s, nullptr) == GREET_OK) {
+        if (gp_sock_accept(listener, 0, &s, nullptr) != GREET_OK) {
+            continue;
+        }
+        auto serve = [&serve_one, s] {
             serve_one(s);
             gp_sock_close(s);
+        };
+        if (concurrent && *concurrent) {
+            threads.emplace_back(serve);
+        } else {
+            serve();
         }
+    }
+    for (auto &t : threads) {
+        t.join();
     }
 }

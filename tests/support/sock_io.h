@@ -23,9 +23,12 @@ std::string nc_session(uint16_t port, const std::string &bytes, int timeout_ms =
 
 // The accept loop of a test server that serves connections one after the other: until stop is
 // set (looked at every 50 ms), each connection accepted on listener goes to serve_one and is
-// closed after it.
+// closed after it. While *concurrent is set (when given) each connection is served on a thread
+// of its own instead, so that a client may keep one open (a kept tunnel) while it opens the
+// next; those threads are joined before it returns.
 void serve_in_turn(gp_socket listener, const std::atomic<bool> &stop,
-                   const std::function<void(gp_socket)> &serve_one);
+                   const std::function<void(gp_socket)> &serve_one,
+                   const std::atomic<bool> *concurrent = nullptr);
 
 // Copies bytes both ways between a and b until one side closes or fails, or stop is set: the
 // test proxies' tunnels. Each side is looked at every few milliseconds.

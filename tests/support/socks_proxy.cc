@@ -63,8 +63,10 @@ SocksProxy::SocksProxy()
     }
     listener_ = listen_loopback(false, &port_);
     if (listener_ != GP_SOCKET_INVALID) {
-        thread_ = std::thread(
-            [this] { serve_in_turn(listener_, stop_, [this](gp_socket s) { serve_one(s); }); });
+        thread_ = std::thread([this] {
+            serve_in_turn(
+                listener_, stop_, [this](gp_socket s) { serve_one(s); }, &concurrent_);
+        });
     }
 }
 
@@ -117,15 +119,17 @@ void SocksProxy::serve_one(gp_socket s)
 {
     gp_sock_set_timeouts(s, kIoMs, kIoMs);
     int version = recv_byte(s);
+    size_t id;
     {
         std::lock_guard<std::mutex> lock(mu_);
+        id = requests_.size();
         requests_.emplace_back();
         requests_.back().version = version;
     }
     if (version == 5) {
-        serve_socks5(s);
+        serve_socks5(s, id);
     } else if (version == 4) {
-        serve_socks4a(s);
+        serve_socks4a(s, id);
     }
 }
 
@@ -156,11 +160,11 @@ bool SocksProxy::cut_here(gp_socket s, Stage stage)
     return true;
 }
 
-bool SocksProxy::serve_socks5(gp_socket s)
+bool SocksProxy::serve_socks5(gp_socket s, size_t id)
 {
     int n = recv_byte(s);
     std::string methods = n > 0 ? recv_exact(s, static_cast<size_t>(n)) : "";
-    update([&](Request &r) { r.methods.assign(methods.begin(), methods.end()); });
+    update(id, [&](Request &r) { r.methods.assign(methods.begin(), methods.end()); });
     if (n <= 0 || cut_here(s, Stage::Greeting)) {
         return false;
     }
@@ -182,7 +186,7 @@ bool SocksProxy::serve_socks5(gp_socket s)
         recv_byte(s); // the sub-negotiation's version
         std::string u = recv_exact(s, static_cast<size_t>(std::max(recv_byte(s), 0)));
         std::string p = recv_exact(s, static_cast<size_t>(std::max(recv_byte(s), 0)));
-        update([&](Request &r) {
+        update(id, [&](Request &r) {
             r.login = true;
             r.user = u;
             r.password = p;
@@ -196,15 +200,15 @@ bool SocksProxy::serve_socks5(gp_socket s)
         }
     }
     std::string head = recv_exact(s, 4);
-    if (head.size() != 4 || !read_target(s, static_cast<unsigned char>(head[3])) ||
+    if (head.size() != 4 || !read_target(s, id, static_cast<unsigned char>(head[3])) ||
         cut_here(s, Stage::Request)) {
         return false;
     }
-    connect_and_splice(s, true);
+    connect_and_splice(s, id, true);
     return true;
 }
 
-bool SocksProxy::read_target(gp_socket s, int atyp)
+bool SocksProxy::read_target(gp_socket s, size_t id, int atyp)
 {
     std::string host;
     if (atyp == 1 || atyp == 4) {
@@ -220,7 +224,7 @@ bool SocksProxy::read_target(gp_socket s, int atyp)
         return false;
     }
     uint16_t port = port_of(recv_exact(s, 2));
-    update([&](Request &r) {
+    update(id, [&](Request &r) {
         r.atyp = atyp;
         r.host = host;
         r.port = port;
@@ -228,7 +232,7 @@ bool SocksProxy::read_target(gp_socket s, int atyp)
     return port != 0;
 }
 
-bool SocksProxy::serve_socks4a(gp_socket s)
+bool SocksProxy::serve_socks4a(gp_socket s, size_t id)
 {
     std::string head = recv_exact(s, 7); // CD, DSTPORT, DSTIP
     std::string user, host;
@@ -242,7 +246,7 @@ bool SocksProxy::serve_socks4a(gp_socket s)
     }
     uint16_t port = port_of(head.substr(1, 2));
     std::string address = address_text(head.substr(3, 4));
-    update([&](Request &r) {
+    update(id, [&](Request &r) {
         r.user = user;
         r.atyp = by_name ? 3 : 1;
         r.host = by_name ? host : address;
@@ -251,19 +255,19 @@ bool SocksProxy::serve_socks4a(gp_socket s)
     if (cut_here(s, Stage::Request)) {
         return false;
     }
-    connect_and_splice(s, false);
+    connect_and_splice(s, id, false);
     return true;
 }
 
 // Connects to the recorded target (a name as 127.0.0.1), answers and splices; a refusal, or a
 // target that does not answer, gets the reply code instead.
-void SocksProxy::connect_and_splice(gp_socket s, bool socks5)
+void SocksProxy::connect_and_splice(gp_socket s, size_t id, bool socks5)
 {
     Request r;
     int refuse;
     {
         std::lock_guard<std::mutex> lock(mu_);
-        r = requests_.back();
+        r = requests_[id];
         refuse = refuse_;
     }
     gp_addr addr;

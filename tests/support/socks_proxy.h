@@ -4,7 +4,8 @@
 // answers success and copies bytes both ways until one side closes - or, as scripted, refuses
 // with a reply code, wants a login, or cuts the handshake short. A name is never looked up: it
 // is taken as 127.0.0.1 (only loopback targets, by their port); an address is connected to as
-// given. Connections are served one after the other.
+// given. Connections are served one after the other, or with set_concurrent each on a thread of
+// its own (for a client that keeps a tunnel open while it opens another).
 #ifndef GREET_TESTS_SUPPORT_SOCKS_PROXY_H
 #define GREET_TESTS_SUPPORT_SOCKS_PROXY_H
 
@@ -62,25 +63,32 @@ class SocksProxy
     // At stage, send bytes instead of the answer, then close the connection or, with hold, keep
     // it open and silent until the client leaves.
     void cut(Stage stage, const std::string &bytes, bool hold = false);
-    // The clients so far, in order.
+    // Each connection on a thread of its own. Set before the first connection.
+    void set_concurrent(bool on)
+    {
+        concurrent_ = on;
+    }
+    // The clients so far, in the order they connected.
     std::vector<Request> requests();
 
   private:
     void serve_one(gp_socket s);
-    bool serve_socks5(gp_socket s);
-    bool serve_socks4a(gp_socket s);
-    bool read_target(gp_socket s, int atyp);
+    // Each serves the client whose record is requests_[id].
+    bool serve_socks5(gp_socket s, size_t id);
+    bool serve_socks4a(gp_socket s, size_t id);
+    bool read_target(gp_socket s, size_t id, int atyp);
     bool cut_here(gp_socket s, Stage stage);
-    void connect_and_splice(gp_socket s, bool socks5);
-    template <typename F> void update(F f)
+    void connect_and_splice(gp_socket s, size_t id, bool socks5);
+    template <typename F> void update(size_t id, F f)
     {
         std::lock_guard<std::mutex> lock(mu_);
-        f(requests_.back());
+        f(requests_[id]);
     }
 
     gp_socket listener_ = GP_SOCKET_INVALID;
     uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
+    std::atomic<bool> concurrent_{false};
     std::mutex mu_;
     std::string user_, password_;
     bool login_ = false;
