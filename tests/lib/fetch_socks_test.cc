@@ -1,7 +1,8 @@
 // SOCKS proxies in the fetch engine, against the SOCKS test proxy (which splices to the scripted
 // HTTP server on loopback): what the proxy is sent (a name or an address, the login), the
-// request inside the tunnel, each refusal's message and code, and proxies that break off or
-// say nothing.
+// request inside the tunnel, each refusal's message and code, proxies that break off or say
+// nothing, kept tunnels in a session (one per origin and proxy, counted at the proxy and the
+// server) and redirects, which choose the proxy again for every hop.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -14,6 +15,7 @@
 
 using greet_test::HttpServer;
 using greet_test::ok_reply;
+using greet_test::redirect_reply;
 using greet_test::SocksProxy;
 
 namespace
@@ -31,6 +33,10 @@ class FetchSocks : public ::testing::Test
         opt.max_time_ms = 20000;
         server.on("/x", ok_reply("through socks"));
     }
+    void TearDown() override
+    {
+        greet_fetch_session_free(session);
+    }
     static int on_body(void *ctx, const void *data, size_t len)
     {
         static_cast<FetchSocks *>(ctx)->body.append(static_cast<const char *>(data), len);
@@ -40,7 +46,8 @@ class FetchSocks : public ::testing::Test
     {
         static_cast<FetchSocks *>(ctx)->info.append(text).append("\n");
     }
-    // Fetches url through the proxy as setting (e.g. proxy.url("socks5h")).
+    // Fetches url through the proxy as setting (e.g. proxy.url("socks5h")), in the session when
+    // there is one.
     int fetch(const std::string &setting, const std::string &url)
     {
         greet_fetch_sink s;
@@ -53,7 +60,12 @@ class FetchSocks : public ::testing::Test
         body.clear();
         info.clear();
         greet_fetch_result_init(&result);
-        return greet_fetch(url.c_str(), &opt, &s, &result);
+        return greet_fetch_with(session, url.c_str(), &opt, &s, &result);
+    }
+    // Keeps connections from here on, as greet fetch does with several URLs.
+    void keep_connections()
+    {
+        ASSERT_EQ(greet_fetch_session_new(&session), GREET_OK);
     }
     // A URL of the server under another name (which the proxy takes as 127.0.0.1).
     std::string named(const std::string &host, const std::string &target = "/x") const
@@ -67,6 +79,7 @@ class FetchSocks : public ::testing::Test
 
     HttpServer server;
     SocksProxy proxy;
+    greet_fetch_session *session = nullptr;
     std::string proxy_setting, body, info;
     greet_fetch_options opt;
     greet_fetch_result result;
@@ -75,6 +88,16 @@ class FetchSocks : public ::testing::Test
 bool has(const std::string &text, const std::string &part)
 {
     return text.find(part) != std::string::npos;
+}
+
+// The hosts the proxy was asked for, in order.
+std::vector<std::string> asked_for(SocksProxy &proxy)
+{
+    std::vector<std::string> hosts;
+    for (const SocksProxy::Request &r : proxy.requests()) {
+        hosts.push_back(r.host);
+    }
+    return hosts;
 }
 
 } // namespace
@@ -344,4 +367,161 @@ TEST_F(FetchSocks, Socks4aRefusalsAndWhatItCannotCarry)
     EXPECT_EQ(fetch(proxy.url("socks4a"), named("origin.test")), GREET_ECLOSED);
     EXPECT_TRUE(has(result.message, "after 2 bytes of its reply to the SOCKS4a request"))
         << result.message;
+}
+
+TEST_F(FetchSocks, ManyUrlsToOneOriginShareOneKeptTunnel)
+{
+    keep_connections();
+    proxy.set_concurrent(true); // the socks5h tunnel stays open beside the socks4a one
+    server.set_keep_alive(true);
+    server.set_concurrent(true);
+    server.on("/y", ok_reply("second"));
+    for (const char *scheme : {"socks5h", "socks4a"}) {
+        for (const char *target : {"/x", "/y", "/x"}) {
+            ASSERT_EQ(fetch(proxy.url(scheme), named("origin.test", target)), GREET_OK)
+                << scheme << target << ": " << result.message;
+            EXPECT_EQ(body, std::string(target) == "/x" ? "through socks" : "second");
+        }
+        EXPECT_TRUE(has(info, "Re-using the connection to " + proxy_name())) << info;
+    }
+    // One tunnel per scheme (a socks4a tunnel is not a socks5h one), each carrying three requests.
+    EXPECT_EQ(asked_for(proxy), (std::vector<std::string>{"origin.test", "origin.test"}));
+    EXPECT_EQ(server.accepted(), 2);
+    EXPECT_EQ(server.requests().size(), 6u);
+}
+
+TEST_F(FetchSocks, AKeptTunnelServesOnlyItsOrigin)
+{
+    // Two names for one server: the proxy resolves each, so each is an origin of its own; and a
+    // second server is another port. Each origin gets one tunnel, however the URLs interleave.
+    keep_connections();
+    proxy.set_concurrent(true); // the tunnels stay open side by side
+    server.set_keep_alive(true);
+    server.set_concurrent(true);
+    HttpServer other;
+    ASSERT_TRUE(other.ok());
+    other.set_keep_alive(true);
+    other.on("/x", ok_reply("other server"));
+    const std::string b = "http://one.test:" + std::to_string(other.port()) + "/x";
+    const std::vector<std::pair<std::string, std::string>> urls = {
+        {named("one.test"), "through socks"},
+        {named("two.test"), "through socks"},
+        {b, "other server"},
+        {named("ONE.test"), "through socks"},
+        {named("two.test"), "through socks"},
+        {b, "other server"}};
+    for (const auto &u : urls) {
+        ASSERT_EQ(fetch(proxy.url("socks5h"), u.first), GREET_OK) << u.first << result.message;
+        EXPECT_EQ(body, u.second) << u.first;
+    }
+    EXPECT_EQ(asked_for(proxy), (std::vector<std::string>{"one.test", "two.test", "one.test"}));
+    EXPECT_EQ(proxy.requests()[2].port, other.port());
+    EXPECT_EQ(server.accepted(), 2);
+    EXPECT_EQ(other.accepted(), 1);
+    // Each request reached the origin it named.
+    ASSERT_EQ(server.requests().size(), 4u);
+    EXPECT_TRUE(has(server.requests()[3], "\r\nHost: two.test:")) << server.requests()[3];
+}
+
+TEST_F(FetchSocks, AKeptTunnelServesOnlyItsProxy)
+{
+    // Another proxy, another scheme, other credentials or no proxy at all (noproxy) never take
+    // a connection made for the first; each way keeps its own.
+    keep_connections();
+    server.set_keep_alive(true);
+    server.set_concurrent(true); // the tunnels end at the server side by side
+    SocksProxy second;
+    ASSERT_TRUE(second.ok());
+    const std::string url = named("localhost");
+    opt.family = GREET_FAMILY_IPV4; // localhost as 127.0.0.1, where the server listens
+    const std::vector<std::string> ways = {proxy.url("socks5h"),
+                                           second.url("socks5h"),
+                                           proxy.url("socks5"),
+                                           proxy.url("socks5h", "joe:one"),
+                                           proxy.url("socks5h", "joe:two"),
+                                           "direct"};
+    proxy.set_concurrent(true);
+    for (int round = 0; round < 2; round++) {
+        for (const std::string &way : ways) {
+            opt.noproxy = way == "direct" ? "localhost" : nullptr;
+            ASSERT_EQ(fetch(way == "direct" ? proxy.url("socks5h") : way, url), GREET_OK)
+                << way << ": " << result.message;
+            EXPECT_EQ(body, "through socks") << way;
+        }
+    }
+    EXPECT_EQ(proxy.requests().size(), 4u); // socks5h, socks5, and socks5h as joe:one and joe:two
+    EXPECT_EQ(proxy.requests()[1].atyp, 1);
+    EXPECT_EQ(proxy.requests()[2].methods, (std::vector<unsigned char>{0, 2})); // credentials
+    EXPECT_EQ(proxy.requests()[3].methods, (std::vector<unsigned char>{0, 2}));
+    EXPECT_EQ(second.requests().size(), 1u);
+    EXPECT_EQ(server.accepted(), 6);
+    EXPECT_EQ(server.requests().size(), 12u);
+}
+
+TEST_F(FetchSocks, RedirectToAnotherOriginOpensATunnelToTheNewHost)
+{
+    HttpServer other;
+    ASSERT_TRUE(other.ok());
+    other.on("/new", ok_reply("moved here"));
+    server.on("/old",
+              redirect_reply(302, "http://other.test:" + std::to_string(other.port()) + "/new"));
+    opt.follow_redirects = 1;
+    ASSERT_EQ(fetch(proxy.url("socks5h"), named("origin.test", "/old")), GREET_OK)
+        << result.message;
+    EXPECT_EQ(body, "moved here");
+    EXPECT_EQ(result.redirects, 1);
+    EXPECT_EQ(asked_for(proxy), (std::vector<std::string>{"origin.test", "other.test"}));
+    EXPECT_EQ(proxy.requests()[1].port, other.port());
+    ASSERT_EQ(other.requests().size(), 1u);
+    EXPECT_EQ(other.requests()[0].rfind("GET /new HTTP/1.1\r\n", 0), 0u) << other.requests()[0];
+    EXPECT_TRUE(has(info, "SOCKS5 tunnel to other.test:" + std::to_string(other.port()))) << info;
+}
+
+TEST_F(FetchSocks, RedirectsInASessionKeepATunnelPerOrigin)
+{
+    // The first origin's tunnel is kept while the redirect goes to the second: a second fetch
+    // of the chain takes both tunnels again, and a redirect back to the first origin its own.
+    keep_connections();
+    proxy.set_concurrent(true);
+    server.set_keep_alive(true);
+    HttpServer other;
+    ASSERT_TRUE(other.ok());
+    other.set_keep_alive(true);
+    other.on("/new", redirect_reply(301, named("origin.test", "/x")));
+    server.on("/old",
+              redirect_reply(302, "http://other.test:" + std::to_string(other.port()) + "/new"));
+    opt.follow_redirects = 1;
+    for (int i = 0; i < 2; i++) {
+        ASSERT_EQ(fetch(proxy.url("socks5h"), named("origin.test", "/old")), GREET_OK)
+            << result.message;
+        EXPECT_EQ(body, "through socks");
+        EXPECT_EQ(result.redirects, 2);
+    }
+    EXPECT_EQ(asked_for(proxy), (std::vector<std::string>{"origin.test", "other.test"}));
+    EXPECT_EQ(server.accepted(), 1);
+    EXPECT_EQ(other.accepted(), 1);
+}
+
+TEST_F(FetchSocks, RedirectToANoproxyHostGoesDirect)
+{
+    // The proxy is chosen again for each hop: the first through the proxy, the second (an IP
+    // literal in noproxy) straight to the server, and back.
+    HttpServer other;
+    ASSERT_TRUE(other.ok());
+    other.on("/new", ok_reply("direct"));
+    server.on("/old", redirect_reply(302, other.url("/new")));
+    opt.follow_redirects = 1;
+    opt.noproxy = "127.0.0.1";
+    ASSERT_EQ(fetch(proxy.url("socks5h"), named("origin.test", "/old")), GREET_OK)
+        << result.message;
+    EXPECT_EQ(body, "direct");
+    EXPECT_EQ(asked_for(proxy), std::vector<std::string>{"origin.test"});
+    EXPECT_EQ(other.accepted(), 1);
+
+    // The other way round: direct first, then through the proxy.
+    other.on("/back", redirect_reply(302, named("origin.test", "/x")));
+    ASSERT_EQ(fetch(proxy.url("socks5h"), other.url("/back")), GREET_OK) << result.message;
+    EXPECT_EQ(body, "through socks");
+    EXPECT_EQ(asked_for(proxy), (std::vector<std::string>{"origin.test", "origin.test"}));
+    EXPECT_EQ(other.accepted(), 2);
 }
