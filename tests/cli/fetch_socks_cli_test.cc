@@ -1,6 +1,8 @@
 // greet fetch through SOCKS proxies, run as a user would: -x and ALL_PROXY with socks5h://,
 // socks5:// and socks4a://, --proxy-user, and each kind of failure's one line and exit code
-// (a refusal 7, a broken or cut reply 6, silence 5), with no output file left behind.
+// (a refusal 7, a broken or cut reply 6, silence 5), with no output file left behind; several
+// URLs over one kept tunnel per origin, and -L through the proxy to another origin or to a host
+// that --noproxy sends direct.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,6 +18,7 @@
 
 using greet_test::ok_reply;
 using greet_test::ProcessResult;
+using greet_test::redirect_reply;
 using greet_test::ScopedEnv;
 using greet_test::SocksProxy;
 
@@ -164,4 +167,62 @@ TEST_F(FetchSocksCli, AnUnknownSchemeIsAUsageError)
     EXPECT_TRUE(has(r.err, "greet speaks http://, socks5://, socks5h:// and socks4a:// proxies"))
         << r.err;
     EXPECT_EQ(proxy.requests().size(), 0u);
+}
+
+TEST_F(FetchSocksCli, SeveralUrlsShareOneKeptTunnelPerOrigin)
+{
+    proxy.set_concurrent(true); // the first origin's tunnel stays open beside the second's
+    server.set_keep_alive(true);
+    server.set_concurrent(true);
+    server.on("/y", ok_reply("-y"));
+    const std::string other = "http://other.test:" + std::to_string(server.port());
+    ProcessResult r = greet({"-s", "-x", proxy.url("socks5h"), origin,
+                             "http://origin.test:" + std::to_string(server.port()) + "/y",
+                             other + "/x", origin, other + "/y"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "through socks-ythrough socksthrough socks-y");
+    ASSERT_EQ(proxy.requests().size(), 2u); // one tunnel per origin, each carrying its URLs
+    EXPECT_EQ(proxy.requests()[0].host, "origin.test");
+    EXPECT_EQ(proxy.requests()[1].host, "other.test");
+    EXPECT_EQ(server.accepted(), 2);
+    ASSERT_EQ(server.requests().size(), 5u);
+    EXPECT_TRUE(has(server.requests()[4], "\r\nHost: other.test:")) << server.requests()[4];
+}
+
+TEST_F(FetchSocksCli, RedirectToAnotherOriginGoesThroughANewTunnel)
+{
+    greet_test::HttpServer next;
+    ASSERT_TRUE(next.ok());
+    next.on("/there", ok_reply("arrived"));
+    server.on("/go",
+              redirect_reply(302, "http://next.test:" + std::to_string(next.port()) + "/there"));
+    std::string file = dir.file("page.html");
+    ProcessResult r = greet({"-s", "-L", "-x", proxy.url("socks5h"), "-o", file,
+                             "http://origin.test:" + std::to_string(server.port()) + "/go", "-w",
+                             "%{url_effective} %{num_redirects}"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file_utf8(file), "arrived");
+    EXPECT_EQ(r.out, "http://next.test:" + std::to_string(next.port()) + "/there 1");
+    ASSERT_EQ(proxy.requests().size(), 2u);
+    EXPECT_EQ(proxy.requests()[0].host, "origin.test");
+    EXPECT_EQ(proxy.requests()[1].host, "next.test");
+    EXPECT_EQ(proxy.requests()[1].port, next.port());
+    EXPECT_EQ(next.requests().size(), 1u);
+}
+
+TEST_F(FetchSocksCli, RedirectToANoproxyHostGoesDirect)
+{
+    greet_test::HttpServer next;
+    ASSERT_TRUE(next.ok());
+    next.on("/there", ok_reply("direct"));
+    server.on("/go", redirect_reply(302, next.url("/there")));
+    ProcessResult r = greet({"-L", "-x", proxy.url("socks5h"), "--noproxy", "127.0.0.1", "-v",
+                             "http://origin.test:" + std::to_string(server.port()) + "/go"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "direct");
+    ASSERT_EQ(proxy.requests().size(), 1u); // the second hop did not go through it
+    EXPECT_EQ(proxy.requests()[0].host, "origin.test");
+    EXPECT_EQ(next.accepted(), 1);
+    EXPECT_TRUE(has(r.err, "SOCKS5 tunnel to origin.test:")) << r.err;
+    EXPECT_FALSE(has(r.err, "tunnel to 127.0.0.1:")) << r.err;
 }
