@@ -1,5 +1,6 @@
 // Credentials and http proxies in the fetch engine, against the scripted server (as origin and
-// as a forward proxy that records the absolute-form request) and the CONNECT test proxy.
+// as a forward proxy that records the absolute-form request) and the CONNECT test proxy; the
+// connections kept to a forward proxy in a session (one per origin and proxy, counted at it).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -49,6 +50,11 @@ class FetchAuth : public ::testing::Test
         greet_fetch_result_init(&result);
         opt.max_time_ms = 20000;
     }
+    void TearDown() override
+    {
+        greet_fetch_session_free(session);
+    }
+    // In the session when there is one.
     int fetch(const std::string &url)
     {
         greet_fetch_sink s;
@@ -57,7 +63,7 @@ class FetchAuth : public ::testing::Test
         s.on_response = Seen::on_response;
         s.on_request = Seen::on_request;
         s.on_info = Seen::on_info;
-        return greet_fetch(url.c_str(), &opt, &s, &result);
+        return greet_fetch_with(session, url.c_str(), &opt, &s, &result);
     }
     // The URL of server with user-info: "http://USERINFO@127.0.0.1:PORT/target".
     std::string with_userinfo(const std::string &userinfo, const std::string &target)
@@ -69,6 +75,7 @@ class FetchAuth : public ::testing::Test
     greet_fetch_options opt;
     greet_fetch_result result;
     Seen seen;
+    greet_fetch_session *session = nullptr;
 };
 
 bool has(const std::string &text, const std::string &part)
@@ -228,6 +235,61 @@ TEST_F(FetchAuth, RedirectsChooseTheProxyAgain)
     EXPECT_EQ(proxy.requests().size(), 1u);
     ASSERT_EQ(server.requests().size(), 1u);
     EXPECT_EQ(server.requests()[0].rfind("GET /end HTTP/1.1", 0), 0u);
+}
+
+// A session keeps the connection to a forward proxy per origin, as it does a direct one; another
+// proxy, or other proxy credentials, never take it.
+TEST_F(FetchAuth, KeptConnectionsToAProxyServeOneOriginAndOneProxy)
+{
+    ASSERT_EQ(greet_fetch_session_new(&session), GREET_OK);
+    server.set_keep_alive(true);
+    server.set_concurrent(true);
+    server.on("http://origin.test/a", ok_reply("a"));
+    server.on("http://origin.test/b", ok_reply("b"));
+    server.on("http://other.test/a", ok_reply("other"));
+    HttpServer second;
+    ASSERT_TRUE(second.ok());
+    second.set_keep_alive(true);
+    second.on("http://origin.test/a", ok_reply("second"));
+    const std::string p = "127.0.0.1:" + std::to_string(server.port());
+    const std::string p_joe = "joe:x@" + p;
+    const std::string p2 = "127.0.0.1:" + std::to_string(second.port());
+    const std::vector<std::pair<std::string, std::string>> steps = {
+        {p, "http://origin.test/a"},  {p, "http://origin.test/b"}, {p, "http://other.test/a"},
+        {p2, "http://origin.test/a"}, {p, "http://origin.test/a"}, {p_joe, "http://origin.test/a"},
+        {p2, "http://origin.test/a"}, {p, "http://other.test/a"},  {p_joe, "http://origin.test/b"}};
+    for (const auto &step : steps) {
+        opt.proxy = step.first.c_str();
+        ASSERT_EQ(fetch(step.second), GREET_OK)
+            << step.first << " " << step.second << ": " << result.message;
+    }
+    // origin.test, other.test and origin.test as joe at the first; origin.test at the second.
+    EXPECT_EQ(server.accepted(), 3);
+    EXPECT_EQ(second.accepted(), 1);
+    ASSERT_EQ(server.requests().size(), 7u);
+    EXPECT_EQ(server.requests()[6].rfind("GET http://origin.test/b HTTP/1.1\r\n", 0), 0u);
+    EXPECT_TRUE(has(server.requests()[6], "\r\nProxy-Authorization: Basic am9lOng=\r\n"));
+    EXPECT_FALSE(has(server.requests()[3], "Proxy-Authorization")) << server.requests()[3];
+}
+
+TEST_F(FetchAuth, RedirectThroughAProxyToAnotherOriginAsksTheProxyForIt)
+{
+    ASSERT_EQ(greet_fetch_session_new(&session), GREET_OK);
+    server.set_keep_alive(true);
+    server.set_concurrent(true);
+    server.on("http://origin.test/old", redirect_reply(302, "http://other.test/new"));
+    server.on("http://other.test/new", ok_reply("new"));
+    const std::string p = "127.0.0.1:" + std::to_string(server.port());
+    opt.proxy = p.c_str();
+    opt.follow_redirects = 1;
+    for (int i = 0; i < 2; i++) {
+        ASSERT_EQ(fetch("http://origin.test/old"), GREET_OK) << result.message;
+        EXPECT_EQ(result.redirects, 1);
+    }
+    ASSERT_EQ(server.requests().size(), 4u);
+    EXPECT_EQ(server.requests()[1].rfind("GET http://other.test/new HTTP/1.1\r\n", 0), 0u);
+    EXPECT_TRUE(has(server.requests()[1], "\r\nHost: other.test\r\n")) << server.requests()[1];
+    EXPECT_EQ(server.accepted(), 2); // one kept connection per origin, taken again the second time
 }
 
 TEST_F(FetchAuth, BadProxySettingIsRefusedWithoutShowingItsPassword)
