@@ -1,7 +1,9 @@
 // https through proxies: a CONNECT tunnel through an http proxy and a SOCKS5
 // tunnel (the test proxies splice bytes to the TLS test server), TLS to the
-// origin inside each, and the http proxy's refusals. Named Tls* so that the
-// mingw build runs them against the native TLS server.
+// origin inside each, and the http proxy's refusals; several URLs in a session
+// (the TLS server ends each connection, so each URL gets a tunnel of its own)
+// and redirects from https to http, through a new tunnel or direct. Named Tls*
+// so that the mingw build runs them against the native TLS server.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -49,13 +51,32 @@ class TlsThroughAProxy : public ::testing::Test
         sink.ctx = &body;
         sink.on_body = on_body;
         opt.proxy = proxy_url.c_str();
-        return greet_fetch(url.c_str(), &opt, &sink, &result);
+        return greet_fetch_with(session, url.c_str(), &opt, &sink, &result);
     }
+    void TearDown() override
+    {
+        greet_fetch_session_free(session);
+    }
+    // /reply, /chunked and /reply again in one session, as greet fetch does
+    // with three URLs: each arrives whole. The server closes after each
+    // response (close_notify), so the kept tunnel is found closed and the
+    // next request goes on a new one.
+    void three_in_a_session(const std::string &origin)
+    {
+        ASSERT_EQ(greet_fetch_session_new(&session), GREET_OK);
+        for (const char *path : {"/reply", "/chunked", "/reply"}) {
+            ASSERT_EQ(fetch(origin + path), GREET_OK) << path << ": " << result.message;
+        }
+        EXPECT_EQ(body, "hellohello worldhello");
+    }
+    // A plain http server for the redirects of /to-http/PORT.
+    greet_test::HttpServer plain;
 
     std::string ca = tls_fixture("ca.pem");
     std::string proxy_url, body;
     greet_fetch_options opt;
     greet_fetch_result result;
+    greet_fetch_session *session = nullptr;
 };
 
 class TlsProxy : public TlsThroughAProxy
@@ -173,4 +194,68 @@ TEST_F(TlsSocks, TheCertificateIsStillCheckedInsideTheTunnel)
     EXPECT_EQ(fetch("https://localhost:" + std::to_string(server.port()) + "/reply"), GREET_ECERT)
         << result.message;
     EXPECT_EQ(proxy.requests().size(), 1u);
+}
+
+TEST_F(TlsProxy, SeveralUrlsInASessionEachGoThroughATunnel)
+{
+    TlsTestServer server("server");
+    std::string authority = "localhost:" + std::to_string(server.port());
+    three_in_a_session("https://" + authority);
+    ASSERT_EQ(proxy.requests().size(), 3u);
+    for (const std::string &req : proxy.requests()) {
+        EXPECT_EQ(req.rfind("CONNECT " + authority + " HTTP/1.1\r\n", 0), 0u) << req;
+    }
+}
+
+TEST_F(TlsProxy, RedirectToANoproxyHttpHostGoesDirect)
+{
+    TlsTestServer server("server");
+    ASSERT_TRUE(plain.ok());
+    plain.on("/end", greet_test::ok_reply("plain"));
+    opt.follow_redirects = 1;
+    opt.noproxy = "127.0.0.1";
+    ASSERT_EQ(fetch("https://localhost:" + std::to_string(server.port()) + "/to-http/" +
+                    std::to_string(plain.port())),
+              GREET_OK)
+        << result.message;
+    EXPECT_EQ(body, "plain");
+    EXPECT_EQ(proxy.requests().size(), 1u); // the CONNECT for the first hop only
+    ASSERT_EQ(plain.requests().size(), 1u);
+    EXPECT_EQ(plain.requests()[0].rfind("GET /end HTTP/1.1\r\n", 0), 0u);
+}
+
+TEST_F(TlsSocks, SeveralUrlsInASessionEachGoThroughATunnel)
+{
+    TlsTestServer server("server");
+    three_in_a_session("https://localhost:" + std::to_string(server.port()));
+    ASSERT_EQ(proxy.requests().size(), 3u);
+    for (const SocksProxy::Request &r : proxy.requests()) {
+        EXPECT_EQ(r.host, "localhost");
+        EXPECT_EQ(r.port, server.port());
+    }
+}
+
+TEST_F(TlsSocks, RedirectToHttpGoesThroughANewTunnelOrDirect)
+{
+    TlsTestServer server("server");
+    ASSERT_TRUE(plain.ok());
+    plain.on("/end", greet_test::ok_reply("plain"));
+    opt.follow_redirects = 1;
+    const std::string url = "https://localhost:" + std::to_string(server.port()) + "/to-http/" +
+                            std::to_string(plain.port());
+    ASSERT_EQ(fetch(url), GREET_OK) << result.message;
+    EXPECT_EQ(body, "plain");
+    ASSERT_EQ(proxy.requests().size(), 2u);
+    EXPECT_EQ(proxy.requests()[0].host, "localhost");
+    EXPECT_EQ(proxy.requests()[1].atyp, 1); // http://127.0.0.1:PORT/end: the address
+    EXPECT_EQ(proxy.requests()[1].host, "127.0.0.1");
+    EXPECT_EQ(proxy.requests()[1].port, plain.port());
+
+    opt.noproxy = "127.0.0.1"; // now the second hop goes direct
+    body.clear();
+    ASSERT_EQ(fetch(url), GREET_OK) << result.message;
+    EXPECT_EQ(body, "plain");
+    EXPECT_EQ(proxy.requests().size(), 3u);
+    EXPECT_EQ(plain.requests().size(), 2u);
+    EXPECT_EQ(plain.accepted(), 2);
 }
