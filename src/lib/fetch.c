@@ -618,7 +618,7 @@ static int exchange(struct fetch *st)
     struct gi_transport *conn = NULL;
     int https = strcmp(st->url.scheme, "https") == 0;
     char key[GI_SESSION_KEY_MAX];
-    int reused = 0, rc = choose_proxy(st);
+    int keyed = 0, reused = 0, rc = choose_proxy(st);
 
     if (rc == GREET_OK && https) {
         rc = tls_context(st);
@@ -626,13 +626,9 @@ static int exchange(struct fetch *st)
     if (rc != GREET_OK) {
         return rc;
     }
-    if (st->session) {
-        gi_session_key(&st->url, st->opt, key, sizeof key);
-        if (st->via_proxy) { /* a connection to a proxy serves only what goes through it */
-            size_t n = strlen(key);
-            snprintf(key + n, sizeof key - n, " proxy=%s://%s %s", gi_proxy_scheme(st->proxy.kind),
-                     st->proxy.authority, st->proxy.authorization);
-        }
+    keyed = st->session && gi_session_key(&st->url, st->opt, st->via_proxy ? &st->proxy : NULL, key,
+                                          sizeof key) == GREET_OK;
+    if (keyed) {
         reused = gi_session_take(st->session, key, &conn) == GREET_OK;
     }
     if (reused) {
@@ -655,7 +651,7 @@ static int exchange(struct fetch *st)
         }
         rc = request(st, conn);
     }
-    if (rc == GREET_OK && st->session && reusable(st)) {
+    if (rc == GREET_OK && keyed && reusable(st)) {
         gi_session_put(st->session, key, conn);
     } else {
         conn->ops->close(conn);

@@ -11,6 +11,10 @@
 #include "url_internal.h"
 #include "transport.h"
 
+#ifdef __cplusplus
+extern "C" { /* the tests reach the session's keys */
+#endif
+
 /* The engine's one way to fail, by one rule: the first failure of a fetch writes its message and
  * any later one (the parser's error after a callback stopped it, a clean-up's) only returns its
  * code, so the message always says what went wrong first. The message is fmt's text, followed,
@@ -78,10 +82,13 @@ int gi_fetch_connect(const struct gi_fetch_target *t, struct gi_transport **out)
 /* ---- Kept connections (fetch_session.c, greet_fetch_session) ---- */
 #define GI_SESSION_KEY_MAX (GREET_URL_HOST_MAX + 4096 + 64)
 
-/* What a kept connection must match to carry url's request: scheme, host (any case), port,
- * family and, for https, the TLS settings. */
-void gi_session_key(const greet_url *url, const struct greet_fetch_options *opt, char *key,
-                    size_t size);
+/* Writes to key (size bytes) what a kept connection must match to carry url's request: scheme,
+ * host (any case), port, family, for https the TLS settings, and the proxy it goes through (NULL:
+ * none) with its scheme and credentials. GREET_ETOOBIG when that does not fit (a CA file's path
+ * of thousands of bytes): the key would be cut, and a cut key could match a connection made
+ * through another proxy, or none, so such a request's connection is neither taken nor kept. */
+int gi_session_key(const greet_url *url, const struct greet_fetch_options *opt,
+                   const struct gi_proxy *proxy, char *key, size_t size);
 
 /* Takes an idle connection with key out of the session (GREET_ENOENT when there is none);
  * connections idle too long are closed on the way. */
@@ -113,5 +120,9 @@ int gi_proxy_tunnel(const struct gi_fetch_target *t, struct gi_transport *conn);
  * on_progress (a struct greet_fetch_sink *), with nothing received yet, may stop the transfer,
  * e.g. on the user's Ctrl+C. */
 int gi_fetch_still_wanted(void *sink);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -85,24 +85,41 @@ void greet_fetch_session_free(greet_fetch_session *s)
     free(s);
 }
 
-void gi_session_key(const greet_url *url, const struct greet_fetch_options *opt, char *key,
-                    size_t size)
+int gi_session_key(const greet_url *url, const struct greet_fetch_options *opt,
+                   const struct gi_proxy *proxy, char *key, size_t size)
 {
-    size_t i;
+    size_t i, len;
     int n = snprintf(key, size, "%s://%s:%u family=%d", url->scheme, url->host, (unsigned)url->port,
                      opt->family);
 
+    if (n < 0 || (size_t)n >= size) {
+        return GREET_ETOOBIG;
+    }
     /* Host names are case-insensitive: one spelling per origin. */
-    for (i = strlen(url->scheme) + 3; n > 0 && i < (size_t)n && i < size && key[i] != ':'; i++) {
+    for (i = strlen(url->scheme) + 3; i < (size_t)n && key[i] != ':'; i++) {
         if (key[i] >= 'A' && key[i] <= 'Z') {
             key[i] = (char)(key[i] - 'A' + 'a');
         }
     }
-    if (strcmp(url->scheme, "https") == 0 && n > 0 && (size_t)n < size) {
+    len = (size_t)n;
+    if (strcmp(url->scheme, "https") == 0) {
         /* A connection is only as trusted as the settings it was checked with. */
-        snprintf(key + n, size - (size_t)n, " insecure=%d ca=%s", opt->insecure,
-                 opt->ca_file ? opt->ca_file : "");
+        n = snprintf(key + len, size - len, " insecure=%d ca=%s", opt->insecure,
+                     opt->ca_file ? opt->ca_file : "");
+        if (n < 0 || (size_t)n >= size - len) {
+            return GREET_ETOOBIG;
+        }
+        len += (size_t)n;
     }
+    if (proxy) {
+        /* A connection to a proxy serves only what goes through it, as the same user. */
+        n = snprintf(key + len, size - len, " proxy=%s://%s %s", gi_proxy_scheme(proxy->kind),
+                     proxy->authority, proxy->authorization);
+        if (n < 0 || (size_t)n >= size - len) {
+            return GREET_ETOOBIG;
+        }
+    }
+    return GREET_OK;
 }
 
 int gi_session_take(greet_fetch_session *s, const char *key, struct gi_transport **out)

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "fetch_int.h"
 #include "greet/fetch.h"
 #include "support/http_server.h"
 
@@ -279,6 +280,54 @@ TEST_F(FetchSession, SharedByThreads)
     EXPECT_EQ(failures, 0);
     EXPECT_LE(server.accepted(), 4);
     EXPECT_EQ(server.requests().size(), 40u);
+}
+
+// The key a kept connection is filed under tells apart every way to an origin: direct, and
+// through each proxy with its credentials. A key that does not fit (a CA file's path of thousands
+// of bytes) must be refused rather than cut, since a cut key loses the proxy at its end and would
+// let one way take another's connection.
+TEST(FetchSessionKey, EachProxyAndNoneHaveTheirOwnKeyOrNone)
+{
+    greet_url *url = nullptr;
+    ASSERT_EQ(greet_url_new(&url), GREET_OK);
+    ASSERT_EQ(greet_url_parse("https://Origin.TEST:8443/", url), GREET_OK);
+    gi_proxy a, b, login;
+    const char *why = "";
+    ASSERT_EQ(gi_proxy_parse("socks5h://127.0.0.1:1080", nullptr, nullptr, &a, &why), GREET_OK);
+    ASSERT_EQ(gi_proxy_parse("socks5h://127.0.0.1:1081", nullptr, nullptr, &b, &why), GREET_OK);
+    ASSERT_EQ(gi_proxy_parse("socks5h://joe:x@127.0.0.1:1080", nullptr, nullptr, &login, &why),
+              GREET_OK);
+    const gi_proxy *ways[] = {nullptr, &a, &b, &login};
+    greet_fetch_options opt;
+    greet_fetch_options_init(&opt);
+    int refused = 0;
+    for (size_t len = 0; len < GI_SESSION_KEY_MAX; len += len < 2900 ? 725 : 1) {
+        std::string ca(len, 'c');
+        opt.ca_file = ca.c_str();
+        std::vector<std::string> keys;
+        for (const gi_proxy *way : ways) {
+            std::vector<char> key(GI_SESSION_KEY_MAX);
+            if (gi_session_key(url, &opt, way, key.data(), key.size()) == GREET_OK) {
+                keys.emplace_back(key.data());
+            } else {
+                refused++;
+            }
+        }
+        for (size_t i = 0; i < keys.size(); i++) {
+            for (size_t j = i + 1; j < keys.size(); j++) {
+                ASSERT_NE(keys[i], keys[j]) << "with a CA path of " << len << " bytes";
+            }
+        }
+    }
+    EXPECT_GT(refused, 0); // the longest paths do not fit
+    // The host's case is not part of it.
+    std::vector<char> upper(GI_SESSION_KEY_MAX), lower(GI_SESSION_KEY_MAX);
+    opt.ca_file = nullptr;
+    ASSERT_EQ(gi_session_key(url, &opt, &a, upper.data(), upper.size()), GREET_OK);
+    ASSERT_EQ(greet_url_parse("https://origin.test:8443/", url), GREET_OK);
+    ASSERT_EQ(gi_session_key(url, &opt, &a, lower.data(), lower.size()), GREET_OK);
+    EXPECT_STREQ(upper.data(), lower.data());
+    greet_url_free(url);
 }
 
 TEST(FetchSessionApi, NullArguments)
