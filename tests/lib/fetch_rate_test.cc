@@ -10,44 +10,14 @@
 
 #include "gp.h"
 #include "greet/fetch.h"
+#include "support/fetch_fixture.h"
 #include "support/http_server.h"
 
 using greet_test::GeneratedBody;
-using greet_test::HttpServer;
 using greet_test::Reply;
 
 namespace
 {
-
-struct Sink {
-    greet_test::Fnv hash;
-    uint64_t size = 0;
-    uint64_t cancel_at = 0; // a gp_clock_ms time after which on_progress stops the fetch
-    int progress_calls = 0;
-
-    greet_fetch_sink sink()
-    {
-        greet_fetch_sink s;
-        greet_fetch_sink_init(&s);
-        s.ctx = this;
-        s.on_body = on_body;
-        s.on_progress = on_progress;
-        return s;
-    }
-    static int on_body(void *ctx, const void *data, size_t len)
-    {
-        auto *k = static_cast<Sink *>(ctx);
-        k->hash.add(data, len);
-        k->size += len;
-        return GREET_OK;
-    }
-    static int on_progress(void *ctx, const greet_fetch_progress *)
-    {
-        auto *k = static_cast<Sink *>(ctx);
-        k->progress_calls++;
-        return k->cancel_at && gp_clock_ms() >= k->cancel_at ? GREET_ECANCELED : GREET_OK;
-    }
-};
 
 Reply generated(uint64_t size)
 {
@@ -57,30 +27,8 @@ Reply generated(uint64_t size)
     return r;
 }
 
-class FetchRate : public ::testing::Test
+class FetchRate : public greet_test::FetchFixture
 {
-  protected:
-    void SetUp() override
-    {
-        ASSERT_TRUE(server.ok());
-        greet_fetch_options_init(&opt);
-        greet_fetch_result_init(&result);
-        opt.max_time_ms = 20000; // no test may hang the suite
-    }
-    int fetch(const std::string &target)
-    {
-        greet_fetch_sink s = got.sink();
-        uint64_t t0 = gp_clock_ms();
-        int rc = greet_fetch(server.url(target).c_str(), &opt, &s, &result);
-        took_ms = gp_clock_ms() - t0;
-        return rc;
-    }
-
-    HttpServer server;
-    greet_fetch_options opt;
-    greet_fetch_result result;
-    Sink got;
-    uint64_t took_ms = 0;
 };
 
 } // namespace

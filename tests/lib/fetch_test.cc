@@ -11,6 +11,7 @@
 #include "greet/fetch.h"
 #include "greet/version.h"
 #include "support/fault.h"
+#include "support/fetch_fixture.h"
 #include "support/full_listener.h"
 #include "support/http_server.h"
 
@@ -23,80 +24,10 @@ using greet_test::Reply;
 namespace
 {
 
-// A sink that keeps what it is given (or only a hash of the body, for big ones).
-struct Collector {
-    bool keep_body = true;
-    std::string body;
-    greet_test::Fnv hash;
-    uint64_t size = 0;
-    std::vector<std::string> heads;
-    std::vector<std::string> urls;
-    std::vector<int> redirecting;
-    std::string request;
-    int fail_body_with = GREET_OK;
-
-    greet_fetch_sink sink()
-    {
-        greet_fetch_sink s;
-        greet_fetch_sink_init(&s);
-        s.ctx = this;
-        s.on_request = on_request;
-        s.on_response = on_response;
-        s.on_body = on_body;
-        return s;
-    }
-    static void on_request(void *ctx, const char *head, size_t len)
-    {
-        static_cast<Collector *>(ctx)->request.append(head, len);
-    }
-    static int on_response(void *ctx, const greet_fetch_response *r)
-    {
-        auto *c = static_cast<Collector *>(ctx);
-        c->heads.emplace_back(r->head, r->head_len);
-        c->urls.emplace_back(r->url);
-        c->redirecting.push_back(r->redirecting);
-        return GREET_OK;
-    }
-    static int on_body(void *ctx, const void *data, size_t len)
-    {
-        auto *c = static_cast<Collector *>(ctx);
-        if (c->fail_body_with != GREET_OK) {
-            return c->fail_body_with;
-        }
-        if (c->keep_body) {
-            c->body.append(static_cast<const char *>(data), len);
-        }
-        c->hash.add(data, len);
-        c->size += len;
-        return GREET_OK;
-    }
-};
-
-class Fetch : public ::testing::Test
+class Fetch : public greet_test::FetchFixture
 {
-  protected:
-    void SetUp() override
-    {
-        ASSERT_TRUE(server.ok());
-        greet_fetch_options_init(&opt);
-        greet_fetch_result_init(&result);
-        opt.max_time_ms = 20000; // no test may hang the suite
-    }
-    int fetch(const std::string &target)
-    {
-        return fetch_url(server.url(target));
-    }
-    int fetch_url(const std::string &url)
-    {
-        greet_fetch_sink s = got.sink();
-        return greet_fetch(url.c_str(), &opt, &s, &result);
-    }
-
-    HttpServer server;
-    greet_fetch_options opt;
-    greet_fetch_result result;
-    Collector got;
 };
+using Collector = greet_test::FetchCollector;
 
 const char kBinary[] = "line 1\r\nline 2\n\0\xff\xfe tail";
 const std::string kBinaryBody(kBinary, sizeof kBinary - 1);
