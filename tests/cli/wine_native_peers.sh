@@ -18,14 +18,30 @@ nc=$4
 interop="$(cd "$(dirname "$0")/../interop" && pwd)"
 source "$(dirname "$0")/wine_script.sh" "$1" wine-peers
 
-# ---- greet.exe server, each model: the tutorial's client, netcat, then Ctrl+C ----
-for model in threads events processes; do
-    "$wine" "$exe" server --model "$model" --bind 127.0.0.1 --port 0 >"$work/server.out" \
-        2>"$work/server.err" &
+# start_server MODEL LOG: greet.exe server --model MODEL on a free loopback port, its stderr to
+# LOG; sets $server (its PID) and $port.
+start_server() {
+    "$wine" "$exe" server --model "$1" --bind 127.0.0.1 --port 0 >"$work/server.out" 2>"$2" &
     server=$!
     pids+=("$server")
     port=$(nth_line "$work/server.out" 1) ||
-        { bad "greet.exe server --model $model did not start"; exit 1; }
+        { bad "greet.exe server --model $1 did not start"; exit 1; }
+}
+
+# stop_server: Ctrl+C to $server; sets $rc (its exit status, 255 when it did not end within
+# 10 s) and $ms (how long it took).
+stop_server() {
+    local started
+    started=$(date +%s%N)
+    kill -INT "$server"
+    wait_exit "$server" 10
+    rc=$?
+    ms=$((($(date +%s%N) - started) / 1000000))
+}
+
+# ---- greet.exe server, each model: the tutorial's client, netcat, then Ctrl+C ----
+for model in threads events processes; do
+    start_server "$model" "$work/server.err"
 
     got=$(timeout 60 "$python" "$interop/tutorial_client.py" 127.0.0.1 "$port")
     want=$'hello world!\n\nHello guoxiang\nHello yanchendong\nHello wangzipeng'
@@ -40,11 +56,7 @@ for model in threads events processes; do
     # A client still connected when Ctrl+C comes: it is closed with the reason.
     exec 3<>"/dev/tcp/127.0.0.1/$port"
     read -r -t 30 greeting <&3
-    started=$(date +%s%N)
-    kill -INT "$server"
-    wait_exit "$server" 10
-    rc=$?
-    ms=$((($(date +%s%N) - started) / 1000000))
+    stop_server
     exec 3<&-
     if [[ $rc == 0 ]] && grep -q "closed (server stopping)" "$work/server.err" &&
         ((ms < 3000)); then
@@ -73,18 +85,9 @@ for model in threads events processes; do
     mkfifo "$work/stalled"
     exec 8<>"$work/stalled"
     dd if=/dev/zero of="$work/stalled" bs=4096 count=64 oflag=nonblock 2>/dev/null
-    "$wine" "$exe" server --model "$model" --bind 127.0.0.1 --port 0 >"$work/server.out" \
-        2>"$work/stalled" &
-    server=$!
-    pids+=("$server")
-    port=$(nth_line "$work/server.out" 1) ||
-        { bad "greet.exe server --model $model (stalled log) did not start"; exit 1; }
+    start_server "$model" "$work/stalled"
     greeted=$(timeout 120 "$python" -c "$greet_count" "$port" "$clients")
-    started=$(date +%s%N)
-    kill -INT "$server"
-    wait_exit "$server" 10
-    rc=$?
-    ms=$((($(date +%s%N) - started) / 1000000))
+    stop_server
     exec 8<&-
     if [[ $greeted == "$clients" && $rc == 0 ]] && ((ms < 3000)); then
         ok "$model: a stalled log neither holds up greetings ($greeted) nor Ctrl+C (${ms} ms)"
