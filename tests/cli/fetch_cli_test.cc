@@ -21,6 +21,7 @@
 #include <unistd.h>
 #endif
 
+using greet_test::held_reply;
 using greet_test::HttpServer;
 using greet_test::ok_reply;
 using greet_test::ProcessResult;
@@ -104,8 +105,7 @@ TEST_F(FetchCli, IncludePutsTheHeadBeforeTheBody)
 
 TEST_F(FetchCli, HeadSendsHeadAndPrintsTheHeadOnly)
 {
-    Reply reply = raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
-    reply.hold = true;
+    Reply reply = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n");
     server.on("/h", reply);
     ProcessResult r = greet({"-I", server.url("/h")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -305,10 +305,8 @@ struct Failure {
 
 TEST_F(FetchCli, FailuresLeaveNoFileAndKeepAnExistingOne)
 {
-    Reply silent;
-    silent.hold = true;
-    Reply stalled = raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome");
-    stalled.hold = true;
+    Reply silent = held_reply();
+    Reply stalled = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome");
     std::vector<Failure> cases = {
         {"truncated body",
          raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"),

@@ -13,6 +13,7 @@
 #include "support/process.h"
 #include "support/temp_dir.h"
 
+using greet_test::held_reply;
 using greet_test::HttpServer;
 using greet_test::ok_reply;
 using greet_test::ProcessResult;
@@ -251,9 +252,7 @@ TEST_F(FetchMany, ParallelFailuresEachHaveTheirLine)
 TEST_F(FetchMany, CtrlCStopsEveryParallelTransfer)
 {
     server.set_concurrent(true);
-    Reply stall;
-    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
-    stall.hold = true;
+    Reply stall = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it");
     std::vector<std::string> args = {greet_test::greet_exe(), "fetch", "-s", "-Z",
                                      "--parallel-max",        "3"};
     for (int i = 0; i < 5; i++) {

@@ -19,6 +19,7 @@
 #include "support/temp_dir.h"
 
 using greet_test::FullListener;
+using greet_test::held_reply;
 using greet_test::HttpServer;
 using greet_test::ProcessResult;
 using greet_test::Reply;
@@ -127,8 +128,7 @@ TEST_F(FetchStop, DuringTheTlsHandshake)
 
 TEST_F(FetchStop, WaitingForTheResponseHead)
 {
-    Reply silent;
-    silent.hold = true;
+    Reply silent = held_reply();
     server.on("/slow", silent);
     stop_at(server.url("/slow"),
             [this](greet_test::Process &) { return !server.requests().empty(); });
@@ -136,18 +136,14 @@ TEST_F(FetchStop, WaitingForTheResponseHead)
 
 TEST_F(FetchStop, InTheBodyBySigterm)
 {
-    Reply stall;
-    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
-    stall.hold = true;
+    Reply stall = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it");
     server.on("/stall", stall);
     stop_at(server.url("/stall"), stderr_has("< Content-Length: 1000"), Signal::Terminate);
 }
 
 TEST_F(FetchStop, InTheBodyByCtrlC)
 {
-    Reply stall;
-    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
-    stall.hold = true;
+    Reply stall = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it");
     server.on("/stall", stall);
     stop_at(server.url("/stall"), stderr_has("< Content-Length: 1000"));
 }

@@ -14,6 +14,7 @@
 #include "support/http_server.h"
 
 using greet_test::GeneratedBody;
+using greet_test::held_reply;
 using greet_test::Reply;
 
 namespace
@@ -105,9 +106,7 @@ TEST_F(FetchRate, PausesAreNotAStallBelowTheSpeedLimit)
 
 TEST_F(FetchRate, AServerThatStopsIsStillAStall)
 {
-    Reply stall;
-    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
-    stall.hold = true;
+    Reply stall = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it");
     server.on("/stall", stall);
     opt.limit_rate = 100 * 1024;
     opt.speed_limit = 100;

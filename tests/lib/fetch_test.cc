@@ -16,6 +16,7 @@
 #include "support/http_server.h"
 
 using greet_test::GeneratedBody;
+using greet_test::held_reply;
 using greet_test::HttpServer;
 using greet_test::ok_reply;
 using greet_test::redirect_reply;
@@ -62,9 +63,8 @@ TEST_F(Fetch, RequestCarriesHostWithPortUserAgentAcceptAndClose)
 
 TEST_F(Fetch, HeadRequestSendsHeadAndReadsNoBody)
 {
-    Reply r;
-    r.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
-    r.hold = true; // a client waiting for 1000 body bytes would hang here
+    // A client waiting for the 1000 body bytes would hang here.
+    Reply r = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
     server.on("/h", r);
     opt.method = GREET_FETCH_HEAD;
     ASSERT_EQ(fetch("/h"), GREET_OK) << result.message;
@@ -149,9 +149,7 @@ TEST_F(Fetch, InterimContinueIsSkipped)
 TEST_F(Fetch, NoBodyFor204And304WhateverTheHeadersSay)
 {
     for (const char *status : {"204 No Content", "304 Not Modified"}) {
-        Reply r;
-        r.bytes = std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 50\r\n\r\n";
-        r.hold = true;
+        Reply r = held_reply(std::string("HTTP/1.1 ") + status + "\r\nContent-Length: 50\r\n\r\n");
         server.on("/s", r);
         got = Collector();
         ASSERT_EQ(fetch("/s"), GREET_OK) << status << ": " << result.message;
@@ -230,8 +228,7 @@ TEST_F(Fetch, TruncatedBodyMessageCountsTheBytes)
 
 TEST_F(Fetch, SilentServerEndsWithTimeoutAtMaxTime)
 {
-    Reply r;
-    r.hold = true;
+    Reply r = held_reply();
     server.on("/silent", r);
     opt.max_time_ms = 700;
     uint64_t t0 = gp_clock_ms();
@@ -243,9 +240,7 @@ TEST_F(Fetch, SilentServerEndsWithTimeoutAtMaxTime)
 
 TEST_F(Fetch, SilentServerAfterPartOfTheBodyAlsoTimesOut)
 {
-    Reply r;
-    r.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome";
-    r.hold = true;
+    Reply r = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome");
     server.on("/stall", r);
     opt.max_time_ms = 500;
     EXPECT_EQ(fetch("/stall"), GREET_ETIMEDOUT) << result.message;
@@ -552,9 +547,7 @@ TEST_F(Fetch, LocationWithRawSpaceAndNonAsciiIsPercentEncoded)
 
 TEST_F(Fetch, StalledBodyEndsAtTheSpeedLimit)
 {
-    Reply stall;
-    stall.bytes = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it";
-    stall.hold = true;
+    Reply stall = held_reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npart of it");
     server.on("/stall", stall);
     opt.speed_limit = 100;
     opt.speed_time_ms = 500;

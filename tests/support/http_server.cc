@@ -56,6 +56,13 @@ Reply raw_reply(const std::string &bytes)
     return r;
 }
 
+Reply held_reply(const std::string &bytes)
+{
+    Reply r = raw_reply(bytes);
+    r.hold = true;
+    return r;
+}
+
 Reply ok_reply(const std::string &body, const std::string &extra_headers)
 {
     Reply r;

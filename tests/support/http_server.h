@@ -63,6 +63,9 @@ class Fnv
 Reply ok_reply(const std::string &body, const std::string &extra_headers = "");
 // A reply sent exactly as given (a broken head, a cut body, ...).
 Reply raw_reply(const std::string &bytes);
+// Bytes sent as given (none: a silent server), then the connection held open without another
+// byte until the test ends: a stalled head or body.
+Reply held_reply(const std::string &bytes = "");
 Reply redirect_reply(int status, const std::string &location);
 
 class HttpServer

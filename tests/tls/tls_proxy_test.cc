@@ -161,9 +161,7 @@ TEST_F(TlsProxy, AProxyThatStopsAnsweringEndsAtTheConnectTimeout)
     // Opening the tunnel counts as connecting: no --max-time, and still bounded.
     greet_test::HttpServer silent;
     ASSERT_TRUE(silent.ok());
-    greet_test::Reply part;
-    part.bytes = "HTTP/1.1 200 Conn";
-    part.hold = true;
+    greet_test::Reply part = greet_test::held_reply("HTTP/1.1 200 Conn");
     silent.on("origin.test:443", part);
     proxy_url = "http://127.0.0.1:" + std::to_string(silent.port());
     opt.max_time_ms = 0;
